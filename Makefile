@@ -1,0 +1,59 @@
+# Two commands do everything on a fresh Debian/Ubuntu machine: `make demo` and `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+# System libraries: WeasyPrint (Pango, HarfBuzz subsetting), the browser tests (Chromium),
+# PDF inspection (poppler-utils), message compilation (gettext).
+APT_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core chromium poppler-utils gettext
+
+.PHONY: demo test serve setup sysdeps venv migrate lint check-deploy messages clean
+
+demo: setup migrate ## Set up, seed the demo data and serve on http://127.0.0.1:8000 (tasks in-process)
+	DJANGO_SETTINGS_MODULE=vision.settings.local $(PY) manage.py seed_demo
+	@echo "Demo accounts: see README.md (password: $${DEMO_PASSWORD:-vision-demo})"
+	DJANGO_SETTINGS_MODULE=vision.settings.local CELERY_BROKER_URL= $(PY) manage.py runserver 127.0.0.1:8000
+
+test: setup ## The whole suite (honours DATABASE_URL and CELERY_BROKER_URL)
+	DJANGO_SETTINGS_MODULE=vision.settings.test $(VENV)/bin/pytest $(PYTEST_ARGS)
+
+setup: sysdeps $(VENV)/.installed messages
+
+sysdeps: ## Install the system libraries with apt when root, else print the apt line
+	@missing=""; for p in $(APT_PACKAGES); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "ok installed" || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = "0" ]; then \
+	    echo "Installing system packages:$$missing"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; \
+	  else \
+	    echo "Missing system packages. Run:  sudo apt-get install -y$$missing"; exit 1; \
+	  fi; \
+	fi
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PIP) install --quiet -r requirements-dev.txt
+	touch $@
+
+venv: $(VENV)/.installed
+
+messages: $(VENV)/.installed ## Compile translations (locale/*/LC_MESSAGES/django.po)
+	@if ls locale/*/LC_MESSAGES/django.po >/dev/null 2>&1; then $(PY) manage.py compilemessages -v0; fi
+
+migrate: $(VENV)/.installed
+	DJANGO_SETTINGS_MODULE=vision.settings.local $(PY) manage.py migrate --noinput
+	DJANGO_SETTINGS_MODULE=vision.settings.local $(PY) manage.py createcachetable
+
+lint: $(VENV)/.installed
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+check-deploy: $(VENV)/.installed ## `check --deploy` with production settings and throwaway secrets
+	DJANGO_SETTINGS_MODULE=vision.settings.production SECRET_KEY=$$(head -c 48 /dev/urandom | base64) \
+	  ALLOWED_HOSTS=vision.example $(PY) manage.py check --deploy --fail-level WARNING
+
+clean:
+	rm -rf $(VENV) var

@@ -1,0 +1,250 @@
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Submit
+from django import forms
+from django.contrib.auth import password_validation
+from django.forms import inlineformset_factory
+from django.utils.translation import gettext_lazy as _
+
+from .models import (
+    ContactPerson,
+    Indicator,
+    InternationalisationStrategy,
+    Invitation,
+    Membership,
+    Organisation,
+    Partnership,
+    PartnershipMember,
+    Right,
+    Role,
+    StrategyGoal,
+)
+from .models.people import DEFAULT_RIGHTS
+
+RIGHT_FIELDS = [right.value for right in Right]
+
+
+class CrispyFormMixin:
+    submit_label = _("Save")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.add_input(Submit("submit", self.submit_label))
+
+
+class OrganisationForm(CrispyFormMixin, forms.ModelForm):
+    class Meta:
+        model = Organisation
+        fields = [
+            "legal_name",
+            "short_name",
+            "kind",
+            "country",
+            "city",
+            "latitude",
+            "longitude",
+            "oid",
+            "pic",
+            "address",
+            "website",
+            "email",
+            "phone",
+        ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The contact formset is rendered in the same <form>.
+        self.helper.form_tag = False
+        self.helper.inputs = []
+
+
+class NewOrganisationForm(OrganisationForm):
+    """A new partner organisation, created from a partnership page."""
+
+    role = forms.ChoiceField(
+        label=_("Role in the partnership"),
+        choices=[c for c in PartnershipMember.Role.choices if c[0] != PartnershipMember.Role.COORDINATOR],
+    )
+
+    class Meta(OrganisationForm.Meta):
+        fields = ["slug", *OrganisationForm.Meta.fields]
+        help_texts = {"slug": _("Short lowercase name used in addresses, e.g. “nova-college”.")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper.form_tag = True
+        self.helper.add_input(Submit("submit", _("Add organisation")))
+
+
+ContactPersonFormSet = inlineformset_factory(
+    Organisation,
+    ContactPerson,
+    fields=["name", "position", "email", "phone", "is_primary"],
+    extra=1,
+    can_delete=True,
+)
+
+
+class PartnershipForm(CrispyFormMixin, forms.ModelForm):
+    class Meta:
+        model = Partnership
+        fields = [
+            "title",
+            "acronym",
+            "project_number",
+            "key_action",
+            "action_type",
+            "call_year",
+            "topics",
+            "start_date",
+            "end_date",
+            "eu_grant",
+            "objectives",
+        ]
+        widgets = {
+            "start_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "end_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "topics": forms.CheckboxSelectMultiple,
+        }
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("start_date"), cleaned.get("end_date")
+        if start and end and end < start:
+            self.add_error("end_date", _("The end date must not be before the start date."))
+        return cleaned
+
+
+class NewPartnershipForm(PartnershipForm):
+    slug = forms.SlugField(label=_("Slug"), help_text=_("Short lowercase name used in addresses, e.g. “vision”."))
+    coordinator = forms.ModelChoiceField(
+        label=_("Coordinating organisation"),
+        queryset=Organisation.objects.none(),
+    )
+
+    class Meta(PartnershipForm.Meta):
+        fields = ["slug", *PartnershipForm.Meta.fields]
+
+    def __init__(self, *args, coordinator_choices=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["coordinator"].queryset = coordinator_choices
+
+
+class AddMemberForm(CrispyFormMixin, forms.Form):
+    submit_label = _("Add to partnership")
+    organisation = forms.ModelChoiceField(label=_("Organisation"), queryset=Organisation.objects.none())
+    role = forms.ChoiceField(
+        label=_("Role in the partnership"),
+        choices=[c for c in PartnershipMember.Role.choices if c[0] != PartnershipMember.Role.COORDINATOR],
+    )
+
+    def __init__(self, *args, organisations=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = organisations
+
+
+class InvitationForm(CrispyFormMixin, forms.ModelForm):
+    submit_label = _("Send invitation")
+
+    class Meta:
+        model = Invitation
+        fields = ["email", "first_name", "last_name", "organisation", "role", *RIGHT_FIELDS]
+
+    def __init__(self, *args, organisations=None, roles=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = organisations
+        if organisations is not None and organisations.count() == 1:
+            self.fields["organisation"].initial = organisations.first()
+        self.fields["role"].choices = [c for c in Role.choices if c[0] in roles]
+
+    def clean(self):
+        # Leaving every right unticked means "the role's usual rights".
+        cleaned = super().clean()
+        role = cleaned.get("role")
+        if role and not any(cleaned.get(name) for name in RIGHT_FIELDS):
+            for name in RIGHT_FIELDS:
+                cleaned[name] = name in DEFAULT_RIGHTS[role]
+        return cleaned
+
+
+class MembershipForm(CrispyFormMixin, forms.ModelForm):
+    class Meta:
+        model = Membership
+        fields = ["role", "is_active", *RIGHT_FIELDS]
+
+    def __init__(self, *args, roles=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["role"].choices = [c for c in Role.choices if c[0] in roles]
+
+
+class AcceptInvitationForm(CrispyFormMixin, forms.Form):
+    submit_label = _("Set password and sign in")
+    first_name = forms.CharField(label=_("First name"), max_length=150)
+    last_name = forms.CharField(label=_("Last name"), max_length=150)
+    password1 = forms.CharField(
+        label=_("Password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=password_validation.password_validators_help_text_html(),
+    )
+    password2 = forms.CharField(
+        label=_("Password (again)"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def __init__(self, *args, email="", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.email = email
+
+    def clean(self):
+        cleaned = super().clean()
+        p1, p2 = cleaned.get("password1"), cleaned.get("password2")
+        if p1 and p2 and p1 != p2:
+            self.add_error("password2", _("The two passwords differ."))
+        if p1:
+            from .models import User
+
+            probe = User(
+                email=self.email, first_name=cleaned.get("first_name", ""), last_name=cleaned.get("last_name", "")
+            )
+            try:
+                password_validation.validate_password(p1, probe)
+            except forms.ValidationError as error:
+                self.add_error("password1", error)
+        return cleaned
+
+
+class StrategyForm(CrispyFormMixin, forms.ModelForm):
+    class Meta:
+        model = InternationalisationStrategy
+        fields = ["summary", "period_start", "period_end"]
+        widgets = {
+            "period_start": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "period_end": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        }
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("period_start"), cleaned.get("period_end")
+        if start and end and end < start:
+            self.add_error("period_end", _("The end must not be before the start."))
+        return cleaned
+
+
+class GoalForm(CrispyFormMixin, forms.ModelForm):
+    class Meta:
+        model = StrategyGoal
+        fields = ["title", "description", "order"]
+
+
+class IndicatorForm(CrispyFormMixin, forms.ModelForm):
+    class Meta:
+        model = Indicator
+        fields = ["name", "unit", "baseline_value", "target_value", "current_value", "due_date"]
+        widgets = {"due_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+
+
+class IndicatorValueForm(CrispyFormMixin, forms.Form):
+    submit_label = _("Update")
+    current_value = forms.DecimalField(label=_("Current value"), max_digits=12, decimal_places=2, min_value=0)

@@ -1,0 +1,94 @@
+from django.contrib.auth.decorators import login_required
+from django.db.models import Count, F, Prefetch, Q
+from django.shortcuts import render
+from django.utils import timezone
+
+from ..dashboard import panels_for
+from ..models import (
+    Indicator,
+    InternationalisationStrategy,
+    Invitation,
+    Membership,
+    Organisation,
+    Partnership,
+    PartnershipMember,
+    Right,
+    Role,
+)
+from .common import scope_of
+
+
+@login_required
+def home(request):
+    scope = scope_of(request)
+    user = request.user
+    context = {"scope": scope, "panels": panels_for(request, scope)}
+
+    if scope.is_superuser or scope.staff_org_ids:
+        partnerships = (
+            Partnership.objects.visible_to(user)
+            .prefetch_related(Prefetch("members", queryset=PartnershipMember.objects.select_related("organisation")))
+            .annotate(member_count=Count("members", distinct=True))
+            .order_by("-end_date")[:10]
+        )
+        context["partnerships"] = partnerships
+        context["coordinated_ids"] = scope.coordinated_partnership_ids
+
+    if scope.is_superuser or scope.coordinated_partnership_ids:
+        # Project coordinator: the network at a glance.
+        coordinated = scope.coordinated_org_ids if not scope.is_superuser else None
+        orgs = Organisation.objects.visible_to(user)
+        people = Membership.objects.visible_to(user).filter(is_active=True)
+        if coordinated is not None:
+            orgs = orgs.filter(pk__in=coordinated)
+            people = people.filter(organisation_id__in=coordinated)
+        context["counts"] = {
+            "organisations": orgs.count(),
+            "people": people.count(),
+            "pending_invitations": Invitation.objects.visible_to(user)
+            .filter(accepted_at__isnull=True, revoked_at__isnull=True, expires_at__gt=timezone.now())
+            .count(),
+        }
+
+    if scope.is_superuser or scope.staff_org_ids:
+        # Strategy indicators: one row per organisation with progress summary.
+        strategies = (
+            InternationalisationStrategy.objects.visible_to(user)
+            .select_related("organisation", "partnership")
+            .annotate(
+                indicator_count=Count("goals__indicators", distinct=True),
+                reached_count=Count(
+                    "goals__indicators",
+                    filter=Q(goals__indicators__current_value__gte=F("goals__indicators__target_value")),
+                    distinct=True,
+                ),
+                overdue_count=Count(
+                    "goals__indicators",
+                    filter=Q(goals__indicators__due_date__lt=timezone.localdate())
+                    & Q(goals__indicators__current_value__lt=F("goals__indicators__target_value")),
+                    distinct=True,
+                ),
+            )
+            .order_by("partnership__acronym", "organisation__short_name")[:20]
+        )
+        context["strategies"] = strategies
+        context["my_organisations"] = Organisation.objects.filter(pk__in=scope.staff_org_ids)
+        context["can_invite"] = scope.has_right(Right.INVITE)
+        context["overdue_indicators"] = (
+            (
+                Indicator.objects.visible_to(user)
+                .filter(
+                    due_date__lt=timezone.localdate(),
+                    current_value__lt=F("target_value"),
+                    goal__strategy__organisation_id__in=scope.staff_org_ids,
+                )
+                .select_related("goal__strategy__organisation")[:10]
+            )
+            if not scope.is_superuser
+            else []
+        )
+
+    context["is_mentor"] = scope.has_role(Role.MENTOR)
+    context["is_learner"] = scope.has_role(Role.LEARNER)
+    context["memberships"] = Membership.objects.filter(user=user, is_active=True).select_related("organisation")
+    return render(request, "partners/home.html", context)

@@ -1,0 +1,169 @@
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from .. import audit, services
+from ..forms import AcceptInvitationForm, InvitationForm, MembershipForm
+from ..models import AuditEntry, Invitation, Membership, Organisation, Right, Role
+from .common import paginate, scope_of
+
+
+def _invitable_organisations(request):
+    scope = scope_of(request)
+    organisations = Organisation.objects.visible_to(request.user)
+    if scope.is_superuser:
+        return organisations
+    allowed = [org for org in scope.managed_org_ids if scope.has_right(Right.INVITE, organisation=org)]
+    return organisations.filter(pk__in=allowed)
+
+
+def _assignable_roles(request) -> list[str]:
+    """Only a project coordinator (or admin) can hand out the project coordinator role."""
+    scope = scope_of(request)
+    roles = [Role.PARTNER_COORDINATOR, Role.MENTOR, Role.LEARNER]
+    if scope.is_superuser or scope.has_role(Role.PROJECT_COORDINATOR):
+        roles.insert(0, Role.PROJECT_COORDINATOR)
+    return roles
+
+
+@login_required
+def invitation_list(request):
+    scope = scope_of(request)
+    if not scope.has_right(Right.INVITE):
+        raise PermissionDenied
+    invitations = Invitation.objects.visible_to(request.user).select_related("organisation", "invited_by")
+    return render(
+        request,
+        "partners/invitation_list.html",
+        {
+            "page": paginate(request, invitations),
+        },
+    )
+
+
+@login_required
+def invitation_create(request):
+    organisations = _invitable_organisations(request)
+    if not organisations.exists():
+        raise PermissionDenied
+    initial = {}
+    if request.GET.get("organisation"):
+        initial["organisation"] = organisations.filter(slug=request.GET["organisation"]).first()
+    form = InvitationForm(
+        request.POST or None, organisations=organisations, roles=_assignable_roles(request), initial=initial
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.create_invitation(
+                by=request.user,
+                organisation=data["organisation"],
+                email=data["email"],
+                role=data["role"],
+                rights={name: data[name] for name in (r.value for r in Right)},
+                first_name=data["first_name"],
+                last_name=data["last_name"],
+                request=request,
+            )
+        except ValidationError as error:
+            form.add_error("email", error)
+        else:
+            messages.success(request, _("An invitation was emailed to %(email)s.") % {"email": data["email"]})
+            return redirect("partners:invitation_list")
+    return render(
+        request, "partners/invitation_form.html", {"form": form, "days": settings.VISION_INVITATION_DAYS}
+    )
+
+
+def _scoped_invitation(request, code) -> Invitation:
+    invitation = get_object_or_404(Invitation.objects.visible_to(request.user), code=code)
+    scope_of(request).require_right(Right.INVITE, organisation=invitation.organisation)
+    return invitation
+
+
+@login_required
+@require_POST
+def invitation_resend(request, code):
+    invitation = _scoped_invitation(request, code)
+    try:
+        services.resend_invitation(invitation=invitation, by=request.user, request=request)
+        messages.success(request, _("A new invitation link was emailed to %(email)s.") % {"email": invitation.email})
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect("partners:invitation_list")
+
+
+@login_required
+@require_POST
+def invitation_revoke(request, code):
+    invitation = _scoped_invitation(request, code)
+    try:
+        services.revoke_invitation(invitation=invitation, by=request.user, request=request)
+        messages.success(request, _("The invitation was withdrawn."))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect("partners:invitation_list")
+
+
+def invitation_accept(request, token):
+    """Public: the link from the invitation email. Sets a password, then signs the person in."""
+    try:
+        invitation = services.invitation_for_token(token)
+    except services.InvitationError as error:
+        return render(request, "partners/invitation_invalid.html", {"reason": str(error)}, status=410)
+    form = AcceptInvitationForm(
+        request.POST or None,
+        email=invitation.email,
+        initial={"first_name": invitation.first_name, "last_name": invitation.last_name},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = services.accept_invitation(
+                token=token,
+                password=form.cleaned_data["password1"],
+                first_name=form.cleaned_data["first_name"],
+                last_name=form.cleaned_data["last_name"],
+                request=request,
+            )
+        except services.InvitationError as error:
+            return render(request, "partners/invitation_invalid.html", {"reason": str(error)}, status=410)
+        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        messages.success(request, _("Welcome to the VISION portal, %(name)s.") % {"name": user.get_full_name()})
+        return redirect("home")
+    return render(request, "partners/invitation_accept.html", {"invitation": invitation, "form": form})
+
+
+@login_required
+def membership_edit(request, code):
+    membership = get_object_or_404(
+        Membership.objects.visible_to(request.user).select_related("user", "organisation"), code=code
+    )
+    scope = scope_of(request)
+    if membership.user_id == request.user.pk and not scope.is_superuser:
+        # Nobody changes their own role or rights.
+        raise PermissionDenied
+    scope.require_right(Right.INVITE, organisation=membership.organisation)
+    form = MembershipForm(request.POST or None, instance=membership, roles=_assignable_roles(request))
+    if request.method == "GET":
+        audit.record(
+            actor=request.user,
+            verb=AuditEntry.Verb.VIEWED,
+            obj=membership.user,
+            request=request,
+            organisation=membership.organisation,
+        )
+    if request.method == "POST" and form.is_valid():
+        services.update_membership(
+            membership=Membership.objects.get(pk=membership.pk),
+            by=request.user,
+            request=request,
+            changes={name: form.cleaned_data[name] for name in form.changed_data},
+        )
+        messages.success(request, _("The membership was saved."))
+        return redirect("partners:organisation_people", slug=membership.organisation.slug)
+    return render(request, "partners/membership_form.html", {"membership": membership, "form": form})

@@ -1,0 +1,21 @@
+from allauth.account.decorators import secure_admin_login
+from django.contrib import admin
+from django.urls import include, path
+
+from partners.views.dashboard import home
+from partners.views.health import healthz
+
+# Admin sign-in goes through the portal's login (allauth): the same rate limits,
+# email verification and two-factor authentication apply.
+admin.site.login = secure_admin_login(admin.site.login)
+admin.site.site_header = "VISION portal administration"
+admin.site.site_title = "VISION admin"
+
+urlpatterns = [
+    path("", home, name="home"),
+    path("healthz", healthz, name="healthz"),
+    path("admin/", admin.site.urls),
+    path("accounts/", include("allauth.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("", include("partners.urls")),
+]
