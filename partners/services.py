@@ -123,7 +123,9 @@ def invitation_for_token(token: str, *, for_update: bool = False) -> Invitation:
     """The invitation a link points to, or InvitationError saying plainly why it can't be used."""
     qs = Invitation.objects.select_related("organisation", "invited_by")
     if for_update:
-        qs = qs.select_for_update()
+        # Lock the invitation row only: invited_by is nullable, and PostgreSQL refuses
+        # FOR UPDATE on the nullable side of the outer join select_related makes.
+        qs = qs.select_for_update(of=("self",))
     try:
         invitation = qs.get(token_hash=Invitation.hash_token(token))
     except Invitation.DoesNotExist:
