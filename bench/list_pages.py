@@ -4,7 +4,9 @@
 
 Builds a throwaway database (pytest-django style: test_<name>), fills one partnership with
 `--rows` organisations, people, invitations and audit entries, then times each page with
-Django's test client (no network). Goals on the 2-core machine: every paginated page p95 under 150 ms at 500 rows, and the
+Django's test client (no network).
+
+Goals on the 2-core machine: every paginated page p95 under 150 ms at 500 rows, and the
 query count the same at 5 and at 500 rows. "Strategies side by side" shows every partner of
 a partnership on one page (networks have 4-30 partners); at 500 partners it is a stress figure.
 

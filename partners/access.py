@@ -86,6 +86,17 @@ class Scope:
             right in rights for rights in self.rights_by_partnership.values()
         )
 
+    def can_grant(self, right: str, organisation) -> bool:
+        """May the user give `right` to someone at `organisation` (by invitation or membership edit)?
+
+        Only rights one holds there, so nobody escalates through an invitation; a project
+        coordinator may grant any right at the member organisations of the partnerships they
+        coordinate, since they set partners up (including the partners' signers)."""
+        oid = getattr(organisation, "pk", organisation)
+        return (
+            self.is_superuser or right in self.rights_by_org.get(oid, frozenset()) or (oid in self.coordinated_org_ids)
+        )
+
     def require_right(self, right: str, organisation=None, partnership=None) -> None:
         """Raise PermissionDenied (403) unless the user holds the right."""
         if not self.has_right(right, organisation=organisation, partnership=partnership):

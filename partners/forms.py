@@ -150,21 +150,36 @@ class InvitationForm(CrispyFormMixin, forms.ModelForm):
         model = Invitation
         fields = ["email", "first_name", "last_name", "organisation", "role", *RIGHT_FIELDS]
 
-    def __init__(self, *args, organisations=None, roles=None, **kwargs):
+    def __init__(self, *args, organisations=None, roles=None, scope=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.scope = scope
         self.fields["organisation"].queryset = organisations
         if organisations is not None and organisations.count() == 1:
             self.fields["organisation"].initial = organisations.first()
         self.fields["role"].choices = [c for c in Role.choices if c[0] in roles]
 
     def clean(self):
-        # Leaving every right unticked means "the role's usual rights".
         cleaned = super().clean()
-        role = cleaned.get("role")
+        role, organisation = cleaned.get("role"), cleaned.get("organisation")
         if role and not any(cleaned.get(name) for name in RIGHT_FIELDS):
+            # Leaving every right unticked means "the role's usual rights" — those the inviter may grant.
             for name in RIGHT_FIELDS:
-                cleaned[name] = name in DEFAULT_RIGHTS[role]
+                cleaned[name] = name in DEFAULT_RIGHTS[role] and (
+                    organisation is None or self.scope is None or self.scope.can_grant(name, organisation)
+                )
+        elif organisation is not None:
+            check_grantable(self, self.scope, organisation)
         return cleaned
+
+
+def check_grantable(form, scope, organisation, before=None) -> None:
+    """Field errors for rights the user ticked but may not grant (see Scope.can_grant)."""
+    if scope is None:
+        return
+    for name in RIGHT_FIELDS:
+        newly_given = form.cleaned_data.get(name) and not (before is not None and getattr(before, name))
+        if newly_given and not scope.can_grant(name, organisation):
+            form.add_error(name, _("You cannot grant a right you do not hold yourself."))
 
 
 class MembershipForm(CrispyFormMixin, forms.ModelForm):
@@ -172,9 +187,17 @@ class MembershipForm(CrispyFormMixin, forms.ModelForm):
         model = Membership
         fields = ["role", "is_active", *RIGHT_FIELDS]
 
-    def __init__(self, *args, roles=None, **kwargs):
+    def __init__(self, *args, roles=None, scope=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.scope = scope
+        # The rights as stored, before this form's data is applied to the instance.
+        self.before = Membership(**{name: getattr(self.instance, name) for name in RIGHT_FIELDS})
         self.fields["role"].choices = [c for c in Role.choices if c[0] in roles]
+
+    def clean(self):
+        cleaned = super().clean()
+        check_grantable(self, self.scope, self.instance.organisation_id, before=self.before)
+        return cleaned
 
 
 class AcceptInvitationForm(CrispyFormMixin, forms.Form):

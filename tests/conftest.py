@@ -1,9 +1,9 @@
 """Shared fixtures: a fixed cast of actors in two partnerships.
 
-    P1 (coordinated by A) = A + B          P2 (coordinated by C) = C
-    pc_a       project coordinator at A    partner_c  partner coordinator at C
-    partner_b  partner coordinator at B    mentor_b, learner_b at B
-    outsider   signed in, no membership    admin      superuser
+P1 (coordinated by A) = A + B          P2 (coordinated by C) = C
+pc_a       project coordinator at A    partner_c  partner coordinator at C
+partner_b  partner coordinator at B    mentor_b, learner_b at B
+outsider   signed in, no membership    admin      superuser
 """
 
 import os
@@ -86,15 +86,27 @@ def world(db) -> World:
     for org, partnership in ((org_a, p1), (org_b, p1), (org_c, p2)):
         AuditEntryFactory(organisation=org, partnership=partnership, verb=AuditEntry.Verb.UPDATED)
     return World(
-        org_a=org_a, org_b=org_b, org_c=org_c, p1=p1, p2=p2,
-        pc_a=pc_a, partner_b=partner_b, partner_c=membership_partner_c.user,
-        mentor_b=membership_mentor_b.user, learner_b=learner_b,
-        outsider=UserFactory(), admin=UserFactory(is_superuser=True, is_staff=True),
-        strategy_a=indicator_a.goal.strategy, strategy_b=indicator_b.goal.strategy,
-        strategy_c=indicator_c.goal.strategy, indicator_b=indicator_b, indicator_c=indicator_c,
+        org_a=org_a,
+        org_b=org_b,
+        org_c=org_c,
+        p1=p1,
+        p2=p2,
+        pc_a=pc_a,
+        partner_b=partner_b,
+        partner_c=membership_partner_c.user,
+        mentor_b=membership_mentor_b.user,
+        learner_b=learner_b,
+        outsider=UserFactory(),
+        admin=UserFactory(is_superuser=True, is_staff=True),
+        strategy_a=indicator_a.goal.strategy,
+        strategy_b=indicator_b.goal.strategy,
+        strategy_c=indicator_c.goal.strategy,
+        indicator_b=indicator_b,
+        indicator_c=indicator_c,
         invitation_b=InvitationFactory(organisation=org_b, invited_by=partner_b),
         invitation_c=InvitationFactory(organisation=org_c, invited_by=membership_partner_c.user),
-        membership_mentor_b=membership_mentor_b, membership_partner_c=membership_partner_c,
+        membership_mentor_b=membership_mentor_b,
+        membership_partner_c=membership_partner_c,
     )
 
 

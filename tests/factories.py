@@ -38,8 +38,11 @@ class UserFactory(factory.django.DjangoModelFactory):
 
     @factory.post_generation
     def verified(self, create, extracted, **kwargs):
-        if create and extracted is not False:
-            self.save()
+        """Save the password; give the user a verified primary address unless verified=False."""
+        if not create:
+            return
+        self.save()
+        if extracted is not False:
             EmailAddress.objects.create(user=self, email=self.email, verified=True, primary=True)
 
 

@@ -113,9 +113,7 @@ class PartnershipMember(TimeStampedModel):
         verbose_name_plural = _("partnership members")
         # The coordinator first, then partners, then associated partners.
         ordering = [
-            models.Case(
-                models.When(role="coordinator", then=0), models.When(role="partner", then=1), default=2
-            ),
+            models.Case(models.When(role="coordinator", then=0), models.When(role="partner", then=1), default=2),
             "organisation__short_name",
         ]
         constraints = [

@@ -63,8 +63,13 @@ def organisation_edit(request, slug):
     if request.method == "POST" and form.is_valid() and formset.is_valid():
         with transaction.atomic():
             formset.save()
-            save_with_audit(form=form, by=request.user, request=request, organisation=organisation,
-                            extra_details={"contacts_changed": formset.has_changed()})
+            save_with_audit(
+                form=form,
+                by=request.user,
+                request=request,
+                organisation=organisation,
+                extra_details={"contacts_changed": formset.has_changed()},
+            )
         messages.success(request, _("The organisation was saved."))
         return redirect(organisation)
     return render(

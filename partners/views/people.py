@@ -55,7 +55,11 @@ def invitation_create(request):
     if request.GET.get("organisation"):
         initial["organisation"] = organisations.filter(slug=request.GET["organisation"]).first()
     form = InvitationForm(
-        request.POST or None, organisations=organisations, roles=_assignable_roles(request), initial=initial
+        request.POST or None,
+        organisations=organisations,
+        roles=_assignable_roles(request),
+        initial=initial,
+        scope=scope_of(request),
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -75,9 +79,7 @@ def invitation_create(request):
         else:
             messages.success(request, _("An invitation was emailed to %(email)s.") % {"email": data["email"]})
             return redirect("partners:invitation_list")
-    return render(
-        request, "partners/invitation_form.html", {"form": form, "days": settings.VISION_INVITATION_DAYS}
-    )
+    return render(request, "partners/invitation_form.html", {"form": form, "days": settings.VISION_INVITATION_DAYS})
 
 
 def _scoped_invitation(request, code) -> Invitation:
@@ -148,7 +150,9 @@ def membership_edit(request, code):
         # Nobody changes their own role or rights.
         raise PermissionDenied
     scope.require_right(Right.INVITE, organisation=membership.organisation)
-    form = MembershipForm(request.POST or None, instance=membership, roles=_assignable_roles(request))
+    form = MembershipForm(
+        request.POST or None, instance=membership, roles=_assignable_roles(request), scope=scope_of(request)
+    )
     if request.method == "GET":
         audit.record(
             actor=request.user,

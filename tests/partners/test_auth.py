@@ -158,7 +158,7 @@ def test_password_reset_emails_a_link_to_a_known_address(client):
     assert "/accounts/password/reset/key/" in mail.outbox[0].body
 
 
-def test_password_reset_for_an_unknown_address_reveals_nothing_on_the_page(client, db):
+def test_password_reset_for_an_unknown_address_reveals_nothing_on_the_page(client):
     response = client.post(reverse("account_reset_password"), {"email": "nobody@example.org"})
     assert response.status_code == 302
     assert response["Location"] == reverse("account_reset_password_done")

@@ -141,6 +141,28 @@ def test_invalid_contact_row_keeps_the_organisation_unchanged(world, org_b, clie
     assert not ContactPerson.objects.filter(organisation=org_b).exists()
 
 
+def test_contact_of_another_organisation_cannot_be_taken_over_through_the_formset(world, org_b, client_for):
+    foreign = ContactPersonFactory(organisation=world.org_a, name="Alpha Contact")
+    url = reverse("partners:organisation_edit", kwargs={"slug": org_b.slug})
+    data = organisation_post(
+        org_b,
+        **{
+            "contacts-TOTAL_FORMS": "1",
+            "contacts-INITIAL_FORMS": "1",
+            "contacts-0-id": str(foreign.pk),
+            "contacts-0-name": "Taken Over",
+        },
+    )
+
+    response = client_for(world.partner_b).post(url, data)
+
+    # Django drops a row whose id is not among the organisation's own contacts.
+    assert response.status_code in (200, 302)
+    foreign.refresh_from_db()
+    assert (foreign.organisation, foreign.name) == (world.org_a, "Alpha Contact")
+    assert not ContactPerson.objects.filter(name="Taken Over").exists()
+
+
 def test_valid_organisation_edit_saves_and_audits_the_changed_fields(world, org_b, client_for):
     contact = ContactPersonFactory(organisation=org_b, name="Old Name")
     url = reverse("partners:organisation_edit", kwargs={"slug": org_b.slug})
