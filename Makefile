@@ -36,6 +36,8 @@ sysdeps: ## Install the system libraries with apt when root, else print the apt 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PIP) install --quiet -r requirements-dev.txt
+	@# WeasyPrint loads Pango and HarfBuzz at import: this fails loudly if a system library is missing.
+	$(PY) -c "import weasyprint; print('WeasyPrint', weasyprint.__version__, 'finds its system libraries')"
 	touch $@
 
 venv: $(VENV)/.installed
