@@ -17,6 +17,7 @@ from .models import (
     Right,
     Role,
     StrategyGoal,
+    User,
 )
 from .models.people import DEFAULT_RIGHTS
 
@@ -271,3 +272,11 @@ class IndicatorForm(CrispyFormMixin, forms.ModelForm):
 class IndicatorValueForm(CrispyFormMixin, forms.Form):
     submit_label = _("Update")
     current_value = forms.DecimalField(label=_("Current value"), max_digits=12, decimal_places=2, min_value=0)
+
+
+class ProfileForm(CrispyFormMixin, forms.ModelForm):
+    """What a person edits about themselves (email and password have their own allauth pages)."""
+
+    class Meta:
+        model = User
+        fields = ["first_name", "last_name", "position", "phone", "language"]

@@ -154,22 +154,41 @@ def invitation_for_token(token: str, *, for_update: bool = False) -> Invitation:
 
 
 @transaction.atomic
-def accept_invitation(*, token: str, password: str, first_name: str, last_name: str, request=None) -> User:
-    """Create (or reuse) the account, verify its email and add the membership. One use only."""
+def accept_invitation(
+    *,
+    token: str,
+    user: User | None = None,
+    password: str = "",
+    first_name: str = "",
+    last_name: str = "",
+    request=None,
+) -> User:
+    """Use an invitation once: add the membership it describes.
+
+    A person new to the portal gets an account with the password they chose (`user` None); a
+    person who already has an account accepts while signed in as that account (`user`), and
+    their password is left alone.
+    """
     invitation = invitation_for_token(token, for_update=True)
-    user = User.objects.filter(email__iexact=invitation.email).first()
-    if user is None:
+    existing = User.objects.filter(email__iexact=invitation.email).first()
+    if existing is not None and (user is None or user.pk != existing.pk):
+        raise InvitationError(
+            _("An account for %(email)s already exists: sign in with it to accept this invitation.")
+            % {"email": invitation.email}
+        )
+    if existing is None and user is not None:
+        raise InvitationError(
+            _("This invitation is for %(email)s; sign out to accept it.") % {"email": invitation.email}
+        )
+    if existing is None:
         user = User.objects.create_user(
             email=invitation.email, password=password, first_name=first_name, last_name=last_name
         )
-    else:
-        user.set_password(password)
-        user.first_name = first_name or user.first_name
-        user.last_name = last_name or user.last_name
-        user.save(update_fields=["password", "first_name", "last_name"])
     # The person received the link at this address, which verifies it.
     EmailAddress.objects.update_or_create(
-        user=user, email=invitation.email, defaults={"verified": True, "primary": True}
+        user=user,
+        email__iexact=invitation.email,
+        defaults={"email": invitation.email, "verified": True, "primary": True},
     )
     membership, _created = Membership.objects.update_or_create(
         user=user,
@@ -189,7 +208,7 @@ def accept_invitation(*, token: str, password: str, first_name: str, last_name: 
         obj=invitation,
         request=request,
         organisation=invitation.organisation,
-        details={"membership": str(membership.code)},
+        details={"membership": str(membership.code), "new_account": existing is None},
     )
     clear_scope(user)
     return user

@@ -33,4 +33,5 @@ urlpatterns = [
     path("invitations/<uuid:code>/revoke/", people.invitation_revoke, name="invitation_revoke"),
     path("invitations/accept/<str:token>/", people.invitation_accept, name="invitation_accept"),
     path("people/<uuid:code>/", people.membership_edit, name="membership_edit"),
+    path("profile/", people.profile, name="profile"),
 ]

@@ -1,15 +1,18 @@
+from urllib.parse import urlencode
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from .. import audit, services
-from ..forms import AcceptInvitationForm, InvitationForm, MembershipForm
-from ..models import AuditEntry, Invitation, Membership, Organisation, Right, Role
+from ..forms import AcceptInvitationForm, InvitationForm, MembershipForm, ProfileForm
+from ..models import AuditEntry, Invitation, Membership, Organisation, Right, Role, User
 from .common import paginate, scope_of
 
 
@@ -113,11 +116,34 @@ def invitation_revoke(request, code):
 
 
 def invitation_accept(request, token):
-    """Public: the link from the invitation email. Sets a password, then signs the person in."""
+    """Public: the link from the invitation email.
+
+    Someone new sets a name and password and is signed in; someone who already has an
+    account signs in with it and accepts with one click.
+    """
     try:
         invitation = services.invitation_for_token(token)
     except services.InvitationError as error:
         return render(request, "partners/invitation_invalid.html", {"reason": str(error)}, status=410)
+    has_account = User.objects.filter(email__iexact=invitation.email).exists()
+    signed_in_as_invitee = request.user.is_authenticated and request.user.email.lower() == invitation.email.lower()
+    if has_account or request.user.is_authenticated:
+        if request.method == "POST" and signed_in_as_invitee:
+            try:
+                services.accept_invitation(token=token, user=request.user, request=request)
+            except services.InvitationError as error:
+                return render(request, "partners/invitation_invalid.html", {"reason": str(error)}, status=410)
+            messages.success(request, _("You have joined %(org)s.") % {"org": invitation.organisation})
+            return redirect("home")
+        return render(
+            request,
+            "partners/invitation_accept_existing.html",
+            {
+                "invitation": invitation,
+                "signed_in_as_invitee": signed_in_as_invitee,
+                "login_url": f"{reverse('account_login')}?{urlencode({'next': request.path})}",
+            },
+        )
     form = AcceptInvitationForm(
         request.POST or None,
         email=invitation.email,
@@ -171,3 +197,14 @@ def membership_edit(request, code):
         messages.success(request, _("The membership was saved."))
         return redirect("partners:organisation_people", slug=membership.organisation.slug)
     return render(request, "partners/membership_form.html", {"membership": membership, "form": form})
+
+
+@login_required
+def profile(request):
+    form = ProfileForm(request.POST or None, instance=request.user)
+    if request.method == "POST" and form.is_valid():
+        services.save_with_audit(form=form, by=request.user, request=request)
+        messages.success(request, _("Your profile was saved."))
+        return redirect("partners:profile")
+    memberships = Membership.objects.filter(user=request.user).select_related("organisation")
+    return render(request, "partners/profile.html", {"form": form, "memberships": memberships})

@@ -35,6 +35,7 @@ P2 = {"slug": lambda w: w.p2.slug}
 # (label, url builder, method, expectations)
 MATRIX = [
     ("home", u("home"), "get", expect()),
+    ("my profile", u("partners:profile"), "get", expect()),
     ("organisation list", u("partners:organisation_list"), "get", expect()),
     (
         "own/partner organisation",
@@ -278,3 +279,27 @@ def test_partnership_audit_log_shows_entries_of_that_partnership_only(world, cli
     response = client_for(world.pc_a).get(reverse("partners:partnership_audit", kwargs={"slug": "p1"}))
     partnerships = {entry.partnership_id for entry in response.context["page"].object_list}
     assert partnerships == {world.p1.pk}
+
+
+def test_profile_edits_only_the_signed_in_person(world, client_for):
+    client = client_for(world.mentor_b)
+    response = client.post(
+        reverse("partners:profile"),
+        {
+            "first_name": "Mia",
+            "last_name": "Mentor",
+            "position": "Senior stylist",
+            "phone": "+31 6 1234",
+            "language": "nl",
+            "email": "stolen@example.org",
+            "is_superuser": "on",
+        },
+    )
+    assert response.status_code == 302
+    world.mentor_b.refresh_from_db()
+    assert (world.mentor_b.first_name, world.mentor_b.position, world.mentor_b.language) == (
+        "Mia",
+        "Senior stylist",
+        "nl",
+    )
+    assert world.mentor_b.email != "stolen@example.org" and not world.mentor_b.is_superuser

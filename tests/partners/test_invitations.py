@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from partners.models import AuditEntry, Invitation, Membership, Right, User
 from partners.models.people import DEFAULT_RIGHTS, Role
+from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.django_db
 
@@ -274,8 +275,19 @@ def test_member_of_one_organisation_can_be_invited_to_another(world, send_invita
     # mentor_b works at B; the project coordinator invites them to A as well.
     response = send_invitation(world.pc_a, **invitation_data(world.org_a, email=world.mentor_b.email))
     assert response.status_code == 302
+    link = link_in(mail.outbox[-1])
     client.logout()
-    response = client.post(link_in(mail.outbox[-1]), acceptance())
+    # Signed out, the link asks them to sign in with their existing account; a password POST changes nothing.
+    response = client.get(link)
+    assert response.status_code == 200
+    assert reverse("account_login") in response.content.decode()
+    client.post(link, acceptance(password="Someone-else-chose-this-99"))
+    world.mentor_b.refresh_from_db()
+    assert world.mentor_b.check_password(PASSWORD)
+    assert not Membership.objects.filter(user=world.mentor_b, organisation=world.org_a).exists()
+    # Signed in as themselves, one POST accepts.
+    client.force_login(world.mentor_b)
+    response = client.post(link)
     assert response.status_code == 302
     assert set(Membership.objects.filter(user=world.mentor_b).values_list("organisation", flat=True)) == {
         world.org_a.pk,
@@ -432,3 +444,12 @@ def test_membership_edit_refuses_to_grant_a_right_the_editor_lacks_but_keeps_exi
     assert response.status_code == 302
     mentor.refresh_from_db()
     assert mentor.can_sign_documents and not mentor.is_active
+
+
+def test_invitation_for_someone_else_is_refused_while_signed_in_as_another_person(world, invited, client_for):
+    _invitation, link = invited
+    client = client_for(world.partner_c)
+    response = client.post(link)
+    assert response.status_code == 200
+    assert "signed in as" in response.content.decode()
+    assert not User.objects.filter(email="nina.novak@example.org").exists()
