@@ -6,3 +6,7 @@ class MobilityConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "mobility"
     verbose_name = _("Mobility")
+
+    def ready(self):
+        # Dashboard panels and demo data plug into partners without partners importing us.
+        from . import dashboard, demo  # noqa: F401

@@ -1,0 +1,160 @@
+from django.contrib import admin
+
+from .models import (
+    AssessmentItem,
+    AssessmentResult,
+    ChecklistItem,
+    ChecklistTemplateItem,
+    DistanceBand,
+    IndividualSupportRate,
+    Learner,
+    LearnerAnswer,
+    LearnerReport,
+    MentorAssessment,
+    Mobility,
+    MobilityStatusChange,
+    SoftSkillRating,
+    SurveyQuestion,
+)
+
+
+@admin.register(Learner)
+class LearnerAdmin(admin.ModelAdmin):
+    list_display = [
+        "last_name",
+        "first_name",
+        "home_organisation",
+        "eqf_level",
+        "fewer_opportunities",
+        "special_needs",
+        "consent_given_on",
+    ]
+    list_filter = ["home_organisation", "gender", "fewer_opportunities", "special_needs", "eqf_level"]
+    search_fields = ["first_name", "last_name", "email"]
+    autocomplete_fields = ["home_organisation", "user"]
+    readonly_fields = ["code", "anonymised_at"]
+    list_select_related = ["home_organisation"]
+
+
+class StatusChangeInline(admin.TabularInline):
+    model = MobilityStatusChange
+    extra = 0
+    readonly_fields = ["from_status", "to_status", "by", "at", "reason"]
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class ChecklistItemInline(admin.TabularInline):
+    model = ChecklistItem
+    extra = 0
+    fields = ["title", "category", "responsible", "due_date", "done_at", "done_by", "note", "evidence"]
+    autocomplete_fields = ["done_by"]
+
+
+@admin.register(Mobility)
+class MobilityAdmin(admin.ModelAdmin):
+    list_display = [
+        "learner",
+        "sending_organisation",
+        "receiving_organisation",
+        "partnership",
+        "kind",
+        "status",
+        "start_date",
+        "end_date",
+        "mentor",
+    ]
+    list_filter = ["status", "kind", "partnership", "sending_organisation", "receiving_organisation"]
+    search_fields = ["learner__first_name", "learner__last_name", "host_company", "code"]
+    date_hierarchy = "start_date"
+    autocomplete_fields = [
+        "learner",
+        "sending_organisation",
+        "receiving_organisation",
+        "partnership",
+        "mentor",
+        "tutor",
+    ]
+    readonly_fields = ["code", "status"]
+    list_select_related = ["learner", "sending_organisation", "receiving_organisation", "partnership", "mentor"]
+    inlines = [ChecklistItemInline, StatusChangeInline]
+
+
+@admin.register(ChecklistTemplateItem)
+class ChecklistTemplateItemAdmin(admin.ModelAdmin):
+    list_display = ["title", "partnership", "category", "responsible", "anchor", "offset_days", "order"]
+    list_filter = ["partnership", "category", "responsible"]
+    search_fields = ["title"]
+    list_editable = ["order"]
+
+
+@admin.register(ChecklistItem)
+class ChecklistItemAdmin(admin.ModelAdmin):
+    list_display = ["title", "mobility", "responsible", "due_date", "done_at"]
+    list_filter = ["category", "responsible", "mobility__partnership"]
+    search_fields = ["title", "mobility__learner__last_name"]
+    list_select_related = ["mobility__learner", "mobility__receiving_organisation"]
+    date_hierarchy = "due_date"
+
+
+class AssessmentResultInline(admin.TabularInline):
+    model = AssessmentResult
+    extra = 0
+
+
+class SoftSkillRatingInline(admin.TabularInline):
+    model = SoftSkillRating
+    extra = 0
+
+
+@admin.register(MentorAssessment)
+class MentorAssessmentAdmin(admin.ModelAdmin):
+    list_display = ["mobility", "version", "status", "assessor", "submitted_at"]
+    list_filter = ["status", "mobility__partnership"]
+    search_fields = ["mobility__learner__last_name", "assessor__email"]
+    readonly_fields = ["code", "status", "submitted_at"]
+    list_select_related = ["mobility__learner", "mobility__receiving_organisation", "assessor"]
+    inlines = [AssessmentResultInline, SoftSkillRatingInline]
+
+
+@admin.register(AssessmentItem)
+class AssessmentItemAdmin(admin.ModelAdmin):
+    list_display = ["text", "mobility", "unit_code", "source", "order"]
+    list_filter = ["source"]
+    search_fields = ["text", "unit_code"]
+    list_select_related = ["mobility__learner", "mobility__receiving_organisation"]
+
+
+@admin.register(SurveyQuestion)
+class SurveyQuestionAdmin(admin.ModelAdmin):
+    list_display = ["text", "partnership", "kind", "required", "order", "is_active"]
+    list_filter = ["partnership", "kind", "is_active"]
+    search_fields = ["text"]
+
+
+class LearnerAnswerInline(admin.TabularInline):
+    model = LearnerAnswer
+    extra = 0
+
+
+@admin.register(LearnerReport)
+class LearnerReportAdmin(admin.ModelAdmin):
+    list_display = ["mobility", "submitted_at"]
+    list_filter = ["mobility__partnership"]
+    search_fields = ["mobility__learner__last_name"]
+    list_select_related = ["mobility__learner", "mobility__receiving_organisation"]
+    inlines = [LearnerAnswerInline]
+
+
+@admin.register(DistanceBand)
+class DistanceBandAdmin(admin.ModelAdmin):
+    list_display = ["programme_year", "min_km", "max_km", "amount"]
+    list_filter = ["programme_year"]
+
+
+@admin.register(IndividualSupportRate)
+class IndividualSupportRateAdmin(admin.ModelAdmin):
+    list_display = ["programme_year", "from_day", "to_day", "amount_per_day"]
+    list_filter = ["programme_year"]

@@ -1,0 +1,1 @@
+"""Mobility panels on the home dashboard (registered with partners.dashboard)."""

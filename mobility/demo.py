@@ -1,0 +1,1 @@
+"""Mobility demo data, added by `manage.py seed_demo` through its signal."""

@@ -1,0 +1,24 @@
+from .assessments import AssessmentItem, AssessmentResult, MentorAssessment, SoftSkill, SoftSkillRating
+from .checklists import ChecklistItem, ChecklistTemplateItem
+from .learners import Learner
+from .mobilities import Mobility, MobilityStatusChange
+from .money import DistanceBand, IndividualSupportRate
+from .reports import LearnerAnswer, LearnerReport, SurveyQuestion
+
+__all__ = [
+    "AssessmentItem",
+    "AssessmentResult",
+    "ChecklistItem",
+    "ChecklistTemplateItem",
+    "DistanceBand",
+    "IndividualSupportRate",
+    "Learner",
+    "LearnerAnswer",
+    "LearnerReport",
+    "MentorAssessment",
+    "Mobility",
+    "MobilityStatusChange",
+    "SoftSkill",
+    "SoftSkillRating",
+    "SurveyQuestion",
+]

@@ -1,0 +1,259 @@
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from partners.models import Organisation, Partnership, TimeStampedModel
+from partners.models.base import code_field
+
+from ..querysets import MobilityQuerySet, MobilityStatusChangeQuerySet
+from .learners import Learner
+
+ERASMUS_PRO_MIN_DAYS = 90
+
+
+class Mobility(TimeStampedModel):
+    """One learner's stay abroad: "outgoing" for the sending organisation, "incoming" for the receiving one."""
+
+    class Kind(models.TextChoices):
+        SHORT_TERM = "short_term", _("Short-term VET learner mobility")
+        ERASMUS_PRO = "erasmus_pro", _("Long-term ErasmusPro (90 days or more)")
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        PLANNED = "planned", _("Planned")
+        AGREED = "agreed", _("Agreed")
+        IN_MOBILITY = "in_mobility", _("In mobility")
+        COMPLETED = "completed", _("Completed")
+        RECOGNISED = "recognised", _("Recognised")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    # The only allowed moves. Cancelling is possible from every open state.
+    TRANSITIONS: dict[str, tuple[str, ...]] = {
+        Status.DRAFT: (Status.PLANNED, Status.CANCELLED),
+        Status.PLANNED: (Status.DRAFT, Status.AGREED, Status.CANCELLED),
+        Status.AGREED: (Status.IN_MOBILITY, Status.CANCELLED),
+        Status.IN_MOBILITY: (Status.COMPLETED, Status.CANCELLED),
+        Status.COMPLETED: (Status.RECOGNISED,),
+        Status.RECOGNISED: (),
+        Status.CANCELLED: (),
+    }
+    OPEN_STATUSES = (Status.DRAFT, Status.PLANNED, Status.AGREED, Status.IN_MOBILITY)
+
+    code = code_field()
+    learner = models.ForeignKey(Learner, on_delete=models.PROTECT, related_name="mobilities", verbose_name=_("learner"))
+    partnership = models.ForeignKey(
+        Partnership, on_delete=models.PROTECT, related_name="mobilities", verbose_name=_("partnership")
+    )
+    sending_organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="outgoing_mobilities",
+        verbose_name=_("sending organisation"),
+    )
+    receiving_organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="incoming_mobilities",
+        verbose_name=_("receiving organisation"),
+        help_text=_("The partner that hosts the learner and arranges the workplace."),
+    )
+    kind = models.CharField(_("type"), max_length=12, choices=Kind.choices, default=Kind.SHORT_TERM)
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.DRAFT, editable=False)
+
+    # Physical period
+    start_date = models.DateField(
+        _("start of the physical period"), help_text=_("First day of learning activities abroad.")
+    )
+    end_date = models.DateField(_("end of the physical period"), help_text=_("Last day of learning activities."))
+    travel_days = models.PositiveSmallIntegerField(
+        _("travel days"),
+        default=2,
+        validators=[MaxValueValidator(4)],
+        help_text=_("Days of travel funded on top of the activity days (usually 1 each way)."),
+    )
+
+    # Host workplace
+    host_company = models.CharField(_("host company"), max_length=200, blank=True)
+    host_address = models.TextField(_("host company address"), blank=True)
+    host_sector = models.CharField(_("sector"), max_length=120, blank=True, help_text=_("E.g. “Beauty salon”."))
+    host_contact_name = models.CharField(_("host contact"), max_length=160, blank=True)
+    host_contact_email = models.EmailField(_("host contact email"), blank=True)
+    host_contact_phone = models.CharField(_("host contact phone"), max_length=40, blank=True)
+
+    # Virtual component of a blended mobility
+    virtual_start = models.DateField(_("start of the virtual component"), null=True, blank=True)
+    virtual_end = models.DateField(_("end of the virtual component"), null=True, blank=True)
+    virtual_platform = models.CharField(
+        _("platform"), max_length=120, blank=True, help_text=_("E.g. Moodle, Microsoft Teams, eTwinning.")
+    )
+    virtual_hours = models.PositiveSmallIntegerField(
+        _("virtual hours"), null=True, blank=True, validators=[MinValueValidator(1)]
+    )
+    virtual_activities = models.TextField(_("virtual activities"), blank=True)
+
+    planned_activities = models.TextField(
+        _("planned learning activities"),
+        blank=True,
+        help_text=_("Tasks and places of learning at the host; detailed later in the Learning Agreement."),
+    )
+
+    # People
+    tutor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="tutored_mobilities",
+        verbose_name=_("tutor (sending side)"),
+        help_text=_("Staff of the sending organisation who prepares and follows the learner."),
+    )
+    tutor_responsibilities = models.TextField(
+        _("tutor's responsibilities"),
+        blank=True,
+        default=_(
+            "Prepare the learner; agree the learning outcomes; keep in touch during the stay; "
+            "debrief and arrange recognition on return."
+        ),
+    )
+    mentor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="mentored_mobilities",
+        verbose_name=_("mentor (host side)"),
+        help_text=_("The person at the host (school or company) who guides and assesses the learner."),
+    )
+    mentor_responsibilities = models.TextField(
+        _("mentor's responsibilities"),
+        blank=True,
+        default=_(
+            "Welcome and induct the learner; guide daily work; hold the mid-stay review; "
+            "assess the agreed learning outcomes and soft skills."
+        ),
+    )
+
+    # Money: the straight-line distance is computed from the two cities' coordinates.
+    distance_km = models.PositiveIntegerField(
+        _("distance (km)"),
+        null=True,
+        blank=True,
+        help_text=_("Great-circle distance between the two cities; computed, may be overridden."),
+    )
+
+    objects = MobilityQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("mobility")
+        verbose_name_plural = _("mobilities")
+        ordering = ["-start_date", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(end_date__gte=models.F("start_date")), name="mobility_end_after_start"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(virtual_start__isnull=True)
+                | models.Q(virtual_end__isnull=True)
+                | models.Q(virtual_end__gte=models.F("virtual_start")),
+                name="mobility_virtual_end_after_start",
+            ),
+        ]
+        indexes = [
+            # Outgoing and incoming lists: one organisation's mobilities by date.
+            models.Index(fields=["sending_organisation", "-start_date"], name="mobility_sending_start"),
+            models.Index(fields=["receiving_organisation", "-start_date"], name="mobility_receiving_start"),
+            # A mentor's "my learners".
+            models.Index(fields=["mentor", "status"], name="mobility_mentor_status"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.learner} → {self.receiving_organisation} ({self.start_date:%Y-%m-%d})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("mobility:mobility_detail", kwargs={"code": self.code})
+
+    @property
+    def is_blended(self) -> bool:
+        return self.virtual_start is not None
+
+    @property
+    def duration_days(self) -> int:
+        return (self.end_date - self.start_date).days + 1
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in self.OPEN_STATUSES
+
+    def allowed_transitions(self) -> tuple[str, ...]:
+        return self.TRANSITIONS[self.status]
+
+    def clean(self):
+        """Rules that need only this record; rules about people and organisations live in the form/service."""
+        errors: dict[str, list] = {}
+
+        def add(field, message):
+            errors.setdefault(field, []).append(message)
+
+        if self.start_date and self.end_date:
+            if self.end_date < self.start_date:
+                add("end_date", _("The end must not be before the start."))
+            elif self.kind == self.Kind.ERASMUS_PRO and self.duration_days < ERASMUS_PRO_MIN_DAYS:
+                add(
+                    "kind",
+                    _("An ErasmusPro mobility lasts at least 90 days; this one lasts %(days)s.")
+                    % {"days": self.duration_days},
+                )
+            elif self.kind == self.Kind.SHORT_TERM and self.duration_days >= ERASMUS_PRO_MIN_DAYS:
+                add("kind", _("A stay of 90 days or more is a long-term ErasmusPro mobility."))
+        if self.partnership_id and self.start_date and self.end_date:
+            p = self.partnership
+            if self.start_date < p.start_date or self.end_date > p.end_date:
+                add(
+                    "start_date",
+                    _("The mobility must take place within the project period (%(start)s – %(end)s).")
+                    % {"start": p.start_date, "end": p.end_date},
+                )
+        virtual = [self.virtual_start, self.virtual_end]
+        if any(virtual) or self.virtual_platform or self.virtual_hours or self.virtual_activities:
+            if not all(virtual):
+                add("virtual_start", _("A virtual component needs both a start and an end date."))
+            elif self.virtual_end < self.virtual_start:
+                add("virtual_end", _("The end must not be before the start."))
+            elif self.partnership_id and (
+                self.virtual_start < self.partnership.start_date or self.virtual_end > self.partnership.end_date
+            ):
+                add("virtual_start", _("The virtual component must take place within the project period."))
+            if not self.virtual_hours:
+                add("virtual_hours", _("Give the number of hours of the virtual component."))
+        if self.sending_organisation_id and self.sending_organisation_id == self.receiving_organisation_id:
+            add("receiving_organisation", _("The receiving organisation must differ from the sending one."))
+        if errors:
+            raise ValidationError(errors)
+
+
+class MobilityStatusChange(models.Model):
+    """History of a mobility's status: who moved it, when, from what, to what and why."""
+
+    mobility = models.ForeignKey(
+        Mobility, on_delete=models.CASCADE, related_name="status_changes", verbose_name=_("mobility")
+    )
+    from_status = models.CharField(_("from"), max_length=12, choices=Mobility.Status.choices)
+    to_status = models.CharField(_("to"), max_length=12, choices=Mobility.Status.choices)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("by")
+    )
+    at = models.DateTimeField(_("when"), auto_now_add=True)
+    reason = models.TextField(_("reason"), blank=True)
+
+    objects = MobilityStatusChangeQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("status change")
+        verbose_name_plural = _("status changes")
+        ordering = ["-at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.mobility_id}: {self.from_status} → {self.to_status}"

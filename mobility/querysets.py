@@ -1,0 +1,95 @@
+"""Who sees which mobility data. Rules (docs/access.md):
+
+- staff (project/partner coordinators) of the sending or the receiving organisation see the mobility
+  ("outgoing" for one, "incoming" for the other); a project coordinator sees every mobility of the
+  partnerships their organisation coordinates;
+- the mentor and the tutor assigned to a mobility see it; a mentor sees nothing else;
+- a learner sees their own mobilities (through their portal account).
+Everything hanging off a mobility (checklist, assessments, report, history) follows the mobility.
+"""
+
+from django.apps import apps
+from django.db import models
+
+from partners.access import Scope
+from partners.querysets import ScopedQuerySet
+
+
+def mobility_q(scope: Scope, prefix: str = "") -> models.Q:
+    p = prefix
+    return (
+        models.Q(**{f"{p}sending_organisation_id__in": scope.staff_org_ids})
+        | models.Q(**{f"{p}receiving_organisation_id__in": scope.staff_org_ids})
+        | models.Q(**{f"{p}partnership_id__in": scope.coordinated_partnership_ids})
+        | models.Q(**{f"{p}mentor_id": scope.user_id})
+        | models.Q(**{f"{p}tutor_id": scope.user_id})
+        | models.Q(**{f"{p}learner__user_id": scope.user_id})
+    )
+
+
+class MobilityQuerySet(ScopedQuerySet):
+    def scope_filter(self, scope):
+        return mobility_q(scope)
+
+    def outgoing_for(self, organisation_ids):
+        return self.filter(sending_organisation_id__in=organisation_ids)
+
+    def incoming_for(self, organisation_ids):
+        return self.filter(receiving_organisation_id__in=organisation_ids)
+
+    def open(self):
+        return self.filter(status__in=self.model.OPEN_STATUSES)
+
+    def with_list_related(self):
+        """What the mobility lists show, in a fixed number of queries."""
+        return self.select_related(
+            "learner", "partnership", "sending_organisation", "receiving_organisation", "mentor", "tutor"
+        )
+
+
+class LearnerQuerySet(ScopedQuerySet):
+    def scope_filter(self, scope):
+        mobility = apps.get_model("mobility", "Mobility")
+        via_mobility = mobility.objects.filter(mobility_q(scope)).values("learner_id")
+        return (
+            models.Q(home_organisation_id__in=scope.staff_org_ids)
+            | models.Q(user_id=scope.user_id)
+            | models.Q(pk__in=via_mobility)
+        )
+
+
+class _ViaMobility(ScopedQuerySet):
+    def scope_filter(self, scope):
+        return mobility_q(scope, prefix="mobility__")
+
+
+class MobilityStatusChangeQuerySet(_ViaMobility):
+    pass
+
+
+class ChecklistItemQuerySet(_ViaMobility):
+    def open(self):
+        return self.filter(done_at__isnull=True)
+
+
+class AssessmentItemQuerySet(_ViaMobility):
+    pass
+
+
+class MentorAssessmentQuerySet(_ViaMobility):
+    def current(self):
+        return self.exclude(status="superseded")
+
+
+class LearnerReportQuerySet(_ViaMobility):
+    pass
+
+
+class ChecklistTemplateItemQuerySet(ScopedQuerySet):
+    def scope_filter(self, scope):
+        return models.Q(partnership_id__in=scope.partnership_ids)
+
+
+class SurveyQuestionQuerySet(ScopedQuerySet):
+    def scope_filter(self, scope):
+        return models.Q(partnership_id__in=scope.partnership_ids)
