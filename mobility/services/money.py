@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from ..geo import great_circle_km
+from partners.geo import great_circle_km
 from ..models import DistanceBand, IndividualSupportRate, Mobility
 
 ZERO = Decimal("0.00")
