@@ -9,4 +9,4 @@ class MobilityConfig(AppConfig):
 
     def ready(self):
         # Dashboard panels and demo data plug into partners without partners importing us.
-        from . import dashboard, demo  # noqa: F401
+        from . import dashboard, demo, receivers  # noqa: F401

@@ -1,3 +1,21 @@
+from partners.access import get_scope
+from partners.models import Role
+
+
 def navigation(request):
-    """What the base layout needs for the mobility links (filled in by the mobility lists)."""
-    return {}
+    """Which mobility links the base layout shows (`mobility_nav`); reads the scope cached for the request."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    scope = get_scope(user)
+    staff = scope.is_superuser or bool(scope.staff_org_ids)
+    return {
+        "mobility_nav": {
+            "outgoing": staff,
+            "incoming": staff,
+            "learners": staff,
+            "all": scope.is_superuser or bool(scope.coordinated_partnership_ids),
+            "my_learners": scope.has_role(Role.MENTOR),
+            "my_mobility": scope.has_role(Role.LEARNER),
+        }
+    }

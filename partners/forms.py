@@ -1,3 +1,5 @@
+from decimal import Decimal
+
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
@@ -57,6 +59,45 @@ class OrganisationForm(CrispyFormMixin, forms.ModelForm):
         # The contact formset is rendered in the same <form>.
         self.helper.form_tag = False
         self.helper.inputs = []
+        self.fields["latitude"].help_text = _(
+            "Of the city, in decimal degrees; used to compute Erasmus+ distance bands. Leave latitude and "
+            "longitude both empty to look them up from the city and country (towns of 5,000 inhabitants or "
+            "more); if the city is not found they stay empty: enter them by hand."
+        )
+        # None: no look-up made; True: filled from the city; False: the city was not found.
+        self.city_found: bool | None = None
+        self._filled_from_city: list[str] = []
+
+    def clean(self):
+        cleaned = super().clean()
+        # Manual coordinates always win: look up only when both are left empty.
+        city, country = cleaned.get("city"), cleaned.get("country")
+        if cleaned.get("latitude") is None and cleaned.get("longitude") is None and city and country:
+            from .geo import find_city
+
+            coords = find_city(city, str(country))
+            self.city_found = coords is not None
+            if coords is not None:
+                quantum = Decimal("0.000001")
+                cleaned["latitude"] = Decimal(str(coords[0])).quantize(quantum)
+                cleaned["longitude"] = Decimal(str(coords[1])).quantize(quantum)
+                self._filled_from_city = ["latitude", "longitude"]
+        return cleaned
+
+    @property
+    def changed_data(self):
+        # Coordinates filled from the city count as changed (the audit row lists them).
+        return sorted({*super().changed_data, *self._filled_from_city})
+
+    @property
+    def city_lookup_message(self) -> str:
+        """A non-blocking note for the page after saving ("" when there is nothing to say)."""
+        if self.city_found is False:
+            return _(
+                "The city was not found in the gazetteer, so the coordinates stay empty and travel distances "
+                "cannot be computed: enter the latitude and longitude by hand."
+            )
+        return ""
 
 
 class NewOrganisationForm(OrganisationForm):

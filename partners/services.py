@@ -27,6 +27,7 @@ from .models import (
     Right,
     User,
 )
+from .signals import invitation_accepted
 
 
 class InvitationError(Exception):
@@ -211,6 +212,7 @@ def accept_invitation(
         details={"membership": str(membership.code), "new_account": existing is None},
     )
     clear_scope(user)
+    invitation_accepted.send(sender=Invitation, invitation=invitation, user=user)
     return user
 
 

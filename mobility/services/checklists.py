@@ -3,7 +3,12 @@
 from __future__ import annotations
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext_noop
+
+from partners import audit
+from partners.access import get_scope
+from partners.models import AuditEntry, Right
 
 from ..models import ChecklistItem, ChecklistTemplateItem, Mobility
 from ..models.checklists import Anchor, Category, Responsible
@@ -79,3 +84,127 @@ def generate_checklist(mobility: Mobility) -> int:
             item.save(update_fields=["due_date", "updated_at"])
     ChecklistItem.objects.bulk_create(new)
     return len(new)
+
+
+# --- Who acts, ticking items, editing the template -------------------------------------------------
+
+
+def may_tick(user, item: ChecklistItem) -> bool:
+    """May `user` mark this item done or not done? (`item.mobility` should be loaded.)
+
+    Staff with can_manage_mobilities act for their side; the mentor for mentor items and the learner for
+    learner items. The host's staff may also act for the mentor and the sending staff for the learner:
+    mentors and learners do not always have a portal account, and the checklist must still be closable.
+    """
+    mobility = item.mobility
+    scope = get_scope(user)
+    if scope.user_id is None:
+        return False
+    sending = scope.has_right(Right.MANAGE_MOBILITIES, organisation=mobility.sending_organisation_id)
+    receiving = scope.has_right(Right.MANAGE_MOBILITIES, organisation=mobility.receiving_organisation_id)
+    if item.responsible == Responsible.SENDING:
+        return sending
+    if item.responsible == Responsible.RECEIVING:
+        return receiving
+    if item.responsible == Responsible.MENTOR:
+        return mobility.mentor_id == user.pk or receiving
+    if item.responsible == Responsible.LEARNER:
+        return mobility.learner.user_id == user.pk or sending
+    return False
+
+
+def _delete_file_on_commit(file_field) -> None:
+    name, storage = file_field.name, file_field.storage
+    if name:
+        transaction.on_commit(lambda: storage.delete(name))
+
+
+@transaction.atomic
+def set_item_done(item: ChecklistItem, *, done: bool, by, note: str = "", evidence=None, request=None) -> ChecklistItem:
+    """Mark an item done (with a note and optional evidence file) or open again; audited.
+
+    The caller has checked `may_tick`; the row is locked so two people ticking at once do not
+    overwrite each other's evidence silently."""
+    item = ChecklistItem.objects.select_for_update(of=("self",)).select_related("mobility").get(pk=item.pk)
+    was_done = item.is_done
+    fields = ["note", "updated_at"]
+    note_changed = item.note != note.strip()
+    item.note = note.strip()
+    replaced_file = None
+    if evidence is not None:
+        if item.evidence:
+            replaced_file = item.evidence
+            _delete_file_on_commit(item.evidence)
+        item.evidence = evidence
+        fields.append("evidence")
+    if done and not was_done:
+        item.done_at = timezone.now()
+        item.done_by = by
+        fields += ["done_at", "done_by"]
+    elif not done and was_done:
+        item.done_at = None
+        item.done_by = None
+        fields += ["done_at", "done_by"]
+    item.save(update_fields=fields)
+    # The note itself stays out of the audit trail: it may hold personal data.
+    details = {"title": item.title, "note_changed": note_changed}
+    if evidence is not None:
+        details["evidence"] = item.evidence.name
+    if was_done != item.is_done:
+        verb = AuditEntry.Verb.STATE_CHANGED
+        details.update({"from": "done" if was_done else "open", "to": "done" if item.is_done else "open"})
+    else:
+        verb = AuditEntry.Verb.UPDATED
+    if replaced_file is not None:
+        details["replaced_evidence"] = replaced_file.name
+    audit.record(
+        actor=by,
+        verb=verb,
+        obj=item,
+        request=request,
+        partnership=item.mobility.partnership,
+        organisation=item.mobility.sending_organisation,
+        details=details,
+    )
+    return item
+
+
+@transaction.atomic
+def save_template(partnership, formset, *, by, request=None) -> dict[str, int]:
+    """Save the partnership's checklist template from a valid formset; audited.
+
+    Checklists already generated keep their items: the template applies to checklists generated afterwards."""
+    # Serialise concurrent editors of the same template.
+    type(partnership).objects.select_for_update().filter(pk=partnership.pk).first()
+    instances = formset.save(commit=False)
+    for instance in instances:
+        instance.partnership = partnership
+        instance.save()
+    for obj in formset.deleted_objects:
+        obj.delete()
+    counts = {
+        "added": len(formset.new_objects),
+        "changed": len(formset.changed_objects),
+        "deleted": len(formset.deleted_objects),
+    }
+    audit.record(
+        actor=by,
+        verb=AuditEntry.Verb.UPDATED,
+        obj=partnership,
+        request=request,
+        partnership=partnership,
+        details={"checklist_template": counts},
+    )
+    return counts
+
+
+@transaction.atomic
+def ensure_checklist(mobility: Mobility) -> bool:
+    """Generate the checklist of a mobility that has none yet (when its page first opens).
+
+    The mobility row is locked so two first visits at once do not both copy the template."""
+    Mobility.objects.select_for_update().filter(pk=mobility.pk).first()
+    if mobility.checklist.exists():
+        return False
+    generate_checklist(mobility)
+    return True

@@ -57,6 +57,10 @@ def invitation_create(request):
     initial = {}
     if request.GET.get("organisation"):
         initial["organisation"] = organisations.filter(slug=request.GET["organisation"]).first()
+    # Prefill from a link such as "Invite to the portal" on a learner's page; the form still validates.
+    for name in ("email", "role"):
+        if request.GET.get(name):
+            initial[name] = request.GET[name]
     form = InvitationForm(
         request.POST or None,
         organisations=organisations,

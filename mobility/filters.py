@@ -1,0 +1,82 @@
+"""Filters of the learner and mobility lists. Every choice offered comes from what the user may see."""
+
+import django_filters
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from partners.models import Organisation, Partnership, User
+
+from .models import Learner, Mobility
+
+
+def date_widget():
+    return django_filters.widgets.forms.DateInput(attrs={"type": "date"})
+
+
+def words_q(value: str, fields: list[str]) -> Q:
+    """Every word must appear in one of `fields` (so "Lina Bakker" finds first + last name)."""
+    q = Q()
+    for word in value.split()[:5]:
+        any_field = Q()
+        for field in fields:
+            any_field |= Q(**{f"{field}__icontains": word})
+        q &= any_field
+    return q
+
+
+class MobilityFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("Search (learner or host company)"), method="filter_search")
+    status = django_filters.ChoiceFilter(label=_("Status"), choices=Mobility.Status.choices)
+    partnership = django_filters.ModelChoiceFilter(label=_("Partnership"), queryset=Partnership.objects.none())
+    start_from = django_filters.DateFilter(
+        label=_("Starts on or after"), field_name="start_date", lookup_expr="gte", widget=date_widget()
+    )
+    start_to = django_filters.DateFilter(
+        label=_("Starts on or before"), field_name="start_date", lookup_expr="lte", widget=date_widget()
+    )
+    host = django_filters.CharFilter(label=_("Host (organisation or company)"), method="filter_host")
+    mentor = django_filters.ModelChoiceFilter(label=_("Mentor"), queryset=User.objects.none())
+
+    class Meta:
+        model = Mobility
+        fields = ["q", "status", "partnership", "start_from", "start_to", "host", "mentor"]
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.filters["partnership"].queryset = Partnership.objects.visible_to(user).order_by("acronym")
+        # Mentors of the mobilities this user can see, and nobody else.
+        mentor_ids = Mobility.objects.visible_to(user).filter(mentor__isnull=False).values("mentor_id")
+        self.filters["mentor"].queryset = User.objects.filter(pk__in=mentor_ids).order_by("last_name", "first_name")
+
+    def filter_search(self, queryset, name, value):
+        return queryset.filter(words_q(value, ["learner__first_name", "learner__last_name", "host_company"]))
+
+    def filter_host(self, queryset, name, value):
+        return queryset.filter(
+            Q(receiving_organisation__short_name__icontains=value)
+            | Q(receiving_organisation__legal_name__icontains=value)
+            | Q(host_company__icontains=value)
+        )
+
+
+class LearnerFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("Name contains"), method="filter_name")
+    home_organisation = django_filters.ModelChoiceFilter(
+        label=_("Home organisation"), queryset=Organisation.objects.none()
+    )
+    fewer_opportunities = django_filters.BooleanFilter(label=_("Fewer opportunities"))
+    special_needs = django_filters.BooleanFilter(label=_("Special needs"))
+    has_account = django_filters.BooleanFilter(
+        label=_("Has a portal account"), field_name="user", lookup_expr="isnull", exclude=True
+    )
+
+    class Meta:
+        model = Learner
+        fields = ["q", "home_organisation", "fewer_opportunities", "special_needs", "has_account"]
+
+    def __init__(self, *args, organisations, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.filters["home_organisation"].queryset = organisations
+
+    def filter_name(self, queryset, name, value):
+        return queryset.filter(words_q(value, ["first_name", "last_name"]))

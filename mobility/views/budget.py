@@ -1,0 +1,195 @@
+"""Budget pages: the Erasmus+ unit-cost grant per mobility, summed per organisation and partnership.
+
+Who sees what (docs/decisions.md, "Mobility (issue 3)"):
+- partnership budget: the project coordinator (right to manage mobilities for the partnership) sees every
+  sending organisation and the partnership totals; a partner coordinator sees only their own
+  organisation's row and lines;
+- organisation budget: whoever may manage the organisation's mobilities, i.e. its own coordinators and
+  the project coordinator of a partnership it belongs to (limited to the partnerships they coordinate).
+
+Every total is computed from one query for the mobilities plus one each for the unit-cost tables,
+whatever the number of mobilities.
+"""
+
+from __future__ import annotations
+
+import csv
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from partners import audit
+from partners.access import get_scope
+from partners.models import AuditEntry, Organisation, Partnership, Right
+from partners.views.common import paginate
+
+from ..models import Mobility
+from ..services.money import budget_lines, budget_queryset, totals, totals_by, unit_cost_tables
+from ..templatetags.mobility_money import band_label
+
+
+def _partnership_budget(request, slug):
+    """The partnership, the organisations whose rows the user sees, whether they see them all, and the lines."""
+    partnership = get_object_or_404(Partnership.objects.visible_to(request.user), slug=slug)
+    scope = get_scope(request.user)
+    members = [m.organisation for m in partnership.members.select_related("organisation")]
+    sees_all = scope.has_right(Right.MANAGE_MOBILITIES, partnership=partnership)
+    if sees_all:
+        shown = members
+    else:
+        # Only one's own organisation: a right delegated through coordinating another partnership does
+        # not open this partnership's figures of that organisation.
+        shown = [
+            org
+            for org in members
+            if org.pk in scope.staff_org_ids and scope.has_right(Right.MANAGE_MOBILITIES, organisation=org)
+        ]
+        if not shown:
+            raise PermissionDenied
+    shown.sort(key=lambda org: org.short_name.casefold())
+    mobilities = Mobility.objects.visible_to(request.user).filter(partnership=partnership)
+    if not sees_all:
+        mobilities = mobilities.filter(sending_organisation__in=shown)
+    bands, rates = unit_cost_tables([partnership.call_year])
+    lines = budget_lines(budget_queryset(mobilities), bands=bands, rates=rates)
+    tables = {"bands_configured": bool(bands), "rates_configured": bool(rates)}
+    return partnership, shown, sees_all, lines, tables
+
+
+@login_required
+def partnership_budget(request, slug):
+    partnership, shown, sees_all, lines, tables = _partnership_budget(request, slug)
+    by_org = totals_by(lines, key=lambda line: line.mobility.sending_organisation_id)
+    rows = [(org, by_org.get(org.pk) or totals([])) for org in shown]
+    return render(
+        request,
+        "mobility/money/partnership_budget.html",
+        {
+            "partnership": partnership,
+            "rows": rows,
+            "sees_all": sees_all,
+            "grand_total": totals(lines),
+            "page": paginate(request, lines),
+            **tables,
+        },
+    )
+
+
+@login_required
+def partnership_budget_csv(request, slug):
+    partnership, shown, _sees_all, lines, _tables = _partnership_budget(request, slug)
+    audit.record(
+        actor=request.user,
+        verb=AuditEntry.Verb.EXPORTED,
+        obj=partnership,
+        request=request,
+        partnership=partnership,
+        details={"export": "budget", "rows": len(lines), "organisations": [org.slug for org in shown]},
+    )
+    return _csv_response(lines, f"budget-{slugify(partnership.acronym) or partnership.slug}.csv")
+
+
+def _organisation_budget(request, slug):
+    organisation = get_object_or_404(Organisation.objects.visible_to(request.user), slug=slug)
+    scope = get_scope(request.user)
+    scope.require_right(Right.MANAGE_MOBILITIES, organisation=organisation)
+    mobilities = Mobility.objects.visible_to(request.user).outgoing_for([organisation.pk])
+    if not scope.is_superuser and organisation.pk not in scope.staff_org_ids:
+        # A project coordinator manages a partner's mobilities only within the partnerships they coordinate.
+        mobilities = mobilities.filter(partnership_id__in=scope.coordinated_partnership_ids)
+    bands, rates = unit_cost_tables()
+    lines = budget_lines(budget_queryset(mobilities), bands=bands, rates=rates)
+    return organisation, lines
+
+
+@login_required
+def organisation_budget(request, slug):
+    organisation, lines = _organisation_budget(request, slug)
+    by_partnership = totals_by(lines, key=lambda line: line.mobility.partnership)
+    return render(
+        request,
+        "mobility/money/organisation_budget.html",
+        {
+            "organisation": organisation,
+            "rows": sorted(by_partnership.items(), key=lambda item: (item[0].start_date, item[0].acronym)),
+            "grand_total": totals(lines),
+            "page": paginate(request, lines),
+        },
+    )
+
+
+@login_required
+def organisation_budget_csv(request, slug):
+    organisation, lines = _organisation_budget(request, slug)
+    audit.record(
+        actor=request.user,
+        verb=AuditEntry.Verb.EXPORTED,
+        obj=organisation,
+        request=request,
+        organisation=organisation,
+        details={"export": "budget", "rows": len(lines)},
+    )
+    return _csv_response(lines, f"budget-{organisation.slug}.csv")
+
+
+CSV_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _cell(value) -> str:
+    """A spreadsheet-safe text cell: a leading formula character is neutralised (CSV injection)."""
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(CSV_FORMULA_START) else text
+
+
+def _csv_response(lines, filename: str) -> HttpResponse:
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response.write("\ufeff")  # so that spreadsheet programs read the file as UTF-8
+    writer = csv.writer(response)
+    writer.writerow(
+        [
+            _("Mobility code"),
+            _("Project number"),
+            _("Learner"),
+            _("Sending organisation"),
+            _("Receiving organisation"),
+            _("Status"),
+            _("Start"),
+            _("End"),
+            _("Activity days"),
+            _("Travel days"),
+            _("Funded days"),
+            _("Distance (km)"),
+            _("Distance band"),
+            _("Travel contribution (EUR)"),
+            _("Individual support (EUR)"),
+            _("Total (EUR)"),
+        ]
+    )
+    for line in lines:
+        m, grant = line.mobility, line.grant
+        writer.writerow(
+            [
+                m.code,
+                _cell(m.partnership.project_number),
+                _cell(str(m.learner)),
+                _cell(m.sending_organisation.short_name),
+                _cell(m.receiving_organisation.short_name),
+                m.get_status_display(),
+                m.start_date.isoformat(),
+                m.end_date.isoformat(),
+                m.duration_days,
+                m.travel_days,
+                grant.funded_days,
+                "" if grant.distance_km is None else grant.distance_km,
+                band_label(grant.band),
+                grant.travel,
+                grant.support,
+                grant.total,
+            ]
+        )
+    return response
