@@ -35,6 +35,9 @@ class Grant:
     year: int | None = None
     bands_configured: bool = True
     rates_configured: bool = True
+    # True when the stored distance differs from the great circle between the two cities
+    # (someone typed it), so the page can say where the figure comes from.
+    distance_entered: bool = False
 
     @property
     def total(self) -> Decimal:
@@ -76,9 +79,8 @@ def grant_for(mobility: Mobility, *, bands=None, rates=None) -> Grant:
     year = mobility.partnership.call_year
     bands = list(bands if bands is not None else DistanceBand.objects.filter(programme_year=year))
     rates = list(rates if rates is not None else IndividualSupportRate.objects.filter(programme_year=year))
-    distance = mobility.distance_km
-    if distance is None:
-        distance = organisation_distance_km(mobility.sending_organisation, mobility.receiving_organisation)
+    computed = organisation_distance_km(mobility.sending_organisation, mobility.receiving_organisation)
+    distance = mobility.distance_km if mobility.distance_km is not None else computed
     band = band_for(distance, year, bands)
     days = mobility.duration_days + mobility.travel_days
     return Grant(
@@ -90,6 +92,7 @@ def grant_for(mobility: Mobility, *, bands=None, rates=None) -> Grant:
         year=year,
         bands_configured=any(b.programme_year == year for b in bands),
         rates_configured=any(r.programme_year == year for r in rates),
+        distance_entered=mobility.distance_km is not None and mobility.distance_km != computed,
     )
 
 

@@ -71,6 +71,8 @@ def organisation_edit(request, slug):
                 extra_details={"contacts_changed": formset.has_changed()},
             )
         messages.success(request, _("The organisation was saved."))
+        if form.city_lookup_message:
+            messages.warning(request, form.city_lookup_message)
         return redirect(organisation)
     return render(
         request,

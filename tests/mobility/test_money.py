@@ -389,3 +389,26 @@ def test_budget_pages_run_the_same_number_of_queries_for_5_and_for_60_mobilities
     assert small == large
     with django_assert_max_num_queries(12):
         client.get(url)
+
+
+def test_the_page_says_whether_the_distance_was_computed_or_typed(world, mob, client_for):
+    from django.urls import reverse
+
+    from mobility.services.money import grant_for
+
+    world.org_a.latitude, world.org_a.longitude = 54.898521, 23.903597
+    world.org_a.save()
+    world.org_b.latitude, world.org_b.longitude = 52.387386, 4.646219
+    world.org_b.save()
+    mobility = mob.m_a_to_b
+    mobility.refresh_from_db()
+    mobility.distance_km = grant_for(mobility).distance_km  # what the service stores on creation
+    mobility.save()
+    assert not grant_for(mobility).distance_entered
+    page = client_for(world.pc_a).get(reverse("mobility:mobility_detail", kwargs={"code": mobility.code}))
+    assert "great circle" in page.content.decode()
+    mobility.distance_km = 1500
+    mobility.save()
+    assert grant_for(mobility).distance_entered
+    page = client_for(world.pc_a).get(reverse("mobility:mobility_detail", kwargs={"code": mobility.code}))
+    assert "entered by hand" in page.content.decode()

@@ -153,3 +153,23 @@ def test_editing_an_organisation_without_coordinates_stores_them_from_the_city(w
     assert float(org.latitude) == pytest.approx(HAARLEM[0], abs=0.05)
     entry = AuditEntry.objects.get(object_type="partners.organisation", object_code=org.slug)
     assert {"latitude", "longitude"} <= set(entry.details["fields"])
+
+
+def test_editing_an_organisation_in_an_unknown_city_warns_that_coordinates_are_missing(world, client_for):
+    from django.urls import reverse
+
+    org = world.org_b
+    data = {
+        "legal_name": org.legal_name, "short_name": org.short_name, "kind": org.kind, "country": "NL",
+        "city": "Nowheresville", "latitude": "", "longitude": "", "oid": "", "pic": "", "address": "",
+        "website": "", "email": "", "phone": "",
+        "contacts-TOTAL_FORMS": "0", "contacts-INITIAL_FORMS": "0",
+        "contacts-MIN_NUM_FORMS": "0", "contacts-MAX_NUM_FORMS": "1000",
+    }
+    response = client_for(world.partner_b).post(
+        reverse("partners:organisation_edit", kwargs={"slug": org.slug}), data, follow=True
+    )
+    assert response.status_code == 200
+    assert "not found in the gazetteer" in response.content.decode()
+    org.refresh_from_db()
+    assert org.city == "Nowheresville" and org.latitude is None
