@@ -160,11 +160,23 @@ def test_editing_an_organisation_in_an_unknown_city_warns_that_coordinates_are_m
 
     org = world.org_b
     data = {
-        "legal_name": org.legal_name, "short_name": org.short_name, "kind": org.kind, "country": "NL",
-        "city": "Nowheresville", "latitude": "", "longitude": "", "oid": "", "pic": "", "address": "",
-        "website": "", "email": "", "phone": "",
-        "contacts-TOTAL_FORMS": "0", "contacts-INITIAL_FORMS": "0",
-        "contacts-MIN_NUM_FORMS": "0", "contacts-MAX_NUM_FORMS": "1000",
+        "legal_name": org.legal_name,
+        "short_name": org.short_name,
+        "kind": org.kind,
+        "country": "NL",
+        "city": "Nowheresville",
+        "latitude": "",
+        "longitude": "",
+        "oid": "",
+        "pic": "",
+        "address": "",
+        "website": "",
+        "email": "",
+        "phone": "",
+        "contacts-TOTAL_FORMS": "0",
+        "contacts-INITIAL_FORMS": "0",
+        "contacts-MIN_NUM_FORMS": "0",
+        "contacts-MAX_NUM_FORMS": "1000",
     }
     response = client_for(world.partner_b).post(
         reverse("partners:organisation_edit", kwargs={"slug": org.slug}), data, follow=True
