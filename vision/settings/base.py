@@ -153,9 +153,6 @@ VISION_MFA_REQUIRED_ROLES = env.list("VISION_MFA_REQUIRED_ROLES", default=[])
 
 # Largest evidence file (MB) a checklist item accepts.
 VISION_MAX_UPLOAD_MB = env.int("VISION_MAX_UPLOAD_MB", default=10)
-# Django refuses request bodies above this before any form sees them; keep it above the upload limit.
-DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
-FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 
 # How long an invitation link stays valid.
 VISION_INVITATION_DAYS = env.int("VISION_INVITATION_DAYS", default=14)
