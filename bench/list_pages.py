@@ -1,4 +1,4 @@
-"""Latency of the partners list pages at a realistic network size.
+"""Latency of the list pages at a realistic network size.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/test .venv/bin/python bench/list_pages.py [--rows 500]
 
@@ -10,10 +10,14 @@ Goals on the 2-core machine: every paginated page p95 under 150 ms at 500 rows, 
 query count the same at 5 and at 500 rows. "Strategies side by side" shows every partner of
 a partnership on one page (networks have 4-30 partners); at 500 partners it is a stress figure.
 
-Measured 2026-11-28, PostgreSQL 15, 500 rows (p50 / p95 ms, queries):
-dashboard 53 / 124 (14), organisations 32 / 36 (8), partnerships 34 / 64 (9),
-invitations 27 / 35 (7), partnership audit 28 / 35 (8), strategies side by side 98 / 192 (10).
-At 5 rows the query counts are identical.
+Measured 2026-11-28, PostgreSQL 15, 500 rows of each (organisations, invitations, audit entries,
+mobilities with checklists) — p50 / p95 ms (queries; the same counts at 5 rows):
+dashboard 136 / 206 (16), organisations 46 / 56 (8), partnerships 41 / 46 (9), invitations 34 / 54 (7),
+partnership audit 42 / 48 (8), strategies side by side 154 / 207 (10), outgoing mobilities 62 / 73 (10),
+all mobilities 61 / 68 (9), learners 47 / 60 (9), partnership budget 190 / 394 (10).
+Over the goal: the dashboard (its mobility panel counts overdue checklist items over every mobility) and
+the partnership budget (it prices every mobility in Python for the totals) — both candidates for SQL
+aggregation when networks reach that size.
 """
 
 import argparse
@@ -67,6 +71,18 @@ def main() -> None:
             AuditEntryFactory(partnership=partnership, organisation=org, verb=AuditEntry.Verb.UPDATED)
         for org in list(partnership.organisations.all()[:50]):
             IndicatorFactory(goal__strategy__partnership=partnership, goal__strategy__organisation=org)
+        # Mobilities: `rows` outgoing from the coordinator's organisation to the partners, with checklists.
+        from mobility.services.checklists import generate_checklist
+        from tests.factories_mobility import LearnerFactory, MobilityFactory
+
+        partners = list(partnership.organisations.exclude(pk=coordinator_org.pk)[:20])
+        for i in range(args.rows):
+            mobility = MobilityFactory(
+                learner=LearnerFactory(home_organisation=coordinator_org),
+                partnership=partnership,
+                receiving_organisation=partners[i % len(partners)],
+            )
+            generate_checklist(mobility)
 
         client = Client()
         client.force_login(pc)
@@ -77,6 +93,10 @@ def main() -> None:
             "invitations": reverse("partners:invitation_list"),
             "partnership audit": reverse("partners:partnership_audit", kwargs={"slug": "bench"}),
             "strategies side by side": reverse("partners:partnership_strategies", kwargs={"slug": "bench"}),
+            "outgoing mobilities": reverse("mobility:outgoing"),
+            "all mobilities": reverse("mobility:all_mobilities"),
+            "learners": reverse("mobility:learner_list"),
+            "partnership budget": reverse("mobility:partnership_budget", kwargs={"slug": "bench"}),
         }
         print(f"{'page':<26}{'queries':>8}{'p50 ms':>9}{'p95 ms':>9}   ({args.rows} rows, {connection.vendor})")
         for name, url in pages.items():
