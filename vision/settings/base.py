@@ -35,7 +35,6 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "django_countries",
     "django_filters",
-    "import_export",
     "partners",
     "mobility",
     "ecvet",
