@@ -12,6 +12,7 @@ from partners.models import AuditEntry, Right
 
 from ..models import ChecklistItem, ChecklistTemplateItem, Mobility
 from ..models.checklists import Anchor, Category, Responsible
+from .common import save_partnership_formset
 
 # The default template, drawn from the European Quality Charter for Mobility and the
 # Erasmus+ VET Mobility Quality Commitment. Titles are stored in the partnership's data
@@ -169,33 +170,11 @@ def set_item_done(item: ChecklistItem, *, done: bool, by, note: str = "", eviden
     return item
 
 
-@transaction.atomic
 def save_template(partnership, formset, *, by, request=None) -> dict[str, int]:
     """Save the partnership's checklist template from a valid formset; audited.
 
     Checklists already generated keep their items: the template applies to checklists generated afterwards."""
-    # Serialise concurrent editors of the same template.
-    type(partnership).objects.select_for_update().filter(pk=partnership.pk).first()
-    instances = formset.save(commit=False)
-    for instance in instances:
-        instance.partnership = partnership
-        instance.save()
-    for obj in formset.deleted_objects:
-        obj.delete()
-    counts = {
-        "added": len(formset.new_objects),
-        "changed": len(formset.changed_objects),
-        "deleted": len(formset.deleted_objects),
-    }
-    audit.record(
-        actor=by,
-        verb=AuditEntry.Verb.UPDATED,
-        obj=partnership,
-        request=request,
-        partnership=partnership,
-        details={"checklist_template": counts},
-    )
-    return counts
+    return save_partnership_formset(partnership, formset, by=by, request=request, label="checklist_template")
 
 
 @transaction.atomic

@@ -18,6 +18,7 @@ from partners.models import AuditEntry, Organisation, Partnership
 
 from ..models import LearnerAnswer, LearnerReport, Mobility, SurveyQuestion
 from ..models.reports import MIN_GROUP_SIZE, SCALE_MAX, SCALE_MIN
+from .common import save_partnership_formset
 
 Kind = SurveyQuestion.Kind
 
@@ -144,30 +145,9 @@ def submit_report(mobility: Mobility, *, by, answers: dict[int, object], request
     return report
 
 
-@transaction.atomic
 def save_questions(partnership: Partnership, formset, *, by, request=None) -> dict[str, int]:
     """Save the partnership's survey questions from a valid formset; audited."""
-    Partnership.objects.select_for_update().filter(pk=partnership.pk).first()
-    instances = formset.save(commit=False)
-    for instance in instances:
-        instance.partnership = partnership
-        instance.save()
-    for obj in formset.deleted_objects:
-        obj.delete()
-    counts = {
-        "added": len(formset.new_objects),
-        "changed": len(formset.changed_objects),
-        "deleted": len(formset.deleted_objects),
-    }
-    audit.record(
-        actor=by,
-        verb=AuditEntry.Verb.UPDATED,
-        obj=partnership,
-        request=request,
-        partnership=partnership,
-        details={"survey_questions": counts},
-    )
-    return counts
+    return save_partnership_formset(partnership, formset, by=by, request=request, label="survey_questions")
 
 
 # --- Aggregates ---------------------------------------------------------------------------------------
