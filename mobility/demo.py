@@ -383,6 +383,21 @@ def _assessment(mobility: Mobility, spec: Spec, mentor, end: date) -> bool:
     return True
 
 
+# Free-text answers, varied so the aggregate page reads like real feedback.
+VALUABLE = [
+    "Working with real clients in another country and language.",
+    "Learning new massage techniques the salon uses every day.",
+    "Living on my own and finding my way in a new city.",
+    "Seeing how a bigger salon organises appointments and hygiene.",
+]
+IMPROVE = [
+    "More time with the mentor in the first week.",
+    "A short language course before leaving would help.",
+    "Clearer information about the accommodation before arrival.",
+    "More practice with the booking software before starting.",
+]
+
+
 def _report(mobility: Mobility, spec: Spec, end: date) -> bool:
     if not spec.report:
         return False
@@ -399,9 +414,7 @@ def _report(mobility: Mobility, spec: Spec, end: date) -> bool:
                 LearnerAnswer(
                     report=report,
                     question=question,
-                    text="Working with real clients in another country and language."
-                    if i % 2 == 0
-                    else "More time with the mentor in the first week.",
+                    text=(VALUABLE if i % 2 == 0 else IMPROVE)[len(spec.last) % 4],
                 )
             )
     LearnerAnswer.objects.bulk_create(answers)

@@ -135,5 +135,6 @@ def report_aggregates(request, slug):
             "counts": service.report_counts(partnership, organisation_ids=organisation_ids),
             "whole_partnership": organisation_ids is None,
             "can_edit_questions": scope.has_right(Right.MANAGE_PARTNERSHIP, partnership=partnership),
+            "scale_labels": list(service.SCALE_LABELS.items()),
         },
     )
