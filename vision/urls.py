@@ -19,4 +19,5 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("partners.urls")),
     path("", include("mobility.urls")),
+    path("ecvet/", include("ecvet.urls")),
 ]

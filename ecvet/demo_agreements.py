@@ -1,0 +1,1 @@
+"""Learning Agreement demo data; runs after ecvet.demo (catalogue and memorandum)."""

@@ -1,0 +1,149 @@
+from decimal import Decimal
+
+from django.contrib.contenttypes.fields import GenericRelation
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from partners.models import Organisation, Partnership, TimeStampedModel
+from partners.models.base import code_field
+
+from ..querysets import MemorandumQuerySet
+from .approvals import Approval
+from .catalogue import Qualification, Unit
+
+STANDARD_OBJECTIVES = _(
+    "To establish a framework for cooperation and networking among the partners, to create mutual trust, "
+    "and to set out the conditions of ECVET credit transfer for learners in geographical mobility: the "
+    "assessment of learning outcomes at the host, and their validation and recognition at home."
+)
+
+
+class Memorandum(TimeStampedModel):
+    """A multi-party ECVET Memorandum of Understanding. Each row is one version; an amendment is a new
+    row whose `previous` is the version in force."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        OUT_FOR_APPROVAL = "out_for_approval", _("Out for approval")
+        IN_FORCE = "in_force", _("In force")
+        SUPERSEDED = "superseded", _("Superseded by an amendment")
+        EXPIRED = "expired", _("Expired")
+        TERMINATED = "terminated", _("Terminated")
+
+    code = code_field()
+    partnership = models.ForeignKey(
+        Partnership,
+        on_delete=models.PROTECT,
+        related_name="memoranda",
+        null=True,
+        blank=True,
+        verbose_name=_("partnership"),
+    )
+    title = models.CharField(_("title"), max_length=255)
+    version = models.PositiveSmallIntegerField(_("version"), default=1)
+    previous = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="amendments", verbose_name=_("amends")
+    )
+    amendment_reason = models.TextField(_("reason for the amendment"), blank=True)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.DRAFT, editable=False)
+    objectives_standard = models.TextField(_("objectives (standard text)"), default=STANDARD_OBJECTIVES)
+    objectives_other = models.TextField(_("other agreed objectives"), blank=True)
+    other_organisations = models.TextField(
+        _("other organisations covered"),
+        blank=True,
+        help_text=_("Organisations covered by the MoU that do not sign it, e.g. host companies."),
+    )
+    qualifications = models.ManyToManyField(
+        Qualification, blank=True, related_name="memoranda", verbose_name=_("qualifications covered")
+    )
+    units = models.ManyToManyField(
+        Unit,
+        through="MemorandumUnit",
+        blank=True,
+        related_name="memoranda",
+        verbose_name=_("units relevant to mobility"),
+    )
+    assessment = models.TextField(
+        _("assessment at the host"),
+        blank=True,
+        help_text=_("Procedures and methods: portfolio, skills demonstration, observation, self-evaluation…"),
+    )
+    documentation = models.TextField(
+        _("documentation"),
+        blank=True,
+        help_text=_("How results are recorded, e.g. Personal Transcript, Europass Mobility."),
+    )
+    validation = models.TextField(_("validation"), blank=True)
+    recognition = models.TextField(_("recognition"), blank=True)
+    duration_min_weeks = models.PositiveSmallIntegerField(_("shortest mobility (weeks)"), null=True, blank=True)
+    duration_max_weeks = models.PositiveSmallIntegerField(_("longest mobility (weeks)"), null=True, blank=True)
+    valid_from = models.DateField(_("valid from"))
+    valid_until = models.DateField(_("valid until"))
+    evaluation_revision = models.TextField(_("evaluation and revision"), blank=True)
+    other_actors = models.TextField(_("roles of other actors"), blank=True)
+    terminated_reason = models.TextField(_("reason for termination"), blank=True)
+
+    approvals = GenericRelation(Approval)
+    objects = MemorandumQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("memorandum of understanding")
+        verbose_name_plural = _("memoranda of understanding")
+        ordering = ["-valid_from", "title", "-version"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(valid_until__gte=models.F("valid_from")), name="memorandum_valid_until_after_from"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} (v{self.version})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("ecvet:memorandum_detail", kwargs={"code": self.code})
+
+
+class MemorandumParty(models.Model):
+    """A signing organisation of a memorandum, with the details the EC template asks for."""
+
+    memorandum = models.ForeignKey(Memorandum, on_delete=models.CASCADE, related_name="parties")
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="memorandum_parties", verbose_name=_("organisation")
+    )
+    contact_name = models.CharField(_("contact person"), max_length=160, blank=True)
+    contact_position = models.CharField(_("position"), max_length=160, blank=True)
+    contact_email = models.EmailField(_("email"), blank=True)
+    contact_phone = models.CharField(_("phone"), max_length=40, blank=True)
+    signing_place = models.CharField(_("place of signature"), max_length=120, blank=True)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("signing organisation")
+        verbose_name_plural = _("signing organisations")
+        ordering = ["order", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["memorandum", "organisation"], name="memorandumparty_unique_org"),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.organisation)
+
+
+class MemorandumUnit(models.Model):
+    memorandum = models.ForeignKey(Memorandum, on_delete=models.CASCADE, related_name="memorandum_units")
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+", verbose_name=_("unit"))
+    ecvet_points = models.DecimalField(
+        _("ECVET points in mobility"), max_digits=4, decimal_places=1, validators=[MinValueValidator(Decimal("0.5"))]
+    )
+
+    class Meta:
+        verbose_name = _("unit covered")
+        verbose_name_plural = _("units covered")
+        constraints = [
+            models.UniqueConstraint(fields=["memorandum", "unit"], name="memorandumunit_unique_unit"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit} ({self.ecvet_points})"

@@ -1,0 +1,310 @@
+"""Learning Agreements: one per mobility, many versions; changes are proposals against the approved one."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from mobility.models import Mobility
+from mobility.services import assessments as mobility_assessments
+from mobility.services import lifecycle
+from partners import audit
+from partners.models import AuditEntry, Membership, Right, Role
+
+from ..models import LearningAgreement, LearningAgreementUnit, LearningAgreementVersion
+from .approvals import DocumentKind, Party
+
+V = LearningAgreementVersion.Status
+
+
+def _organisation(org) -> dict:
+    contact = next(iter(org.contacts.all()), None)
+    return {
+        "name": org.legal_name,
+        "country": org.country.code,
+        "city": org.city,
+        "address": org.address,
+        "oid": org.oid,
+        "pic": org.pic,
+        "contact": {"name": contact.name, "position": contact.position, "email": contact.email} if contact else None,
+    }
+
+
+def version_content(version: LearningAgreementVersion) -> dict:
+    """The canonical content of one version: what the three parties approve."""
+    mobility = version.agreement.mobility
+    learner = mobility.learner
+    qualification = version.qualification
+    return {
+        "document": "ECVET Learning Agreement",
+        "agreement": str(version.agreement.code),
+        "version": version.number,
+        "changes_version": version.based_on.number if version.based_on_id else None,
+        "reason": {"code": version.reason_code, "text": version.reason_text} if version.based_on_id else None,
+        "memorandum": str(version.memorandum.code) if version.memorandum_id else None,
+        "home_organisation": _organisation(mobility.sending_organisation),
+        "host_organisation": _organisation(mobility.receiving_organisation),
+        "learner": {
+            "name": f"{learner.first_name} {learner.last_name}",
+            "date_of_birth": learner.date_of_birth,
+            "gender": learner.gender,
+            "email": learner.email,
+            "guardian": learner.guardian_name or None,
+        },
+        "duration": {
+            "start": mobility.start_date,
+            "end": mobility.end_date,
+            "weeks_abroad": round(mobility.duration_days / 7, 1),
+            "virtual": {
+                "start": mobility.virtual_start,
+                "end": mobility.virtual_end,
+                "hours": mobility.virtual_hours,
+                "platform": mobility.virtual_platform,
+            }
+            if mobility.is_blended
+            else None,
+        },
+        "qualification": {
+            "title": qualification.title_original,
+            "title_en": qualification.title_en,
+            "eqf_level": qualification.eqf_level,
+            "nqf_level": qualification.nqf_level,
+        }
+        if qualification
+        else None,
+        "learner_progress": version.learner_progress,
+        "enclosures": version.enclosures,
+        "units": [
+            {
+                "reference": u.unit.reference,
+                "title": u.unit.title,
+                "ecvet_points": u.ecvet_points,
+                "learning_outcomes": [line.strip() for line in u.learning_outcomes.splitlines() if line.strip()],
+                "learning_activities": u.learning_activities,
+                "assessment_method": u.assessment_method,
+                "assessor": u.assessor,
+            }
+            for u in version.units.all()
+        ],
+        "assessment_documentation": version.assessment_documentation,
+        "validation_recognition": version.validation_recognition,
+    }
+
+
+class LearningAgreementKind(DocumentKind):
+    model = LearningAgreementVersion
+
+    def parties(self, version):
+        mobility = version.agreement.mobility
+        return [
+            Party("learner", _("Learner"), user_id=mobility.learner.user_id or -1),
+            Party("sending", _("Sending organisation"), organisation=mobility.sending_organisation),
+            Party("receiving", _("Host organisation"), organisation=mobility.receiving_organisation),
+        ]
+
+    def content(self, version):
+        return version_content(version)
+
+    def is_open(self, version):
+        return version.status == V.AWAITING
+
+    def organisation_for_audit(self, version):
+        return version.agreement.mobility.sending_organisation
+
+    def partnership_for_audit(self, version):
+        return version.agreement.mobility.partnership
+
+    def on_fully_approved(self, version, *, by, request):
+        version.status = V.APPROVED
+        version.save(update_fields=["status", "updated_at"])
+        LearningAgreementVersion.objects.filter(agreement=version.agreement, status=V.APPROVED).exclude(
+            pk=version.pk
+        ).update(status=V.SUPERSEDED)
+        mobility = Mobility.objects.get(pk=version.agreement.mobility_id)
+        if mobility.status == Mobility.Status.PLANNED:
+            lifecycle.transition(
+                mobility,
+                Mobility.Status.AGREED,
+                by=by,
+                request=request,
+                system=True,
+                reason=_("Learning Agreement version %(n)s approved by all parties.") % {"n": version.number},
+            )
+        mobility_assessments.set_assessment_items(mobility, assessment_items(version), by=by, request=request)
+        _notify(version, _("The Learning Agreement of %(mobility)s was approved by all parties."), exclude=None)
+
+    def on_refused(self, version, *, by, reason, request):
+        version.status = V.REFUSED
+        version.save(update_fields=["status", "updated_at"])
+        _notify(
+            version,
+            _("%(who)s refused version %(n)s of the Learning Agreement of %(mobility)s: %(reason)s"),
+            exclude=by,
+            who=by.get_full_name() or by.email,
+            reason=reason,
+        )
+
+
+def assessment_items(version) -> list[dict]:
+    items = []
+    for u in version.units.all():
+        for i, line in enumerate(x.strip() for x in u.learning_outcomes.splitlines() if x.strip()):
+            items.append({"text": line, "unit_code": u.unit.reference, "external_ref": f"{u.unit.code}:{i}"})
+    return items
+
+
+def people_to_notify(version) -> list[str]:
+    mobility = version.agreement.mobility
+    emails = set(
+        Membership.objects.filter(
+            organisation_id__in=[mobility.sending_organisation_id, mobility.receiving_organisation_id],
+            is_active=True,
+            role__in=[Role.PROJECT_COORDINATOR, Role.PARTNER_COORDINATOR],
+            can_sign_documents=True,
+        ).values_list("user__email", flat=True)
+    )
+    if mobility.learner.user_id:
+        emails.add(mobility.learner.user.email)
+    return sorted(emails)
+
+
+def _notify(version, template: str, *, exclude, **values) -> None:
+    recipients = [e for e in people_to_notify(version) if exclude is None or e != exclude.email]
+    if not recipients:
+        return
+    body = template % {"mobility": version.agreement.mobility, "n": version.number, **values}
+    transaction.on_commit(lambda: send_mail(_("[VISION] Learning Agreement"), body, None, recipients))
+
+
+# --- Drafting ----------------------------------------------------------------------------------
+
+
+def may_edit(user, mobility: Mobility) -> bool:
+    """The sending organisation prepares and changes the agreement."""
+    from partners.access import get_scope
+
+    return get_scope(user).has_right(Right.MANAGE_MOBILITIES, organisation=mobility.sending_organisation_id)
+
+
+@transaction.atomic
+def start_agreement(mobility: Mobility, *, by, request=None, memorandum=None, qualification=None):
+    """The agreement of a mobility with a first draft, prefilled from the mobility and the MoU."""
+    agreement, _created = LearningAgreement.objects.get_or_create(mobility=mobility)
+    draft = agreement.versions.filter(status__in=[V.DRAFT, V.AWAITING]).first()
+    if draft is None and not agreement.versions.exists():
+        draft = LearningAgreementVersion.objects.create(
+            agreement=agreement,
+            number=1,
+            created_by=by,
+            memorandum=memorandum,
+            qualification=qualification,
+            assessment_documentation=memorandum.assessment if memorandum else "",
+            validation_recognition="\n".join(filter(None, [memorandum.validation, memorandum.recognition]))
+            if memorandum
+            else "",
+        )
+        audit.record(
+            actor=by,
+            verb=AuditEntry.Verb.CREATED,
+            obj=draft,
+            request=request,
+            partnership=mobility.partnership,
+            organisation=mobility.sending_organisation,
+        )
+    return agreement, draft
+
+
+@transaction.atomic
+def send_for_approval(version: LearningAgreementVersion, *, by, request=None) -> LearningAgreementVersion:
+    from .approvals import current_sha256
+
+    version = LearningAgreementVersion.objects.select_for_update().get(pk=version.pk)
+    if version.status != V.DRAFT:
+        raise ValidationError(_("Only a draft can be sent for approval."))
+    if not version.units.exists():
+        raise ValidationError(_("Add at least one unit of learning outcomes first."))
+    if version.based_on_id and not (version.reason_code and version.reason_text.strip()):
+        raise ValidationError(_("A change needs a reason and an explanation."))
+    version.status = V.AWAITING
+    version.sent_at = timezone.now()
+    version.content_sha256 = current_sha256(version)
+    version.save(update_fields=["status", "sent_at", "content_sha256", "updated_at"])
+    audit.record(
+        actor=by,
+        verb=AuditEntry.Verb.STATE_CHANGED,
+        obj=version,
+        request=request,
+        partnership=version.agreement.mobility.partnership,
+        organisation=version.agreement.mobility.sending_organisation,
+        details={"from": V.DRAFT, "to": V.AWAITING, "sha256": version.content_sha256},
+    )
+    _notify(version, _("Version %(n)s of the Learning Agreement of %(mobility)s waits for your approval."), exclude=by)
+    return version
+
+
+@transaction.atomic
+def propose_change(
+    agreement: LearningAgreement, *, by, reason_code: str, reason_text: str, request=None
+) -> LearningAgreementVersion:
+    """A new draft version against the approved one, with its units copied; the approved version stays in
+    force until the proposal is approved by all."""
+    agreement = LearningAgreement.objects.select_for_update().get(pk=agreement.pk)
+    if not reason_code or not reason_text.strip():
+        raise ValidationError(_("A change proposal needs a reason and an explanation."))
+    approved = agreement.versions.filter(status=V.APPROVED).first()
+    if approved is None:
+        raise ValidationError(_("There is no approved version to change yet: edit the draft instead."))
+    if agreement.versions.filter(status__in=[V.DRAFT, V.AWAITING]).exists():
+        raise ValidationError(_("A change is already being prepared or waits for approval."))
+    number = agreement.versions.order_by("-number").values_list("number", flat=True).first() + 1
+    proposal = LearningAgreementVersion.objects.create(
+        agreement=agreement,
+        number=number,
+        based_on=approved,
+        reason_code=reason_code,
+        reason_text=reason_text.strip(),
+        memorandum=approved.memorandum,
+        qualification=approved.qualification,
+        learner_progress=approved.learner_progress,
+        enclosures=approved.enclosures,
+        assessment_documentation=approved.assessment_documentation,
+        validation_recognition=approved.validation_recognition,
+        created_by=by,
+    )
+    LearningAgreementUnit.objects.bulk_create(
+        [
+            LearningAgreementUnit(
+                version=proposal,
+                unit=u.unit,
+                ecvet_points=u.ecvet_points,
+                learning_outcomes=u.learning_outcomes,
+                learning_activities=u.learning_activities,
+                assessment_method=u.assessment_method,
+                assessor=u.assessor,
+                order=u.order,
+            )
+            for u in approved.units.all()
+        ]
+    )
+    audit.record(
+        actor=by,
+        verb=AuditEntry.Verb.CREATED,
+        obj=proposal,
+        request=request,
+        partnership=agreement.mobility.partnership,
+        organisation=agreement.mobility.sending_organisation,
+        details={"reason": reason_code, "based_on": approved.number},
+    )
+    return proposal
+
+
+def ensure_editable(version: LearningAgreementVersion) -> None:
+    """Approved or sent versions are never edited in place."""
+    if version.status != V.DRAFT:
+        raise ValidationError(
+            _("Version %(n)s is “%(status)s” and cannot be edited; propose a change instead.")
+            % {"n": version.number, "status": version.get_status_display()}
+        )

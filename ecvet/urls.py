@@ -1,0 +1,11 @@
+"""URLs of the ECVET app, one module per area (ecvet/urlconf/*)."""
+
+from django.urls import include, path
+
+app_name = "ecvet"
+
+urlpatterns = [
+    path("", include("ecvet.urlconf.catalogue")),  # qualifications and units
+    path("", include("ecvet.urlconf.memoranda")),  # memoranda of understanding
+    path("", include("ecvet.urlconf.agreements")),  # learning agreements, approvals
+]
