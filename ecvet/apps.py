@@ -9,5 +9,7 @@ class EcvetConfig(AppConfig):
 
     def ready(self):
         # Document kinds register themselves with the approval service on import.
-        from . import demo, demo_agreements  # noqa: F401  (demo data receivers, in this order)
-        from .services import agreements  # noqa: F401
+        # Demo data receivers connect in this order (demo before demo_agreements); then the dashboard panel
+        # and the GDPR receivers of the Learning Agreements.
+        from . import dashboard, demo, demo_agreements, gdpr  # noqa: F401
+        from .services import agreements, memoranda  # noqa: F401

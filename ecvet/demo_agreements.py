@@ -1,1 +1,212 @@
-"""Learning Agreement demo data; runs after ecvet.demo (catalogue and memorandum)."""
+"""Learning Agreement demo data; runs after ecvet.demo (catalogue and memorandum).
+
+Learning Agreements in each state for mobilities of "VISION Mobility 2025–2027", made through the services
+(start, edit, send, decide) with the demo accounts, so history, hashes and audit rows are real:
+
+- Matas Vaitkus (KMPMC → Savo, planned): a draft;
+- Sofia Ricci (Essenia → Savo, planned): awaiting approval, approved by the sending side;
+- Onni Nieminen (Savo → Essenia, planned): awaiting approval, approved by both organisations — the learner
+  has no portal account, so the page says the learner needs one;
+- Eglė Kazlauskaitė (KMPMC → Nova, in mobility, learner@kmpmc.example): version 1 approved by the learner
+  and both organisations (her assessment items now come from it; the mobility stays "in mobility"), and a
+  change proposal (version 2, extending the mobility) awaiting approval, approved by the sending side.
+
+No approved example moves a planned mobility to "agreed": only the two demo learners have accounts, and
+their mobilities are past that state (Lotte Jansen's is left untouched for the browser tests).
+
+Idempotent: an agreement is made only for a mobility that has none.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import Q
+from django.dispatch import receiver
+
+from mobility.models import Mobility
+from partners.management.commands.seed_demo import seed_demo_signal
+from partners.models import User
+
+from .models import Approval, LearningAgreement, Memorandum, Qualification, Unit
+
+CURRENT_PROJECT_NUMBER = "2025-1-LT01-KA122-VET-000123"
+DRAFT, AWAITING, APPROVED_WITH_PROPOSAL = "draft", "awaiting", "approved+proposal"
+
+
+@dataclass(frozen=True)
+class Spec:
+    first: str
+    last: str
+    state: str
+    approved_by: tuple[str, ...] = ()  # parties that approve the open (awaiting) version
+
+
+SPECS = [
+    Spec("Matas", "Vaitkus", DRAFT),
+    Spec("Sofia", "Ricci", AWAITING, ("sending",)),
+    Spec("Onni", "Nieminen", AWAITING, ("sending", "receiving")),
+    Spec("Eglė", "Kazlauskaitė", APPROVED_WITH_PROPOSAL, ("sending",)),
+]
+
+
+@receiver(seed_demo_signal, dispatch_uid="ecvet.demo_agreements.seed")
+def seed_agreement_demo(sender, stdout=None, **kwargs) -> None:
+    created = seed()
+    if stdout is not None:
+        stdout.write(f"Learning Agreement demo data: {created} new agreements.")
+
+
+def seed() -> int:
+    mobilities = {
+        (m.learner.first_name, m.learner.last_name): m
+        for m in Mobility.objects.filter(partnership__project_number=CURRENT_PROJECT_NUMBER).select_related(
+            "learner__user", "sending_organisation", "receiving_organisation", "mentor"
+        )
+    }
+    users = {u.email: u for u in User.objects.filter(email__endswith=".example")}
+    created = 0
+    for spec in SPECS:
+        mobility = mobilities.get((spec.first, spec.last))
+        if mobility is None or LearningAgreement.objects.filter(mobility=mobility).exists():
+            continue
+        coordinators = {
+            "sending": users.get(f"coordinator@{mobility.sending_organisation.slug}.example"),
+            "receiving": users.get(f"coordinator@{mobility.receiving_organisation.slug}.example"),
+        }
+        if None in coordinators.values():
+            continue
+        if spec.state == APPROVED_WITH_PROPOSAL and mobility.learner.user is None:
+            continue  # the learner's approval needs their account
+        _agreement(spec, mobility, coordinators)
+        created += 1
+    return created
+
+
+def _memorandum(mobility: Mobility) -> Memorandum | None:
+    return (
+        Memorandum.objects.filter(status=Memorandum.Status.IN_FORCE)
+        .filter(parties__organisation=mobility.sending_organisation)
+        .filter(parties__organisation=mobility.receiving_organisation)
+        .order_by("-valid_from")
+        .first()
+    )
+
+
+def _qualification_and_units(mobility: Mobility, memorandum: Memorandum | None):
+    """The sending organisation's qualification and up to two of its units (the MoU's, when there is one)."""
+    sending = mobility.sending_organisation
+    if memorandum is not None:
+        units = list(
+            Unit.objects.filter(memoranda=memorandum, qualification__organisation=sending)
+            .select_related("qualification")
+            .order_by("order", "reference")[:2]
+        )
+        if units:
+            return units[0].qualification, units
+    qualification = (
+        Qualification.objects.filter(organisation=sending)
+        .filter(Q(title_en__iexact=mobility.learner.qualification_title) | Q(title_en__icontains="beauty"))
+        .first()
+    )
+    if qualification is None:
+        # Without the catalogue demo: the smallest example qualification that makes an agreement.
+        qualification = Qualification.objects.create(
+            organisation=sending,
+            title_original="Beauty therapist",
+            title_en="Beauty therapist",
+            country=sending.country,
+            eqf_level=4,
+            awarding_body="(example)",
+            sector="Beauty and hairdressing",
+            is_example=True,
+        )
+        Unit.objects.create(
+            qualification=qualification,
+            reference="DEMO-FAC",
+            title="Facial treatments (example)",
+            skills="Analyses the client's skin type\nPerforms a deep-cleansing facial",
+            knowledge="Knows skin anatomy and common skin conditions",
+            ecvet_points=Decimal("6"),
+        )
+    return qualification, list(qualification.units.order_by("order", "reference")[:2])
+
+
+def _unit_rows(mobility: Mobility, units, memorandum, *, extra_points: Decimal = Decimal("0")) -> list[dict]:
+    from .services import agreements as service
+
+    limits = service.memorandum_points(memorandum)
+    mentor = mobility.mentor
+    rows = []
+    for unit in units:
+        ceiling = min(unit.ecvet_points, limits.get(unit.pk, unit.ecvet_points))
+        rows.append(
+            {
+                "unit": unit,
+                "ecvet_points": min(ceiling, Decimal("3") + extra_points),
+                "learning_outcomes": "",  # the unit's statements
+                "learning_activities": mobility.planned_activities,
+                "assessment_method": "Observation at work and a skills demonstration on a client",
+                "assessor": (mentor.get_full_name() or mentor.email) if mentor else "",
+            }
+        )
+    return rows
+
+
+def _decide(version, party: str, user) -> None:
+    from .services import approvals
+
+    version.refresh_from_db()
+    approvals.decide(
+        version,
+        party_key=party,
+        by=user,
+        expected_sha256=approvals.current_sha256(version),
+        decision=Approval.Decision.APPROVED,
+    )
+
+
+def _agreement(spec: Spec, mobility: Mobility, coordinators: dict) -> None:
+    from .services import agreements as service
+
+    sender = coordinators["sending"]
+    memorandum = _memorandum(mobility)
+    qualification, units = _qualification_and_units(mobility, memorandum)
+    if memorandum is not None and not memorandum.units.filter(pk__in=[u.pk for u in units]).exists():
+        memorandum = None  # the MoU covers none of these units: the agreement rests on the catalogue alone
+    _agreement_row, draft = service.start_agreement(
+        mobility, by=sender, memorandum=memorandum, qualification=qualification
+    )
+    service.update_draft(
+        draft,
+        data={
+            "learner_progress": "Second year of the programme; the salon basics and hygiene units are completed.",
+            "enclosures": "Europass Mobility",
+        },
+        units=_unit_rows(mobility, units, memorandum),
+        by=sender,
+    )
+    if spec.state == DRAFT:
+        return
+    version = service.send_for_approval(draft, by=sender)
+    if spec.state == APPROVED_WITH_PROPOSAL:
+        _decide(version, "learner", mobility.learner.user)
+        _decide(version, "sending", sender)
+        _decide(version, "receiving", coordinators["receiving"])
+        version = service.propose_change(
+            version.agreement,
+            by=sender,
+            reason_code="extending-mobility",
+            reason_text="The host salon offers one more week so that the learner completes the treatments "
+            "of the first unit on regular clients.",
+        )
+        service.update_draft(
+            version,
+            data={},
+            units=_unit_rows(mobility, units, memorandum, extra_points=Decimal("1")),
+            by=sender,
+        )
+        version = service.send_for_approval(version, by=sender)
+    for party in spec.approved_by:
+        _decide(version, party, coordinators[party])

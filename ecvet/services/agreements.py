@@ -308,3 +308,179 @@ def ensure_editable(version: LearningAgreementVersion) -> None:
             _("Version %(n)s is “%(status)s” and cannot be edited; propose a change instead.")
             % {"n": version.number, "status": version.get_status_display()}
         )
+
+
+# --- Editing a draft ---------------------------------------------------------------------------
+
+# The fields of a version the sending side edits while it is a draft.
+DRAFT_FIELDS = (
+    "memorandum",
+    "qualification",
+    "learner_progress",
+    "enclosures",
+    "assessment_documentation",
+    "validation_recognition",
+)
+PROPOSAL_FIELDS = ("reason_code", "reason_text")
+UNIT_FIELDS = ("unit", "ecvet_points", "learning_outcomes", "learning_activities", "assessment_method", "assessor")
+
+
+def memoranda_for(mobility: Mobility, user):
+    """MoUs in force that both organisations of the mobility are party to, among those the user sees."""
+    from ..models import Memorandum
+
+    return (
+        Memorandum.objects.visible_to(user)
+        .filter(status=Memorandum.Status.IN_FORCE)
+        .filter(parties__organisation_id=mobility.sending_organisation_id)
+        .filter(parties__organisation_id=mobility.receiving_organisation_id)
+        .distinct()
+        .order_by("-valid_from", "title")
+    )
+
+
+def default_qualification(mobility: Mobility, qualifications):
+    """The sending organisation's qualification whose English or original title matches the learner's."""
+    title = (mobility.learner.qualification_title or "").strip()
+    if not title:
+        return None
+    own = qualifications.filter(organisation_id=mobility.sending_organisation_id)
+    return (own.filter(title_en__iexact=title) | own.filter(title_original__iexact=title)).first()
+
+
+def units_for(user, *, qualification=None, memorandum=None):
+    """The units a version may contain: the MoU's units when a MoU is set, else the qualification's."""
+    from ..models import Unit
+
+    units = Unit.objects.visible_to(user).select_related("qualification")
+    if memorandum is not None:
+        return units.filter(memoranda=memorandum).distinct()
+    if qualification is not None:
+        return units.filter(qualification=qualification)
+    return units.none()
+
+
+def memorandum_points(memorandum) -> dict[int, object]:
+    """unit id → the ECVET points the MoU allows for that unit in mobility."""
+    if memorandum is None:
+        return {}
+    return dict(memorandum.memorandum_units.values_list("unit_id", "ecvet_points"))
+
+
+def points_error(unit, points, mou_points: dict) -> str | None:
+    """Why these points do not fit the unit (and the MoU), if they do not."""
+    if points is None or points <= 0:
+        return _("ECVET points must be more than 0.")
+    if points > unit.ecvet_points:
+        return _("The unit carries %(max)s ECVET points; %(points)s is more than that.") % {
+            "max": unit.ecvet_points.normalize(),
+            "points": points.normalize(),
+        }
+    limit = mou_points.get(unit.pk)
+    if limit is not None and points > limit:
+        return _("The memorandum allows %(max)s ECVET points for this unit in mobility.") % {"max": limit.normalize()}
+    return None
+
+
+def default_learning_outcomes(unit) -> str:
+    return "\n".join(statement for _category, statement in unit.outcomes())
+
+
+@transaction.atomic
+def update_draft(
+    version: LearningAgreementVersion, *, data: dict, units: list[dict], by, request=None
+) -> LearningAgreementVersion:
+    """Save a draft's fields and replace its units. Only drafts change (ensure_editable); every unit must
+    belong to the qualification (or the MoU) and carry points it allows."""
+    version = (
+        LearningAgreementVersion.objects.select_for_update().select_related("agreement__mobility").get(pk=version.pk)
+    )
+    ensure_editable(version)
+    fields = DRAFT_FIELDS + (PROPOSAL_FIELDS if version.based_on_id else ())
+    changed = [name for name in fields if name in data and getattr(version, name) != data[name]]
+    for name in changed:
+        setattr(version, name, data[name])
+    if version.based_on_id and not (version.reason_code and version.reason_text.strip()):
+        raise ValidationError({"reason_text": _("A change proposal needs a reason and an explanation.")})
+    mobility = version.agreement.mobility
+    if "memorandum" in changed and version.memorandum_id:
+        if not memoranda_for(mobility, by).filter(pk=version.memorandum_id).exists():
+            raise ValidationError({"memorandum": _("Choose a memorandum in force between the two organisations.")})
+    allowed = {u.pk for u in units_for(by, qualification=version.qualification, memorandum=version.memorandum)}
+    limits = memorandum_points(version.memorandum)
+    errors, seen = [], set()
+    for row in units:
+        unit = row["unit"]
+        if unit.pk not in allowed:
+            errors.append(_("%(unit)s is not a unit of the chosen qualification or memorandum.") % {"unit": unit})
+        elif unit.pk in seen:
+            errors.append(_("%(unit)s is listed twice.") % {"unit": unit})
+        elif message := points_error(unit, row["ecvet_points"], limits):
+            errors.append(f"{unit}: {message}")
+        seen.add(unit.pk)
+    if errors:
+        raise ValidationError(errors)
+    version.save(update_fields=[*changed, "updated_at"])
+    version.units.all().delete()
+    LearningAgreementUnit.objects.bulk_create(
+        [
+            LearningAgreementUnit(
+                version=version,
+                order=i,
+                unit=row["unit"],
+                ecvet_points=row["ecvet_points"],
+                learning_outcomes=(row.get("learning_outcomes") or "").strip()
+                or default_learning_outcomes(row["unit"]),
+                learning_activities=row.get("learning_activities", ""),
+                assessment_method=row.get("assessment_method", ""),
+                assessor=row.get("assessor", ""),
+            )
+            for i, row in enumerate(units)
+        ]
+    )
+    audit.record(
+        actor=by,
+        verb=AuditEntry.Verb.UPDATED,
+        obj=version,
+        request=request,
+        partnership=mobility.partnership,
+        organisation=mobility.sending_organisation,
+        details={"fields": changed, "units": [row["unit"].reference for row in units]},
+    )
+    return version
+
+
+@transaction.atomic
+def redraft(agreement: LearningAgreement, *, by, request=None) -> LearningAgreementVersion:
+    """After a refused first agreement (nothing approved yet), a new draft with the refused content."""
+    agreement = LearningAgreement.objects.select_for_update().get(pk=agreement.pk)
+    if agreement.versions.filter(status=V.APPROVED).exists():
+        raise ValidationError(_("An approved version exists: propose a change instead."))
+    if agreement.versions.filter(status__in=[V.DRAFT, V.AWAITING]).exists():
+        raise ValidationError(_("A version is already being prepared or waits for approval."))
+    last = agreement.versions.order_by("-number").first()
+    if last is None:
+        raise ValidationError(_("Start the agreement first."))
+    draft = LearningAgreementVersion.objects.create(
+        agreement=agreement,
+        number=last.number + 1,
+        created_by=by,
+        **{name: getattr(last, name) for name in DRAFT_FIELDS},
+    )
+    LearningAgreementUnit.objects.bulk_create(
+        [
+            LearningAgreementUnit(version=draft, **{name: getattr(u, name) for name in (*UNIT_FIELDS, "order")})
+            for u in last.units.all()
+        ]
+    )
+    mobility = agreement.mobility
+    audit.record(
+        actor=by,
+        verb=AuditEntry.Verb.CREATED,
+        obj=draft,
+        request=request,
+        partnership=mobility.partnership,
+        organisation=mobility.sending_organisation,
+        details={"after_refusal_of": last.number},
+    )
+    return draft

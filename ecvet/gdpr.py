@@ -1,0 +1,114 @@
+"""The learner's data in Learning Agreements, for the mobility app's GDPR export and erasure
+(mobility.services.gdpr's signals; mobility never imports ecvet).
+
+- Export: every version of the learner's agreements (content fields, units) with every decision on it;
+  the learner's own approvals with the signer name, email and IP address they left.
+- Erasure: the learner's approvals lose signer name, position, email and IP address; free text in the
+  versions, their units and every comment has the learner's identifiers scrubbed. Rows are kept (the
+  approval history and the agreed units stay for the reporting).
+"""
+
+from __future__ import annotations
+
+from django.db.models import Prefetch
+from django.dispatch import receiver
+from django.utils.translation import gettext as _
+
+from mobility.services.gdpr import ERASED, collecting_learner_data, erasing_learner, placeholder_email
+
+from .models import Approval, LearningAgreement, LearningAgreementUnit, LearningAgreementVersion
+
+VERSION_TEXT = ("reason_text", "learner_progress", "enclosures", "assessment_documentation", "validation_recognition")
+UNIT_TEXT = ("learning_outcomes", "learning_activities", "assessment_method", "assessor")
+LEARNER_PARTY = "learner"
+
+
+def _agreements(learner) -> list[LearningAgreement]:
+    """The learner's agreements with versions, units and decisions: four queries."""
+    versions = LearningAgreementVersion.objects.select_related("qualification").prefetch_related(
+        Prefetch("units", queryset=LearningAgreementUnit.objects.select_related("unit")),
+        Prefetch("approvals", queryset=Approval.objects.select_related("organisation").order_by("at", "id")),
+    )
+    return list(
+        LearningAgreement.objects.filter(mobility__learner=learner)
+        .select_related("mobility")
+        .prefetch_related(Prefetch("versions", queryset=versions.order_by("number")))
+        .order_by("mobility__start_date", "id")
+    )
+
+
+def _approval(a: Approval) -> dict:
+    row = {
+        "party": a.party,
+        "organisation": a.organisation.legal_name if a.organisation else None,
+        "decision": a.decision,
+        "at": a.at,
+        "content_sha256": a.content_sha256,
+        "comment": a.comment,
+    }
+    if a.party == LEARNER_PARTY:
+        # The learner's own signature: everything it recorded about them.
+        row.update(signer_name=a.signer_name, signer_email=a.signer_email, ip_address=a.ip_address)
+    return row
+
+
+@receiver(collecting_learner_data, dispatch_uid="ecvet.gdpr.collect")
+def collect_agreements(sender, learner, **kwargs):
+    agreements = _agreements(learner)
+    if not agreements:
+        return {}
+    data = [
+        {
+            "agreement": str(agreement.code),
+            "mobility": str(agreement.mobility.code),
+            "versions": [
+                {
+                    "number": v.number,
+                    "status": v.status,
+                    "reason_code": v.reason_code,
+                    "qualification": v.qualification.title_en if v.qualification else None,
+                    **{name: getattr(v, name) for name in VERSION_TEXT},
+                    "sent_at": v.sent_at,
+                    "units": [
+                        {
+                            "reference": u.unit.reference,
+                            "title": u.unit.title,
+                            "ecvet_points": u.ecvet_points,
+                            **{name: getattr(u, name) for name in UNIT_TEXT},
+                        }
+                        for u in v.units.all()
+                    ],
+                    "approvals": [_approval(a) for a in v.approvals.all()],
+                }
+                for v in agreement.versions.all()
+            ],
+        }
+        for agreement in agreements
+    ]
+    return {"learning_agreements": {"title": _("Learning Agreements"), "data": data}}
+
+
+@receiver(erasing_learner, dispatch_uid="ecvet.gdpr.erase")
+def erase_agreements(sender, learner, scrub, **kwargs):
+    versions, units, approvals = [], [], []
+    placeholder = placeholder_email(learner)
+    for agreement in _agreements(learner):
+        for version in agreement.versions.all():
+            for name in VERSION_TEXT:
+                setattr(version, name, scrub.text(getattr(version, name)))
+            versions.append(version)
+            for unit in version.units.all():
+                for name in UNIT_TEXT:
+                    setattr(unit, name, scrub.text(getattr(unit, name)))
+                units.append(unit)
+            for approval in version.approvals.all():
+                approval.comment = scrub.text(approval.comment)
+                if approval.party == LEARNER_PARTY:
+                    approval.signer_name = ERASED
+                    approval.signer_position = ""
+                    approval.signer_email = placeholder
+                    approval.ip_address = None
+                approvals.append(approval)
+    LearningAgreementVersion.objects.bulk_update(versions, list(VERSION_TEXT))
+    LearningAgreementUnit.objects.bulk_update(units, list(UNIT_TEXT))
+    Approval.objects.bulk_update(approvals, ["comment", "signer_name", "signer_position", "signer_email", "ip_address"])

@@ -1,0 +1,519 @@
+"""Learning Agreement pages: start, read, edit a draft, send, approve or refuse, propose a change, export.
+
+Every page starts from `visible_to(request.user)` (out of scope → 404); the sending side edits
+(`agreements.may_edit`, else 403); approving needs a party the user may act for
+(`approvals.parties_for`, else 403) and a re-authentication within the last five minutes.
+"""
+
+from __future__ import annotations
+
+from allauth.account.decorators import reauthentication_required
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Prefetch, prefetch_related_objects
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import get_language, gettext, override
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop as N_
+from django.views.decorators.http import require_POST
+
+from mobility.models import Learner, Mobility
+from partners import audit
+from partners.access import get_scope
+from partners.models import AuditEntry
+
+from ..canonical import canonical_json
+from ..forms.agreements import DecisionForm, ProposeForm, StartForm, UnitFormSet, VersionForm
+from ..models import Approval, LearningAgreement, LearningAgreementUnit, LearningAgreementVersion
+from ..services import agreements as service
+from ..services import approvals
+
+V = LearningAgreementVersion.Status
+
+# Section headings of the EC ECVET Learning Agreement (June 2014), marked for translation.
+HEADINGS = {
+    "document": N_("ECVET Learning Agreement"),
+    "participants": N_("Participants"),
+    "home": N_("Home organisation"),
+    "host": N_("Host organisation"),
+    "learner": N_("Learner"),
+    "duration": N_("Duration of the mobility"),
+    "qualification": N_("Qualification being taken"),
+    "units": N_("Learning outcomes to achieve"),
+    "assessment": N_("Assessment and documentation"),
+    "validation": N_("Validation and recognition"),
+    "change": N_("Change to the approved version"),
+    "signatures": N_("Signatures"),
+}
+# The language each partner country reads, where the portal has it.
+COUNTRY_LANGUAGE = {"LT": "lt", "IT": "it", "NL": "nl", "FI": "fi"}
+
+
+# --- helpers -----------------------------------------------------------------------------------------
+
+
+def _agreements(request):
+    return LearningAgreement.objects.visible_to(request.user).select_related(
+        "mobility__learner",
+        "mobility__sending_organisation",
+        "mobility__receiving_organisation",
+        "mobility__partnership",
+        "mobility__mentor",
+    )
+
+
+def scoped_agreement(request, code) -> LearningAgreement:
+    return get_object_or_404(_agreements(request), code=code)
+
+
+def scoped_version(request, code) -> LearningAgreementVersion:
+    version = get_object_or_404(
+        LearningAgreementVersion.objects.visible_to(request.user).select_related(
+            "based_on", "qualification", "memorandum", "created_by"
+        ),
+        code=code,
+    )
+    version.agreement = _agreements(request).get(pk=version.agreement_id)
+    return version
+
+
+def _prepare(agreement: LearningAgreement) -> None:
+    """Load once what the canonical content reads from the organisations."""
+    mobility = agreement.mobility
+    prefetch_related_objects([mobility.sending_organisation, mobility.receiving_organisation], "contacts")
+
+
+def sees_personal_details(user, mobility: Mobility) -> bool:
+    """Date of birth, gender and guardian: the parties (staff of both organisations, the project
+    coordinator, the learner) and admins; a mentor reads the agreement without them."""
+    scope = get_scope(user)
+    return (
+        scope.is_superuser
+        or bool({mobility.sending_organisation_id, mobility.receiving_organisation_id} & scope.staff_org_ids)
+        or mobility.partnership_id in scope.coordinated_partnership_ids
+        or (mobility.learner.user_id is not None and mobility.learner.user_id == user.pk)
+    )
+
+
+def _is_learner(user, mobility: Mobility) -> bool:
+    return mobility.learner.user_id is not None and mobility.learner.user_id == user.pk
+
+
+def display_content(version: LearningAgreementVersion, *, personal: bool) -> dict:
+    """The canonical content as the page shows it (labels for codes; personal details only by need)."""
+    content = service.version_content(version)
+    learner = dict(content["learner"])
+    if personal:
+        learner["gender_label"] = Learner.Gender(learner["gender"]).label if learner["gender"] else ""
+    else:
+        learner.update(date_of_birth=None, gender="", guardian=None, hidden=True)
+    content["learner"] = learner
+    if content["reason"]:
+        code = content["reason"]["code"]
+        content["reason"] = {**content["reason"], "label": LearningAgreementVersion.Reason(code).label if code else ""}
+    return content
+
+
+def viewing_language(user, mobility: Mobility) -> str | None:
+    """The language of the organisation the viewer reads for: their side of the mobility, else their own."""
+    scope = get_scope(user)
+    members = scope.member_org_ids
+    for org in (mobility.sending_organisation, mobility.receiving_organisation):
+        if org.pk in members:
+            return COUNTRY_LANGUAGE.get(org.country.code)
+    if _is_learner(user, mobility):
+        return COUNTRY_LANGUAGE.get(mobility.sending_organisation.country.code)
+    return None
+
+
+def headings(second_language: str | None = None, *, first_language: str | None = None) -> dict:
+    """Each heading in the first language (default: the current one) and, where a translation exists,
+    in the second one."""
+    available = {code for code, _name in settings.LANGUAGES}
+    out = {}
+    for key, msgid in HEADINGS.items():
+        with override(first_language or get_language()):
+            first = gettext(msgid)
+        second = None
+        if second_language and second_language in available and second_language != first_language:
+            with override(second_language):
+                translated = gettext(msgid)
+            if translated != first:
+                second = translated
+        out[key] = {"text": first, "second": second, "lang": second_language}
+    return out
+
+
+def _versions(agreement: LearningAgreement) -> list[LearningAgreementVersion]:
+    versions = list(
+        agreement.versions.select_related("based_on", "qualification", "memorandum", "created_by")
+        .prefetch_related(
+            Prefetch("units", queryset=LearningAgreementUnit.objects.select_related("unit")),
+            Prefetch("approvals", queryset=Approval.objects.select_related("organisation").order_by("at", "id")),
+        )
+        .order_by("-number")
+    )
+    for version in versions:
+        version.agreement = agreement
+    return versions
+
+
+def _audit(request, verb, obj, mobility, **details):
+    audit.record(
+        actor=request.user,
+        verb=verb,
+        obj=obj,
+        request=request,
+        partnership=mobility.partnership,
+        organisation=mobility.sending_organisation,
+        details=details or None,
+    )
+
+
+def _add_errors(form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, errors in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error.messages)
+
+
+# --- entry and reading -------------------------------------------------------------------------------
+
+
+@login_required
+def agreement_for_mobility(request, code):
+    """The mobility's Learning Agreement; the sending side starts it here when there is none yet."""
+    mobility = get_object_or_404(Mobility.objects.visible_to(request.user).with_list_related(), code=code)
+    agreement = LearningAgreement.objects.filter(mobility=mobility).first()
+    if agreement is not None:
+        return redirect(agreement)
+    can_start = service.may_edit(request.user, mobility) and mobility.status != Mobility.Status.CANCELLED
+    if request.method == "POST" and not can_start:
+        raise PermissionDenied
+    form = StartForm(request.POST or None, mobility=mobility, user=request.user) if can_start else None
+    if form is not None and request.method == "POST" and form.is_valid():
+        agreement, draft = service.start_agreement(
+            mobility,
+            by=request.user,
+            request=request,
+            memorandum=form.cleaned_data["memorandum"],
+            qualification=form.cleaned_data["qualification"],
+        )
+        messages.success(request, _("The Learning Agreement was started: add the units of learning outcomes."))
+        return redirect("ecvet:agreement_edit", code=draft.code)
+    return render(request, "ecvet/agreements/start.html", {"mobility": mobility, "form": form})
+
+
+@login_required
+def agreement_detail(request, code):
+    agreement = scoped_agreement(request, code)
+    mobility = agreement.mobility
+    _prepare(agreement)
+    versions = _versions(agreement)
+    approved = next((v for v in versions if v.status == V.APPROVED), None)
+    open_version = next((v for v in versions if v.status in (V.DRAFT, V.AWAITING)), None)
+    personal = sees_personal_details(request.user, mobility)
+    can_edit = service.may_edit(request.user, mobility)
+    shown = []
+    for version, title in (
+        (open_version, _("Change proposal") if open_version and open_version.based_on_id else _("Open version")),
+        (approved, _("Approved version, in force")),
+    ):
+        if version is None:
+            continue
+        state = approvals.state(version)
+        shown.append(
+            {
+                "version": version,
+                "title": title,
+                "content": display_content(version, personal=personal),
+                "approval_state": state,
+                "my_parties": [p for p in state["waiting_for"] if approvals.may_act_for(request.user, p)]
+                if version.status == V.AWAITING
+                else [],
+            }
+        )
+    latest = versions[0] if versions else None
+    if not _is_learner(request.user, mobility):
+        _audit(request, AuditEntry.Verb.VIEWED, agreement, mobility)
+    return render(
+        request,
+        "ecvet/agreements/detail.html",
+        {
+            "agreement": agreement,
+            "mobility": mobility,
+            "versions": versions,
+            "shown": shown,
+            "approved": approved,
+            "open_version": open_version,
+            "h": headings(),
+            "can_edit_draft": can_edit and open_version is not None and open_version.status == V.DRAFT,
+            "can_propose": can_edit and approved is not None and open_version is None,
+            "can_redraft": can_edit
+            and approved is None
+            and open_version is None
+            and latest is not None
+            and latest.status == V.REFUSED,
+            "last_refusal": next(
+                (a for v in versions for a in reversed(v.approvals.all()) if a.decision == Approval.Decision.REFUSED),
+                None,
+            ),
+        },
+    )
+
+
+@login_required
+def agreement_version(request, code):
+    """One version, with its approvals (the link of version history entries)."""
+    version = scoped_version(request, code)
+    mobility = version.agreement.mobility
+    _prepare(version.agreement)
+    state = approvals.state(version)
+    return render(
+        request,
+        "ecvet/agreements/version.html",
+        {
+            "agreement": version.agreement,
+            "mobility": mobility,
+            "version": version,
+            "content": display_content(version, personal=sees_personal_details(request.user, mobility)),
+            "approval_state": state,
+            "h": headings(),
+        },
+    )
+
+
+@login_required
+def agreement_print(request, code):
+    """A clean printable read view with bilingual headings (English + the viewer's organisation's language)."""
+    version = scoped_version(request, code)
+    mobility = version.agreement.mobility
+    _prepare(version.agreement)
+    state = approvals.state(version)
+    if not _is_learner(request.user, mobility):
+        _audit(request, AuditEntry.Verb.VIEWED, version, mobility, view="print")
+    return render(
+        request,
+        "ecvet/agreements/print.html",
+        {
+            "agreement": version.agreement,
+            "mobility": mobility,
+            "version": version,
+            "content": display_content(version, personal=sees_personal_details(request.user, mobility)),
+            "approval_state": state,
+            "h": headings(viewing_language(request.user, mobility), first_language="en"),
+        },
+    )
+
+
+@login_required
+def agreement_json(request, code):
+    """The canonical content of a version, exactly the bytes its approvals bind to."""
+    version = scoped_version(request, code)
+    mobility = version.agreement.mobility
+    # The full content carries the learner's personal details: for the parties only.
+    if not sees_personal_details(request.user, mobility):
+        raise PermissionDenied
+    _prepare(version.agreement)
+    content = service.version_content(version)
+    _audit(request, AuditEntry.Verb.EXPORTED, version, mobility, format="json")
+    response = HttpResponse(canonical_json(content).encode("utf-8"), content_type="application/json; charset=utf-8")
+    filename = f"learning-agreement-{version.agreement.code}-v{version.number}.json"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+# --- the sending side --------------------------------------------------------------------------------
+
+
+def _require_edit(request, mobility: Mobility) -> None:
+    # Mentors, learners and the host read the agreement; only the sending side changes it.
+    if not service.may_edit(request.user, mobility):
+        raise PermissionDenied
+
+
+@login_required
+def agreement_edit(request, code):
+    """Edit a draft version (the first agreement or a change proposal): its fields and its units."""
+    version = scoped_version(request, code)
+    agreement, mobility = version.agreement, version.agreement.mobility
+    _require_edit(request, mobility)
+    try:
+        service.ensure_editable(version)
+    except ValidationError as error:
+        messages.warning(request, " ".join(error.messages))
+        return redirect(agreement)
+    form = VersionForm(request.POST or None, instance=version, user=request.user)
+    qualification, memorandum = version.qualification, version.memorandum
+    form_valid = request.method == "POST" and form.is_valid()
+    if form_valid:
+        # The unit choices follow the qualification / MoU chosen in the same submission.
+        qualification, memorandum = form.cleaned_data["qualification"], form.cleaned_data["memorandum"]
+    units = service.units_for(request.user, qualification=qualification, memorandum=memorandum)
+    mentor = mobility.mentor
+    extra_initial = {
+        "learning_activities": mobility.planned_activities,
+        "assessor": (mentor.get_full_name() or mentor.email) if mentor else "",
+    }
+    formset = UnitFormSet(
+        request.POST or None,
+        instance=version,
+        prefix="units",
+        queryset=version.units.select_related("unit"),
+        initial=[extra_initial] * UnitFormSet.extra,
+        form_kwargs={"units": units, "mou_points": service.memorandum_points(memorandum)},
+    )
+    if form_valid and formset.is_valid():
+        data = {name: form.cleaned_data[name] for name in form.fields}
+        try:
+            service.update_draft(version, data=data, units=formset.rows(), by=request.user, request=request)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("The draft was saved."))
+            return redirect(agreement)
+    return render(
+        request,
+        "ecvet/agreements/edit.html",
+        {
+            "agreement": agreement,
+            "mobility": mobility,
+            "version": version,
+            "form": form,
+            "formset": formset,
+            "no_units": not units.exists(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def agreement_send(request, code):
+    version = scoped_version(request, code)
+    _require_edit(request, version.agreement.mobility)
+    try:
+        service.send_for_approval(version, by=request.user, request=request)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Version %(n)s was sent for approval.") % {"n": version.number})
+    return redirect(version.agreement)
+
+
+@login_required
+def agreement_propose(request, code):
+    """A change proposal against the approved version, with a reason code and text."""
+    agreement = scoped_agreement(request, code)
+    _require_edit(request, agreement.mobility)
+    form = ProposeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            proposal = service.propose_change(
+                agreement,
+                by=request.user,
+                reason_code=form.cleaned_data["reason_code"],
+                reason_text=form.cleaned_data["reason_text"],
+                request=request,
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return redirect(agreement)
+        messages.success(
+            request, _("Version %(n)s was created: change what is needed, then send it.") % {"n": proposal.number}
+        )
+        return redirect("ecvet:agreement_edit", code=proposal.code)
+    return render(
+        request, "ecvet/agreements/propose.html", {"agreement": agreement, "mobility": agreement.mobility, "form": form}
+    )
+
+
+@login_required
+@require_POST
+def agreement_redraft(request, code):
+    """After a refused first agreement: a new draft with the refused content."""
+    agreement = scoped_agreement(request, code)
+    _require_edit(request, agreement.mobility)
+    try:
+        draft = service.redraft(agreement, by=request.user, request=request)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect(agreement)
+    messages.success(request, _("Version %(n)s was created from the refused one.") % {"n": draft.number})
+    return redirect("ecvet:agreement_edit", code=draft.code)
+
+
+# --- approving ---------------------------------------------------------------------------------------
+
+
+@login_required
+def agreement_decide(request, code):
+    """Approve or refuse a version for a party the user acts for. Scope (404) and right (403) are checked
+    before the re-authentication, so that nobody is asked for a password to learn either."""
+    version = scoped_version(request, code)
+    if version.status != V.AWAITING:
+        messages.info(request, _("Version %(n)s is not waiting for approval.") % {"n": version.number})
+        return redirect(version.agreement)
+    _prepare(version.agreement)
+    parties = approvals.parties_for(request.user, version)
+    if not parties:
+        raise PermissionDenied
+    return _decide(request, version, parties)
+
+
+@reauthentication_required
+def _decide(request, version, parties):
+    agreement, mobility = version.agreement, version.agreement.mobility
+    state = approvals.state(version)
+    form = DecisionForm(request.POST or None, parties=parties, initial={"expected_sha256": state["sha256"]})
+    if request.method == "POST" and form.is_valid():
+        decision = form.cleaned_data["decision"]
+        try:
+            approvals.decide(
+                version,
+                party_key=form.cleaned_data["party"],
+                by=request.user,
+                expected_sha256=form.cleaned_data["expected_sha256"],
+                decision=decision,
+                comment=form.cleaned_data["comment"],
+                request=request,
+            )
+        except approvals.ApprovalError as error:
+            messages.error(request, str(error))
+            return redirect("ecvet:agreement_decide", code=version.code)
+        version.refresh_from_db(fields=["status"])
+        if decision == Approval.Decision.REFUSED:
+            messages.success(
+                request, _("You refused version %(n)s; the other parties are told why.") % {"n": version.number}
+            )
+        elif version.status == V.APPROVED:
+            mobility.refresh_from_db(fields=["status"])
+            messages.success(
+                request,
+                _(
+                    "Version %(n)s is approved by all parties. The mobility is “%(status)s”; its assessment items "
+                    "now come from the Learning Agreement."
+                )
+                % {"n": version.number, "status": mobility.get_status_display()},
+            )
+        else:
+            messages.success(request, _("Your approval of version %(n)s was recorded.") % {"n": version.number})
+        return redirect(agreement)
+    return render(
+        request,
+        "ecvet/agreements/decide.html",
+        {
+            "agreement": agreement,
+            "mobility": mobility,
+            "version": version,
+            "content": display_content(version, personal=sees_personal_details(request.user, mobility)),
+            "approval_state": state,
+            "form": form,
+            "h": headings(),
+            "detail_url": reverse("ecvet:agreement_detail", kwargs={"code": agreement.code}),
+        },
+    )

@@ -1,0 +1,358 @@
+"""Memoranda of Understanding: list, detail, drafting, approval, amendment, termination, JSON and print views.
+
+Readers: staff of a signing organisation and the project coordinator of its partnership
+(`Memorandum.objects.visible_to`); out of scope → 404. Drafting, sending, amending and terminating:
+`services.memoranda.may_manage` (403 otherwise). Deciding: a signer of a party organisation, after
+re-authentication within the last five minutes.
+"""
+
+import json
+
+from allauth.account.decorators import reauthentication_required
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+
+from partners import audit
+from partners.models import AuditEntry, Partnership, Right
+from partners.views.common import paginate, scope_of
+
+from ..canonical import canonical_json
+from ..forms.memoranda import DecisionForm, MemorandumForm, ReasonForm, party_formset, unit_formset
+from ..models import Memorandum
+from ..services import approvals
+from ..services import memoranda as service
+from .catalogue import require_staff
+
+S = Memorandum.Status
+
+# Country → portal language, for the second heading of the printable view.
+COUNTRY_LANGUAGE = {"LT": "lt", "IT": "it", "NL": "nl", "FI": "fi"}
+
+HEADINGS = {
+    "objectives": gettext_noop("Objectives"),
+    "parties": gettext_noop("Signing organisations"),
+    "other_organisations": gettext_noop("Other organisations covered"),
+    "qualifications": gettext_noop("Qualifications covered"),
+    "units": gettext_noop("Units of learning outcomes relevant to mobility"),
+    "assessment": gettext_noop("Assessment at the host"),
+    "documentation": gettext_noop("Documentation"),
+    "validation": gettext_noop("Validation"),
+    "recognition": gettext_noop("Recognition"),
+    "terms": gettext_noop("Terms of the partnership"),
+    "other_actors": gettext_noop("Roles of other actors"),
+    "signatures": gettext_noop("Signatures"),
+}
+
+
+def translate_in(message: str, lang: str) -> str:
+    with translation.override(lang):
+        return _(message)
+
+
+def bilingual_headings(lang: str | None) -> dict[str, tuple[str, str]]:
+    """key → (English heading, heading in `lang` or "" when it is the same text or there is no language)."""
+    out = {}
+    for key, message in HEADINGS.items():
+        english = translate_in(message, "en")
+        local = translate_in(message, lang) if lang and lang != "en" else ""
+        out[key] = (english, "" if local == english else local)
+    return out
+
+
+def viewer_language(request, memorandum: Memorandum) -> str | None:
+    """The language of the viewing organisation: a party the user works for, else any of theirs."""
+    scope = scope_of(request)
+    orgs = {p.organisation_id: p.organisation for p in memorandum.parties.all()}
+    own = [orgs[oid] for oid in orgs if oid in scope.staff_org_ids]
+    if own:
+        return COUNTRY_LANGUAGE.get(own[0].country.code)
+    from partners.models import Organisation
+
+    org = Organisation.objects.filter(pk__in=scope.member_org_ids).order_by("pk").first()
+    return COUNTRY_LANGUAGE.get(org.country.code) if org else None
+
+
+def scoped_memorandum(request, code) -> Memorandum:
+    return get_object_or_404(service.with_content(Memorandum.objects.visible_to(request.user)), code=code)
+
+
+def annotate_status(memorandum: Memorandum) -> Memorandum:
+    memorandum.shown_status, memorandum.shown_status_label = service.effective_status(memorandum)
+    return memorandum
+
+
+def version_history(memorandum: Memorandum, user) -> list[Memorandum]:
+    """Every version of this memorandum's line, oldest first (only those the user may see)."""
+    root = memorandum
+    while root.previous_id:
+        root = root.previous
+    chain, frontier = [root], [root.pk]
+    while frontier:
+        children = list(Memorandum.objects.filter(previous_id__in=frontier).order_by("version"))
+        chain += children
+        frontier = [c.pk for c in children]
+    visible = set(Memorandum.objects.visible_to(user).filter(pk__in=[m.pk for m in chain]).values_list("pk", flat=True))
+    return [annotate_status(m) for m in chain if m.pk in visible]
+
+
+def _audit_read(request, memorandum, verb=AuditEntry.Verb.VIEWED, **details):
+    audit.record(
+        actor=request.user,
+        verb=verb,
+        obj=memorandum,
+        request=request,
+        partnership=memorandum.partnership,
+        details=details or None,
+    )
+
+
+def _may_create(request) -> bool:
+    scope = scope_of(request)
+    return (
+        scope.is_superuser
+        or any(Right.MANAGE_PARTNERSHIP in rights for rights in scope.rights_by_partnership.values())
+        or any(scope.has_right(Right.MANAGE_ORGANISATION, organisation=oid) for oid in scope.staff_org_ids)
+    )
+
+
+@login_required
+def memorandum_list(request):
+    require_staff(request)
+    memoranda = (
+        Memorandum.objects.visible_to(request.user)
+        .select_related("partnership")
+        .prefetch_related("parties__organisation")
+        .order_by("-valid_from", "title", "-version", "id")
+    )
+    partnership = None
+    if request.GET.get("partnership"):
+        partnership = get_object_or_404(Partnership.objects.visible_to(request.user), slug=request.GET["partnership"])
+        memoranda = memoranda.filter(partnership=partnership)
+    query = request.GET.get("q", "").strip()
+    if query:
+        memoranda = memoranda.filter(title__icontains=query)
+    page = paginate(request, memoranda)
+    for memorandum in page.object_list:
+        annotate_status(memorandum)
+    return render(
+        request,
+        "ecvet/memoranda/list.html",
+        {"page": page, "partnership": partnership, "query": query, "can_create": _may_create(request)},
+    )
+
+
+def _edit(request, memorandum: Memorandum | None):
+    instance = memorandum or Memorandum()
+    data = request.POST if request.method == "POST" else None
+    form = MemorandumForm(data, instance=instance, user=request.user)
+    parties = party_formset(data, instance=instance, user=request.user)
+    units = unit_formset(data, instance=instance, user=request.user)
+    if data is not None:
+        form_ok = form.is_valid()
+        parties.partnership = form.cleaned_data.get("partnership") if form_ok else instance.partnership
+        parties.user = request.user
+        units.qualifications = form.cleaned_data.get("qualifications") if form_ok else None
+        parties_ok, units_ok = parties.is_valid(), units.is_valid()
+        if form_ok and parties_ok and units_ok:
+            try:
+                saved = service.save_draft(form, parties, units, by=request.user, request=request)
+            except ValidationError as error:
+                messages.error(request, " ".join(error.messages))
+                return redirect(memorandum)
+            messages.success(request, _("The draft memorandum was saved."))
+            return redirect(saved)
+    return render(
+        request,
+        "ecvet/memoranda/form.html",
+        {"form": form, "parties": parties, "units": units, "memorandum": memorandum},
+    )
+
+
+@login_required
+def memorandum_create(request):
+    require_staff(request)
+    if not _may_create(request):
+        raise PermissionDenied
+    return _edit(request, None)
+
+
+@login_required
+def memorandum_edit(request, code):
+    memorandum = scoped_memorandum(request, code)
+    service.require_manage(request.user, memorandum)
+    if memorandum.status != S.DRAFT:
+        messages.error(request, _("Only a draft can be edited. To change a memorandum in force, amend it."))
+        return redirect(memorandum)
+    return _edit(request, memorandum)
+
+
+@login_required
+def memorandum_detail(request, code):
+    memorandum = annotate_status(scoped_memorandum(request, code))
+    state = approvals.state(memorandum)
+    _audit_read(request, memorandum)
+    may_manage = service.may_manage(request.user, memorandum)
+    live = memorandum.shown_status == S.IN_FORCE
+    return render(
+        request,
+        "ecvet/memoranda/detail.html",
+        {
+            "memorandum": memorandum,
+            "document": memorandum,
+            "approval_state": state,
+            "refusal": service.latest_refusal(memorandum, state["decisions"]),
+            "history": version_history(memorandum, request.user),
+            "open_amendment": service.open_amendment(memorandum) if live else None,
+            "can_edit": may_manage and memorandum.status == S.DRAFT,
+            "can_send": may_manage and memorandum.status == S.DRAFT,
+            "can_amend": may_manage and live,
+            "can_terminate": may_manage and live,
+            "can_decide": memorandum.status == S.OUT_FOR_APPROVAL
+            and bool(approvals.parties_for(request.user, memorandum)),
+        },
+    )
+
+
+@login_required
+def memorandum_send(request, code):
+    memorandum = scoped_memorandum(request, code)
+    service.require_manage(request.user, memorandum)
+    if request.method == "POST":
+        try:
+            service.send_for_approval(memorandum, by=request.user, request=request)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("The memorandum was sent to every signing organisation for approval."))
+    return redirect(memorandum)
+
+
+@login_required
+def memorandum_amend(request, code):
+    memorandum = annotate_status(scoped_memorandum(request, code))
+    service.require_manage(request.user, memorandum)
+    form = ReasonForm(
+        request.POST if request.method == "POST" else None,
+        submit_label=_("Start the amendment"),
+        help_text=_("Why the memorandum changes; the signing organisations read it when they approve."),
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            amendment = service.start_amendment(
+                memorandum, by=request.user, reason=form.cleaned_data["reason"], request=request
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return redirect(memorandum)
+        messages.success(
+            request, _("A new draft version was created; the version in force stays in force until it is approved.")
+        )
+        return redirect(amendment)
+    return render(request, "ecvet/memoranda/reason.html", {"memorandum": memorandum, "form": form, "action": "amend"})
+
+
+@login_required
+def memorandum_terminate(request, code):
+    memorandum = annotate_status(scoped_memorandum(request, code))
+    service.require_manage(request.user, memorandum)
+    form = ReasonForm(
+        request.POST if request.method == "POST" else None,
+        submit_label=_("Terminate the memorandum"),
+        help_text=_("The signing organisations receive it by email."),
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            service.terminate(memorandum, by=request.user, reason=form.cleaned_data["reason"], request=request)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("The memorandum was terminated."))
+        return redirect(memorandum)
+    return render(
+        request, "ecvet/memoranda/reason.html", {"memorandum": memorandum, "form": form, "action": "terminate"}
+    )
+
+
+@login_required
+@reauthentication_required
+def memorandum_decide(request, code):
+    """Approve or refuse, bound to the SHA-256 of the content shown on this page."""
+    memorandum = annotate_status(scoped_memorandum(request, code))
+    kind = approvals.kind_of(memorandum)
+    if not any(approvals.may_act_for(request.user, p) for p in kind.parties(memorandum)):
+        raise PermissionDenied
+    if memorandum.status != S.OUT_FOR_APPROVAL:
+        messages.info(request, _("This memorandum is not waiting for approval."))
+        return redirect(memorandum)
+    parties = approvals.parties_for(request.user, memorandum)
+    if not parties:
+        messages.info(request, _("Your organisation has already approved this version."))
+        return redirect(memorandum)
+    content = service.memorandum_content(memorandum)
+    sha = approvals.current_sha256(memorandum)
+    form = DecisionForm(
+        request.POST if request.method == "POST" else None, parties=parties, initial={"expected_sha256": sha}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            approvals.decide(
+                memorandum,
+                party_key=form.cleaned_data["party"],
+                by=request.user,
+                expected_sha256=form.cleaned_data["expected_sha256"],
+                decision=form.cleaned_data["decision"],
+                comment=form.cleaned_data["comment"],
+                request=request,
+            )
+        except approvals.ApprovalError as error:
+            messages.error(request, str(error))
+            return redirect("ecvet:memorandum_decide", code=memorandum.code)
+        messages.success(request, _("Your decision was recorded."))
+        return redirect(memorandum)
+    return render(
+        request,
+        "ecvet/memoranda/decide.html",
+        {
+            "memorandum": memorandum,
+            "form": form,
+            "sha256": sha,
+            "content_json": json.dumps(content, indent=2, ensure_ascii=False, sort_keys=True, default=str),
+        },
+    )
+
+
+@login_required
+def memorandum_json(request, code):
+    """The canonical content, byte for byte what the approvals' SHA-256 is computed over."""
+    memorandum = scoped_memorandum(request, code)
+    body = canonical_json(service.memorandum_content(memorandum)).encode("utf-8")
+    sha = approvals.current_sha256(memorandum)
+    _audit_read(request, memorandum, AuditEntry.Verb.EXPORTED, format="json", sha256=sha)
+    response = HttpResponse(body, content_type="application/json; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="memorandum-{memorandum.code}-v{memorandum.version}.json"'
+    response["X-Content-SHA256"] = sha
+    return response
+
+
+@login_required
+def memorandum_print(request, code):
+    memorandum = annotate_status(scoped_memorandum(request, code))
+    state = approvals.state(memorandum)
+    lang = viewer_language(request, memorandum)
+    _audit_read(request, memorandum, view="print")
+    return render(
+        request,
+        "ecvet/memoranda/print.html",
+        {
+            "memorandum": memorandum,
+            "approval_state": state,
+            "h": bilingual_headings(lang),
+            "second_language": lang,
+        },
+    )
