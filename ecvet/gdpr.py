@@ -96,6 +96,8 @@ def erase_agreements(sender, learner, scrub, **kwargs):
         for version in agreement.versions.all():
             for name in VERSION_TEXT:
                 setattr(version, name, scrub.text(getattr(version, name)))
+            if version.frozen_content is not None:
+                version.frozen_content = scrub.json(version.frozen_content)
             versions.append(version)
             for unit in version.units.all():
                 for name in UNIT_TEXT:
@@ -109,6 +111,6 @@ def erase_agreements(sender, learner, scrub, **kwargs):
                     approval.signer_email = placeholder
                     approval.ip_address = None
                 approvals.append(approval)
-    LearningAgreementVersion.objects.bulk_update(versions, list(VERSION_TEXT))
+    LearningAgreementVersion.objects.bulk_update(versions, [*VERSION_TEXT, "frozen_content"])
     LearningAgreementUnit.objects.bulk_update(units, list(UNIT_TEXT))
     Approval.objects.bulk_update(approvals, ["comment", "signer_name", "signer_position", "signer_email", "ip_address"])

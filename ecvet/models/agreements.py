@@ -114,6 +114,8 @@ class LearningAgreementVersion(TimeStampedModel):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("created by")
     )
     sent_at = models.DateTimeField(_("sent for approval"), null=True, blank=True)
+    # The canonical content exactly as sent for approval (see Memorandum.frozen_content).
+    frozen_content = models.JSONField(_("content as sent for approval"), null=True, blank=True, editable=False)
     content_sha256 = models.CharField(
         max_length=64,
         blank=True,

@@ -83,6 +83,9 @@ class Memorandum(TimeStampedModel):
     valid_until = models.DateField(_("valid until"))
     evaluation_revision = models.TextField(_("evaluation and revision"), blank=True)
     other_actors = models.TextField(_("roles of other actors"), blank=True)
+    # The canonical content exactly as sent for approval. Approvals bind to its hash, so later edits
+    # of an organisation's profile or a learner's details do not move what was approved.
+    frozen_content = models.JSONField(_("content as sent for approval"), null=True, blank=True, editable=False)
     terminated_reason = models.TextField(_("reason for termination"), blank=True)
 
     approvals = GenericRelation(Approval)

@@ -219,7 +219,7 @@ def start_agreement(mobility: Mobility, *, by, request=None, memorandum=None, qu
 
 @transaction.atomic
 def send_for_approval(version: LearningAgreementVersion, *, by, request=None) -> LearningAgreementVersion:
-    from .approvals import current_sha256
+    from .approvals import freeze
 
     version = LearningAgreementVersion.objects.select_for_update().get(pk=version.pk)
     if version.status != V.DRAFT:
@@ -230,8 +230,8 @@ def send_for_approval(version: LearningAgreementVersion, *, by, request=None) ->
         raise ValidationError(_("A change needs a reason and an explanation."))
     version.status = V.AWAITING
     version.sent_at = timezone.now()
-    version.content_sha256 = current_sha256(version)
-    version.save(update_fields=["status", "sent_at", "content_sha256", "updated_at"])
+    version.content_sha256 = freeze(version)
+    version.save(update_fields=["status", "sent_at", "content_sha256", "frozen_content", "updated_at"])
     audit.record(
         actor=by,
         verb=AuditEntry.Verb.STATE_CHANGED,

@@ -12,6 +12,7 @@ Re-authentication within the last five minutes is enforced by the views (allauth
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from typing import Any
 
@@ -24,7 +25,7 @@ from partners import audit
 from partners.access import get_scope
 from partners.models import AuditEntry, Organisation, Right
 
-from ..canonical import content_sha256
+from ..canonical import canonical_json, content_sha256
 from ..models import Approval
 
 
@@ -76,8 +77,21 @@ def kind_of(document) -> DocumentKind:
     return DocumentKind.registry[type(document)]
 
 
+def document_content(document) -> dict[str, Any]:
+    """What the parties approve: the content frozen when the document was sent, else the live content."""
+    frozen = getattr(document, "frozen_content", None)
+    return frozen if frozen is not None else kind_of(document).content(document)
+
+
+def freeze(document) -> str:
+    """Fix the document's content as it is now (call when sending it for approval); returns its SHA-256.
+    The frozen JSON hashes exactly like the live content did: canonical_json writes dates and decimals as text."""
+    document.frozen_content = json.loads(canonical_json(kind_of(document).content(document)))
+    return content_sha256(document.frozen_content)
+
+
 def current_sha256(document) -> str:
-    return content_sha256(kind_of(document).content(document))
+    return content_sha256(document_content(document))
 
 
 def approvals_of(document):

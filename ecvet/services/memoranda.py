@@ -250,7 +250,8 @@ class MemorandumKind(DocumentKind):
 
     def on_refused(self, memorandum, *, by, reason, request):
         memorandum.status = S.DRAFT
-        memorandum.save(update_fields=["status", "updated_at"])
+        memorandum.frozen_content = None  # editable again; sending it again freezes the new content
+        memorandum.save(update_fields=["status", "frozen_content", "updated_at"])
         _record_state(memorandum, by=by, old=S.OUT_FOR_APPROVAL, new=S.DRAFT, request=request)
         _notify(
             memorandum,
@@ -311,13 +312,12 @@ def send_for_approval(memorandum: Memorandum, *, by, request=None) -> Memorandum
         raise ValidationError(_("A memorandum needs at least two signing organisations."))
     if not memorandum.qualifications.exists():
         raise ValidationError(_("Add at least one qualification covered by the memorandum."))
-    from .approvals import current_sha256
+    from .approvals import freeze
 
     memorandum.status = S.OUT_FOR_APPROVAL
-    memorandum.save(update_fields=["status", "updated_at"])
-    _record_state(
-        memorandum, by=by, old=S.DRAFT, new=S.OUT_FOR_APPROVAL, request=request, sha256=current_sha256(memorandum)
-    )
+    sha256 = freeze(memorandum)
+    memorandum.save(update_fields=["status", "frozen_content", "updated_at"])
+    _record_state(memorandum, by=by, old=S.DRAFT, new=S.OUT_FOR_APPROVAL, request=request, sha256=sha256)
     _notify(
         memorandum,
         _("Version %(n)s of the memorandum “%(title)s” waits for your organisation's approval in the VISION portal.")

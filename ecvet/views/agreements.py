@@ -320,7 +320,7 @@ def agreement_json(request, code):
     if not sees_personal_details(request.user, mobility):
         raise PermissionDenied
     _prepare(version.agreement)
-    content = service.version_content(version)
+    content = approvals.document_content(version)
     _audit(request, AuditEntry.Verb.EXPORTED, version, mobility, format="json")
     response = HttpResponse(canonical_json(content).encode("utf-8"), content_type="application/json; charset=utf-8")
     filename = f"learning-agreement-{version.agreement.code}-v{version.number}.json"

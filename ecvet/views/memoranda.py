@@ -331,7 +331,7 @@ def memorandum_decide(request, code):
 def memorandum_json(request, code):
     """The canonical content, byte for byte what the approvals' SHA-256 is computed over."""
     memorandum = scoped_memorandum(request, code)
-    body = canonical_json(service.memorandum_content(memorandum)).encode("utf-8")
+    body = canonical_json(approvals.document_content(memorandum)).encode("utf-8")
     sha = approvals.current_sha256(memorandum)
     _audit_read(request, memorandum, AuditEntry.Verb.EXPORTED, format="json", sha256=sha)
     response = HttpResponse(body, content_type="application/json; charset=utf-8")

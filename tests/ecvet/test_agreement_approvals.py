@@ -126,3 +126,45 @@ def test_an_approved_version_is_never_edited_in_place_and_a_change_needs_a_reaso
         agreements.propose_change(
             sent.agreement, by=world.partner_b, reason_code="timetable-conflict", reason_text="again"
         )
+
+
+def test_the_content_is_frozen_when_sent_so_later_profile_edits_do_not_break_approvals(world, mob, sent):
+    approve(sent, world.learner_b, "learner")
+    world.org_b.address = "A new street 1, Haarlem"
+    world.org_b.save()
+    sent.refresh_from_db()
+    assert current_sha256(sent) == sent.content_sha256
+    assert "learner" in state(sent)["approved"]
+    approve(sent, world.partner_b, "sending")
+    approve(sent, world.pc_a, "receiving")
+    sent.refresh_from_db()
+    assert sent.status == V.APPROVED
+    assert sent.frozen_content["home_organisation"]["address"] != "A new street 1, Haarlem"
+
+
+def test_erasing_the_learner_scrubs_the_frozen_agreement_and_their_signature(
+    world, mob, sent, django_capture_on_commit_callbacks
+):
+    from django.apps import apps
+    from django.core import serializers
+
+    from mobility.services.gdpr import erase_learner
+
+    learner = mob.learner_b1
+    approve(sent, world.learner_b, "learner")
+    learner.refresh_from_db()
+    # learner_b is a learner-role account only, so the erasure may close it.
+    with django_capture_on_commit_callbacks(execute=True):
+        erase_learner(learner, by=world.partner_b, reason="Asked by the learner")
+    dump = "".join(
+        serializers.serialize("json", model.objects.all())
+        for model in apps.get_models()
+        if model._meta.app_label in {"ecvet", "mobility", "partners"}
+    )
+    for needle in ("Lina", "Bakker", world.learner_b.email):
+        assert needle not in dump, needle
+    # Other factory learners share the birth date, so look where this learner's was written.
+    ecvet_dump = serializers.serialize("json", [*LearningAgreementVersion.objects.all(), *Approval.objects.all()])
+    assert "2001-05-17" not in ecvet_dump
+    sent.refresh_from_db()
+    assert sent.frozen_content["learner"]["date_of_birth"] != "2001-05-17"

@@ -360,7 +360,11 @@ def test_the_content_is_stable_and_ignores_status(world, cast):
     before = approvals.current_sha256(memorandum)
     Memorandum.objects.filter(pk=memorandum.pk).update(status=S.IN_FORCE)
     assert approvals.current_sha256(Memorandum.objects.get(pk=memorandum.pk)) == before
+    # Once sent, the content is frozen: a change behind the service's back does not move what is approved.
     Memorandum.objects.filter(pk=memorandum.pk).update(recognition="Changed")
+    assert approvals.current_sha256(Memorandum.objects.get(pk=memorandum.pk)) == before
+    # Unfrozen (a draft), the hash follows the live content.
+    Memorandum.objects.filter(pk=memorandum.pk).update(frozen_content=None)
     assert approvals.current_sha256(Memorandum.objects.get(pk=memorandum.pk)) != before
 
 
