@@ -39,3 +39,13 @@ class LearningAgreementQuerySet(ScopedQuerySet):
 class LearningAgreementVersionQuerySet(ScopedQuerySet):
     def scope_filter(self, scope):
         return mobility_q(scope, prefix="agreement__mobility__")
+
+
+class TranscriptQuerySet(ScopedQuerySet):
+    def scope_filter(self, scope):
+        return mobility_q(scope, prefix="mobility__")
+
+
+class EuropassQuerySet(ScopedQuerySet):
+    def scope_filter(self, scope):
+        return mobility_q(scope, prefix="mobility__")

@@ -8,4 +8,5 @@ urlpatterns = [
     path("", include("ecvet.urlconf.catalogue")),  # qualifications and units
     path("", include("ecvet.urlconf.memoranda")),  # memoranda of understanding
     path("", include("ecvet.urlconf.agreements")),  # learning agreements, approvals
+    path("", include("ecvet.urlconf.results")),  # transcripts, recognition, Europass Mobility
 ]

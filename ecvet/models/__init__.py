@@ -2,8 +2,13 @@ from .agreements import LearningAgreement, LearningAgreementUnit, LearningAgreem
 from .approvals import Approval
 from .catalogue import Qualification, Unit
 from .memoranda import Memorandum, MemorandumParty, MemorandumUnit
+from .results import EuropassMobility, Transcript, TranscriptEntry, TranscriptUnit
 
 __all__ = [
+    "EuropassMobility",
+    "Transcript",
+    "TranscriptEntry",
+    "TranscriptUnit",
     "Approval",
     "LearningAgreement",
     "LearningAgreementUnit",
