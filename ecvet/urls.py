@@ -8,5 +8,6 @@ urlpatterns = [
     path("", include("ecvet.urlconf.catalogue")),  # qualifications and units
     path("", include("ecvet.urlconf.memoranda")),  # memoranda of understanding
     path("", include("ecvet.urlconf.agreements")),  # learning agreements, approvals
-    path("", include("ecvet.urlconf.results")),  # transcripts, recognition, Europass Mobility
+    path("", include("ecvet.urlconf.results")),  # personal transcripts, validation and recognition
+    path("", include("ecvet.urlconf.europass")),  # Europass Mobility
 ]
