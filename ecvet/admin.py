@@ -143,3 +143,43 @@ class ApprovalAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+# --- Europass Mobility -------------------------------------------------------------------------------
+from .models import EuropassMobility  # noqa: E402
+
+
+@admin.register(EuropassMobility)
+class EuropassMobilityAdmin(admin.ModelAdmin):
+    list_display = ["mobility", "status", "updated_at"]
+    list_filter = ["status"]
+    search_fields = ["mobility__learner__last_name", "code"]
+    list_select_related = ["mobility__learner", "mobility__receiving_organisation"]
+    readonly_fields = ["code", "mobility", "status", "frozen_content"]
+    inlines = [ApprovalInline]
+
+
+# --- Personal Transcripts ------------------------------------------------------------------------------
+from .models import Transcript, TranscriptEntry, TranscriptUnit  # noqa: E402
+
+
+class TranscriptEntryInline(admin.TabularInline):
+    model = TranscriptEntry
+    extra = 0
+    fields = ["unit_reference", "outcome", "method", "assessed_on", "assessor", "result", "evidence"]
+
+
+class TranscriptUnitInline(admin.TabularInline):
+    model = TranscriptUnit
+    extra = 0
+    autocomplete_fields = ["unit"]
+
+
+@admin.register(Transcript)
+class TranscriptAdmin(admin.ModelAdmin):
+    list_display = ["mobility", "status", "decision", "decided_on", "updated_at"]
+    list_filter = ["status", "decision"]
+    search_fields = ["mobility__learner__last_name", "code"]
+    list_select_related = ["mobility__learner", "mobility__receiving_organisation"]
+    readonly_fields = ["code", "mobility", "assessment", "status", "frozen_content"]
+    inlines = [TranscriptEntryInline, TranscriptUnitInline, ApprovalInline]

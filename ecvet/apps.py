@@ -9,7 +9,7 @@ class EcvetConfig(AppConfig):
 
     def ready(self):
         # Document kinds register themselves with the approval service on import.
-        # Demo data receivers connect in this order (demo before demo_agreements); then the dashboard panel
+        # Demo data receivers connect in this order (demo, demo_agreements, demo_europass); then the dashboard panel
         # and the GDPR receivers of the Learning Agreements.
-        from . import dashboard, demo, demo_agreements, gdpr  # noqa: F401
-        from .services import agreements, memoranda  # noqa: F401
+        from . import dashboard, demo, demo_agreements, demo_europass, gdpr  # noqa: F401
+        from .services import agreements, europass, memoranda, transcripts  # noqa: F401

@@ -20,6 +20,7 @@ Idempotent: an agreement is made only for a mobility that has none.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 from decimal import Decimal
 
 from django.db.models import Q
@@ -210,3 +211,110 @@ def _agreement(spec: Spec, mobility: Mobility, coordinators: dict) -> None:
         version = service.send_for_approval(version, by=sender)
     for party in spec.approved_by:
         _decide(version, party, coordinators[party])
+
+
+# --- Personal Transcripts, validation and recognition (the end of the ECVET chain) ---------------------
+
+VISION_PROJECT_NUMBER = "2019-1-LT01-KA202-060748"
+# (learner, recognised): Sem de Groot's mobility runs the whole chain to "recognised"; Leevi Järvinen's
+# transcript is approved by the host and waits for the sending side's recognition.
+TRANSCRIPT_LEARNERS = [("Sem", "de Groot", True), ("Leevi", "Järvinen", False)]
+
+
+@receiver(seed_demo_signal, dispatch_uid="ecvet.demo_agreements.seed_transcripts")
+def seed_transcript_demo(sender, stdout=None, **kwargs) -> None:
+    created = seed_transcripts()
+    if stdout is not None:
+        stdout.write(f"Personal Transcript demo data: {created} new transcripts.")
+
+
+def seed_transcripts() -> int:
+    """For completed VISION 2021–2022 mobilities with a submitted assessment: an approved Learning
+    Agreement (one unit of the sending school's catalogue, made directly, as agreed before the portal),
+    the transcript built by the host and approved by its coordinator, and recognition at home."""
+    from mobility.models import AssessmentItem
+
+    from .models import LearningAgreementUnit, LearningAgreementVersion, Transcript
+    from .services import approvals
+    from .services import transcripts as service
+
+    users = {u.email: u for u in User.objects.filter(email__endswith=".example")}
+    created = 0
+    for first, last, recognise in TRANSCRIPT_LEARNERS:
+        mobility = (
+            Mobility.objects.filter(
+                partnership__project_number=VISION_PROJECT_NUMBER,
+                learner__first_name=first,
+                learner__last_name=last,
+                status=Mobility.Status.COMPLETED,
+            )
+            .select_related("sending_organisation", "receiving_organisation", "learner")
+            .first()
+        )
+        if mobility is None or Transcript.objects.filter(mobility=mobility).exists():
+            continue
+        if service.submitted_assessment(mobility) is None:
+            continue
+        host = users.get(f"coordinator@{mobility.receiving_organisation.slug}.example")
+        home = users.get(f"coordinator@{mobility.sending_organisation.slug}.example")
+        if host is None or home is None:
+            continue
+        unit = (
+            Unit.objects.filter(qualification__organisation=mobility.sending_organisation)
+            .select_related("qualification")
+            .order_by("qualification__title_en", "order", "reference")
+            .first()
+        )
+        if unit is not None and not LearningAgreement.objects.filter(mobility=mobility).exists():
+            items = list(mobility.assessment_items.order_by("order", "id"))
+            agreement = LearningAgreement.objects.create(mobility=mobility)
+            version = LearningAgreementVersion.objects.create(
+                agreement=agreement,
+                number=1,
+                status=LearningAgreementVersion.Status.APPROVED,
+                qualification=unit.qualification,
+                memorandum=_memorandum(mobility),
+                created_by=home,
+                assessment_documentation="Observation at work by the host mentor; results in the Personal Transcript.",
+                validation_recognition="The home school validates the transcript and recognises the unit.",
+            )
+            LearningAgreementUnit.objects.create(
+                version=version,
+                unit=unit,
+                ecvet_points=unit.ecvet_points,
+                learning_outcomes="\n".join(item.text for item in items),
+                learning_activities=mobility.planned_activities,
+                assessment_method="Observation at work and a skills demonstration",
+            )
+            # The outcomes assessed are those of the agreed unit.
+            AssessmentItem.objects.filter(pk__in=[i.pk for i in items]).update(
+                unit_code=unit.reference, source=AssessmentItem.Source.LEARNING_AGREEMENT
+            )
+        transcript = service.build_transcript(mobility, by=host)
+        transcript.host_remarks = "Reliable and careful with clients; ready for the final assessment at home."
+        transcript.save(update_fields=["host_remarks"])
+        transcript = service.send_for_approval(transcript, by=host)
+        approvals.decide(
+            transcript,
+            party_key="receiving",
+            by=host,
+            expected_sha256=approvals.current_sha256(transcript),
+            decision=Approval.Decision.APPROVED,
+        )
+        if recognise:
+            transcript.refresh_from_db()
+            service.record_recognition(
+                transcript,
+                by=home,
+                decision=transcript.Decision.RECOGNISED,
+                decided_on=mobility.end_date + timedelta(days=21),
+                how_it_counts=(
+                    f"Unit {unit.reference} is recognised as completed; the learner is exempt from its assessment "
+                    "at home."
+                    if unit
+                    else "The learning outcomes achieved are recorded in the learner's study plan."
+                ),
+                points_recognised=service.total_points(transcript),
+            )
+        created += 1
+    return created

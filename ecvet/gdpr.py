@@ -114,3 +114,63 @@ def erase_agreements(sender, learner, scrub, **kwargs):
     LearningAgreementVersion.objects.bulk_update(versions, [*VERSION_TEXT, "frozen_content"])
     LearningAgreementUnit.objects.bulk_update(units, list(UNIT_TEXT))
     Approval.objects.bulk_update(approvals, ["comment", "signer_name", "signer_position", "signer_email", "ip_address"])
+
+
+# --- Europass Mobility (transcripts: ecvet.services.transcripts has their receivers) ----------------------
+
+EUROPASS_TEXT = (
+    "objective",
+    "qualification",
+    "job_related",
+    "linguistic",
+    "digital",
+    "organisational",
+    "communication",
+    "soft_skills",
+)
+
+
+def _europasses(learner):
+    from .models import EuropassMobility
+
+    return list(EuropassMobility.objects.filter(mobility__learner=learner).prefetch_related("approvals"))
+
+
+@receiver(collecting_learner_data, dispatch_uid="ecvet.gdpr.collect_europass")
+def collect_europass(sender, learner, **kwargs):
+    from .services.approvals import document_content
+
+    europasses = _europasses(learner)
+    if not europasses:
+        return {}
+    return {
+        "europass": {
+            "title": _("Europass Mobility"),
+            "data": [
+                {
+                    "status": e.status,
+                    "content": document_content(e),
+                    "decisions": [_approval(a) for a in e.approvals.all()],
+                }
+                for e in europasses
+            ],
+        }
+    }
+
+
+@receiver(erasing_learner, dispatch_uid="ecvet.gdpr.erase_europass")
+def erase_europass(sender, learner, scrub, **kwargs):
+    from .models import EuropassMobility
+
+    europasses = _europasses(learner)
+    approvals = []
+    for europass in europasses:
+        for name in EUROPASS_TEXT:
+            setattr(europass, name, scrub.text(getattr(europass, name)))
+        if europass.frozen_content is not None:
+            europass.frozen_content = scrub.json(europass.frozen_content)
+        approvals += list(europass.approvals.all())
+    for approval in approvals:
+        approval.comment = scrub.text(approval.comment)
+    EuropassMobility.objects.bulk_update(europasses, [*EUROPASS_TEXT, "frozen_content"])
+    Approval.objects.bulk_update(approvals, ["comment"])

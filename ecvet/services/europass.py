@@ -1,0 +1,241 @@
+"""Europass Mobility: the sending side fills its parts, the host section 5a; both organisations approve.
+
+- `start_europass`: the sending side (can_manage_mobilities at the sending organisation) opens the
+  document for a completed or recognised mobility, prefilled from the mobility and the learner;
+- the sending side edits SENDING_FIELDS, the host (can_manage_mobilities at the receiving organisation,
+  or the mobility's mentor) edits HOST_FIELDS (section 5a), each only while the document is a draft;
+- `send_for_approval` freezes the canonical content; `EuropassKind` completes it when both have approved
+  and puts it back in draft, with the reason, when one refuses.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from mobility.models import Mobility
+from partners import audit
+from partners.access import get_scope
+from partners.models import AuditEntry, Right
+
+from ..models import EuropassMobility, LearningAgreementVersion
+from .approvals import DocumentKind, Party, freeze
+
+E = EuropassMobility.Status
+
+SENDING_FIELDS = ("objective", "qualification", "programme")
+HOST_FIELDS = ("job_related", "linguistic", "digital", "organisational", "communication", "soft_skills")
+ELIGIBLE_STATUSES = (Mobility.Status.COMPLETED, Mobility.Status.RECOGNISED)
+
+
+# --- who may do what ---------------------------------------------------------------------------------
+
+
+def may_edit_sending(user, mobility: Mobility) -> bool:
+    return get_scope(user).has_right(Right.MANAGE_MOBILITIES, organisation=mobility.sending_organisation_id)
+
+
+def may_edit_host(user, mobility: Mobility) -> bool:
+    if mobility.mentor_id is not None and mobility.mentor_id == user.pk:
+        return True
+    return get_scope(user).has_right(Right.MANAGE_MOBILITIES, organisation=mobility.receiving_organisation_id)
+
+
+def require_sending(user, mobility: Mobility) -> None:
+    if not may_edit_sending(user, mobility):
+        raise PermissionDenied(_("Only the sending organisation may do this."))
+
+
+def require_host(user, mobility: Mobility) -> None:
+    if not may_edit_host(user, mobility):
+        raise PermissionDenied(_("Only the host organisation or the mentor may do this."))
+
+
+def ensure_eligible(mobility: Mobility) -> None:
+    if mobility.status not in ELIGIBLE_STATUSES:
+        raise ValidationError(
+            _("A Europass Mobility is issued only for a completed or recognised mobility; this one is “%(status)s”.")
+            % {"status": mobility.get_status_display()}
+        )
+
+
+def ensure_draft(europass: EuropassMobility) -> None:
+    if europass.status != E.DRAFT:
+        raise ValidationError(
+            _("The Europass Mobility is “%(status)s” and cannot be edited.") % {"status": europass.get_status_display()}
+        )
+
+
+# --- content -----------------------------------------------------------------------------------------
+
+
+def _approved_qualification(mobility: Mobility) -> str:
+    version = (
+        LearningAgreementVersion.objects.filter(
+            agreement__mobility=mobility, status=LearningAgreementVersion.Status.APPROVED, qualification__isnull=False
+        )
+        .select_related("qualification")
+        .order_by("-number")
+        .first()
+    )
+    return version.qualification.title_en or version.qualification.title_original if version else ""
+
+
+def _person(user) -> str | None:
+    return (user.get_full_name() or user.email) if user else None
+
+
+def europass_content(europass: EuropassMobility) -> dict:
+    """The canonical content both organisations approve."""
+    mobility = europass.mobility
+    learner = mobility.learner
+    sending, host = mobility.sending_organisation, mobility.receiving_organisation
+    return {
+        "document": "Europass Mobility",
+        "europass": str(europass.code),
+        "holder": {"name": f"{learner.first_name} {learner.last_name}", "date_of_birth": learner.date_of_birth},
+        "sending_partner": {"name": sending.legal_name, "country": sending.country.code},
+        "host_partner": {"name": host.legal_name, "country": host.country.code},
+        "mentor": {"name": _person(mobility.mentor)},
+        "description": {
+            "objective": europass.objective,
+            "qualification": europass.qualification,
+            "programme": europass.programme,
+            "duration": {"start": mobility.start_date, "end": mobility.end_date},
+        },
+        "section_5a": {field: getattr(europass, field) for field in HOST_FIELDS},
+    }
+
+
+class EuropassKind(DocumentKind):
+    model = EuropassMobility
+
+    def parties(self, europass):
+        mobility = europass.mobility
+        return [
+            Party("sending", _("Sending organisation"), organisation=mobility.sending_organisation),
+            Party("receiving", _("Host organisation"), organisation=mobility.receiving_organisation),
+        ]
+
+    def content(self, europass):
+        return europass_content(europass)
+
+    def is_open(self, europass):
+        return europass.status == E.AWAITING
+
+    def organisation_for_audit(self, europass):
+        return europass.mobility.sending_organisation
+
+    def partnership_for_audit(self, europass):
+        return europass.mobility.partnership
+
+    def on_fully_approved(self, europass, *, by, request):
+        _set_status(europass, E.APPROVED, by=by, request=request)
+
+    def on_refused(self, europass, *, by, reason, request):
+        europass.frozen_content = None
+        _set_status(europass, E.DRAFT, by=by, request=request, reason=reason)
+
+
+def _set_status(europass, status, *, by, request, **details) -> None:
+    old = europass.status
+    europass.status = status
+    europass.save(update_fields=["status", "frozen_content", "updated_at"])
+    audit.record(
+        actor=by,
+        verb=AuditEntry.Verb.STATE_CHANGED,
+        obj=europass,
+        request=request,
+        partnership=europass.mobility.partnership,
+        organisation=europass.mobility.sending_organisation,
+        details={"from": old, "to": status, **details},
+    )
+
+
+# --- changes -----------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def start_europass(mobility: Mobility, *, by, request=None) -> EuropassMobility:
+    """The mobility's Europass Mobility (created on first call, prefilled from the mobility)."""
+    require_sending(by, mobility)
+    existing = EuropassMobility.objects.filter(mobility=mobility).first()
+    if existing is not None:
+        return existing
+    ensure_eligible(mobility)
+    europass = EuropassMobility.objects.create(
+        mobility=mobility,
+        objective=mobility.planned_activities,
+        qualification=mobility.learner.qualification_title or _approved_qualification(mobility),
+        programme="Erasmus+",
+    )
+    audit.record(
+        actor=by,
+        verb=AuditEntry.Verb.CREATED,
+        obj=europass,
+        request=request,
+        partnership=mobility.partnership,
+        organisation=mobility.sending_organisation,
+    )
+    return europass
+
+
+@transaction.atomic
+def _update(europass, data: dict, fields: tuple[str, ...], *, by, request, side: str) -> EuropassMobility:
+    europass = EuropassMobility.objects.select_for_update().select_related("mobility").get(pk=europass.pk)
+    ensure_draft(europass)
+    changed = [f for f in fields if f in data and getattr(europass, f) != data[f]]
+    for field in changed:
+        setattr(europass, field, data[field])
+    if changed:
+        europass.save(update_fields=[*changed, "updated_at"])
+        audit.record(
+            actor=by,
+            verb=AuditEntry.Verb.UPDATED,
+            obj=europass,
+            request=request,
+            partnership=europass.mobility.partnership,
+            organisation=europass.mobility.sending_organisation
+            if side == "sending"
+            else europass.mobility.receiving_organisation,
+            details={"side": side, "fields": changed},
+        )
+    return europass
+
+
+def update_sending(europass, data: dict, *, by, request=None) -> EuropassMobility:
+    """Only the sending side's fields are read from `data`; anything else is ignored."""
+    require_sending(by, europass.mobility)
+    return _update(europass, data, SENDING_FIELDS, by=by, request=request, side="sending")
+
+
+def update_host(europass, data: dict, *, by, request=None) -> EuropassMobility:
+    """Only section 5a is read from `data`; anything else is ignored."""
+    require_host(by, europass.mobility)
+    return _update(europass, data, HOST_FIELDS, by=by, request=request, side="host")
+
+
+@transaction.atomic
+def send_for_approval(europass, *, by, request=None) -> EuropassMobility:
+    require_sending(by, europass.mobility)
+    europass = EuropassMobility.objects.select_for_update().select_related("mobility").get(pk=europass.pk)
+    ensure_draft(europass)
+    ensure_eligible(europass.mobility)
+    if not europass.job_related.strip():
+        raise ValidationError(_("The host has not filled section 5a yet: at least the job-related skills are needed."))
+    if not europass.objective.strip() or not europass.qualification.strip():
+        raise ValidationError(_("Fill in the objective and the qualification first."))
+    europass.status = E.AWAITING
+    sha = freeze(europass)
+    europass.save(update_fields=["status", "frozen_content", "updated_at"])
+    audit.record(
+        actor=by,
+        verb=AuditEntry.Verb.STATE_CHANGED,
+        obj=europass,
+        request=request,
+        partnership=europass.mobility.partnership,
+        organisation=europass.mobility.sending_organisation,
+        details={"from": E.DRAFT, "to": E.AWAITING, "sha256": sha},
+    )
+    return europass

@@ -1,0 +1,295 @@
+"""Personal Transcript pages: build, read, the host's points, approval, recognition, JSON export.
+
+Every page starts from `visible_to(request.user)` (out of scope → 404). The host builds and edits
+(`transcripts.may_issue`, else 403); the host's signer approves (`approvals.parties_for`, else 403) after
+a re-authentication within the last five minutes; the sending side records recognition
+(`transcripts.may_recognise`, else 403). The learner and the mentor read.
+"""
+
+from __future__ import annotations
+
+from allauth.account.decorators import reauthentication_required
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import prefetch_related_objects
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from mobility.models import Mobility
+from partners import audit
+from partners.models import AuditEntry
+
+from ..canonical import canonical_json
+from ..forms.transcripts import DecisionForm, RecognitionForm, TranscriptForm
+from ..models import Approval, Transcript
+from ..services import approvals
+from ..services import transcripts as service
+from .agreements import sees_personal_details
+
+T = Transcript.Status
+
+
+def scoped_transcript(request, code) -> Transcript:
+    return get_object_or_404(
+        Transcript.objects.visible_to(request.user).select_related(
+            "mobility__learner",
+            "mobility__sending_organisation",
+            "mobility__receiving_organisation",
+            "mobility__partnership",
+            "mobility__mentor",
+            "assessment",
+            "decided_by",
+        ),
+        code=code,
+    )
+
+
+def _is_learner(user, mobility) -> bool:
+    return mobility.learner.user_id is not None and mobility.learner.user_id == user.pk
+
+
+def _audit(request, verb, transcript, **details):
+    mobility = transcript.mobility
+    audit.record(
+        actor=request.user,
+        verb=verb,
+        obj=transcript,
+        request=request,
+        partnership=mobility.partnership,
+        organisation=mobility.receiving_organisation,
+        details=details or None,
+    )
+
+
+def _add_errors(form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, errors in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error.messages)
+
+
+def display_content(transcript: Transcript, *, personal: bool) -> dict:
+    content = dict(approvals.document_content(transcript))
+    if not personal:
+        content["learner"] = {**content["learner"], "date_of_birth": None, "hidden": True}
+    return content
+
+
+@login_required
+def transcript_for_mobility(request, code):
+    """The mobility's transcript; the host builds it here (POST builds, or rebuilds a draft)."""
+    mobility = get_object_or_404(Mobility.objects.visible_to(request.user).with_list_related(), code=code)
+    transcript = Transcript.objects.filter(mobility=mobility).first()
+    can_build = service.may_issue(request.user, mobility)
+    if request.method == "POST":
+        if not can_build:
+            raise PermissionDenied
+        try:
+            transcript = service.build_transcript(mobility, by=request.user, request=request)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("The transcript was built from the submitted assessment."))
+            return redirect(transcript)
+    elif transcript is not None:
+        return redirect(transcript)
+    return render(
+        request,
+        "ecvet/transcripts/for_mobility.html",
+        {
+            "mobility": mobility,
+            "can_build": can_build,
+            "assessment": service.submitted_assessment(mobility),
+        },
+    )
+
+
+@login_required
+def transcript_detail(request, code):
+    transcript = scoped_transcript(request, code)
+    mobility = transcript.mobility
+    prefetch_related_objects([transcript], "entries")
+    state = approvals.state(transcript)
+    is_draft = transcript.status == T.DRAFT
+    can_issue = service.may_issue(request.user, mobility)
+    if not _is_learner(request.user, mobility):
+        _audit(request, AuditEntry.Verb.VIEWED, transcript)
+    return render(
+        request,
+        "ecvet/transcripts/detail.html",
+        {
+            "transcript": transcript,
+            "mobility": mobility,
+            "content": display_content(transcript, personal=sees_personal_details(request.user, mobility)),
+            "approval_state": state,
+            "document": transcript,
+            "can_edit": can_issue and is_draft,
+            "may_decide": transcript.status == T.AWAITING and bool(approvals.parties_for(request.user, transcript)),
+            "may_recognise": transcript.status == T.APPROVED
+            and not transcript.decision
+            and service.may_recognise(request.user, mobility),
+            "may_export": sees_personal_details(request.user, mobility),
+            "total_points": service.total_points(transcript),
+            "last_refusal": next(
+                (a for a in reversed(state["decisions"]) if a.decision == Approval.Decision.REFUSED), None
+            )
+            if is_draft
+            else None,
+        },
+    )
+
+
+@login_required
+def transcript_edit(request, code):
+    """The host's part of a draft: points for partly achieved units, and remarks."""
+    transcript = scoped_transcript(request, code)
+    if not service.may_issue(request.user, transcript.mobility):
+        raise PermissionDenied
+    if transcript.status != T.DRAFT:
+        messages.info(request, _("Only a draft transcript can be changed."))
+        return redirect(transcript)
+    units = service.mixed_units(transcript)
+    form = TranscriptForm(
+        request.POST or None,
+        units=units,
+        limits=service.agreement_points(transcript),
+        initial={"host_remarks": transcript.host_remarks},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            service.update_transcript(
+                transcript,
+                points=form.points(),
+                host_remarks=form.cleaned_data["host_remarks"],
+                by=request.user,
+                request=request,
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("The transcript was saved."))
+            return redirect(transcript)
+    return render(request, "ecvet/transcripts/edit.html", {"transcript": transcript, "form": form, "units": units})
+
+
+@login_required
+@require_POST
+def transcript_send(request, code):
+    transcript = scoped_transcript(request, code)
+    if not service.may_issue(request.user, transcript.mobility):
+        raise PermissionDenied
+    try:
+        service.send_for_approval(transcript, by=request.user, request=request)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The transcript was sent for the host's approval."))
+    return redirect(transcript)
+
+
+@login_required
+def transcript_decide(request, code):
+    """Approve or refuse for the host. Scope (404) and right (403) come before the re-authentication."""
+    transcript = scoped_transcript(request, code)
+    if transcript.status != T.AWAITING:
+        messages.info(request, _("This transcript is not waiting for approval."))
+        return redirect(transcript)
+    parties = approvals.parties_for(request.user, transcript)
+    if not parties:
+        raise PermissionDenied
+    return _decide(request, transcript, parties)
+
+
+@reauthentication_required
+def _decide(request, transcript, parties):
+    state = approvals.state(transcript)
+    form = DecisionForm(request.POST or None, parties=parties, initial={"expected_sha256": state["sha256"]})
+    if request.method == "POST" and form.is_valid():
+        decision = form.cleaned_data["decision"]
+        try:
+            approvals.decide(
+                transcript,
+                party_key=form.cleaned_data["party"],
+                by=request.user,
+                expected_sha256=form.cleaned_data["expected_sha256"],
+                decision=decision,
+                comment=form.cleaned_data["comment"],
+                request=request,
+            )
+        except approvals.ApprovalError as error:
+            messages.error(request, str(error))
+            return redirect("ecvet:transcript_decide", code=transcript.code)
+        if decision == Approval.Decision.REFUSED:
+            messages.success(request, _("You refused the transcript; it is back in draft with your reason."))
+        else:
+            messages.success(request, _("The transcript is approved by the host."))
+        return redirect(transcript)
+    mobility = transcript.mobility
+    return render(
+        request,
+        "ecvet/transcripts/decide.html",
+        {
+            "transcript": transcript,
+            "mobility": mobility,
+            "content": display_content(transcript, personal=sees_personal_details(request.user, mobility)),
+            "content_json": canonical_json(approvals.document_content(transcript)),
+            "sha256": state["sha256"],
+            "form": form,
+        },
+    )
+
+
+@login_required
+def transcript_recognise(request, code):
+    """Validation and recognition by the sending organisation."""
+    transcript = scoped_transcript(request, code)
+    if not service.may_recognise(request.user, transcript.mobility):
+        raise PermissionDenied
+    if transcript.status != T.APPROVED or transcript.decision:
+        messages.info(
+            request,
+            _("Recognition is recorded once, after the host has approved the transcript.")
+            if not transcript.decision
+            else _("The recognition of this transcript is already recorded."),
+        )
+        return redirect(transcript)
+    form = RecognitionForm(request.POST or None, instance=None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            service.record_recognition(
+                transcript,
+                by=request.user,
+                decision=form.cleaned_data["decision"],
+                decided_on=form.cleaned_data["decided_on"],
+                how_it_counts=form.cleaned_data["how_it_counts"],
+                points_recognised=form.cleaned_data["points_recognised"],
+                request=request,
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("Validation and recognition were recorded; the mobility is recognised."))
+            return redirect(transcript)
+    return render(
+        request,
+        "ecvet/transcripts/recognise.html",
+        {"transcript": transcript, "form": form, "total_points": service.total_points(transcript)},
+    )
+
+
+@login_required
+def transcript_json(request, code):
+    """The canonical content, exactly the bytes the host's approval binds to."""
+    transcript = scoped_transcript(request, code)
+    # It carries the learner's date of birth: for the parties only (not the mentor).
+    if not sees_personal_details(request.user, transcript.mobility):
+        raise PermissionDenied
+    content = approvals.document_content(transcript)
+    _audit(request, AuditEntry.Verb.EXPORTED, transcript, format="json")
+    response = HttpResponse(canonical_json(content).encode("utf-8"), content_type="application/json; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="personal-transcript-{transcript.code}.json"'
+    return response
