@@ -8,7 +8,6 @@ re-authentication within the last five minutes. Otherwise 403.
 
 from __future__ import annotations
 
-from allauth.account.decorators import reauthentication_required
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -23,11 +22,11 @@ from partners.models import AuditEntry
 
 from ..canonical import canonical_json
 from ..forms.europass import HostForm, SendingForm
-from ..forms.memoranda import DecisionForm
 from ..models import Approval, EuropassMobility
 from ..services import approvals
 from ..services import europass as service
 from .agreements import sees_personal_details
+from .decisions import decision_page
 
 E = EuropassMobility.Status
 
@@ -174,50 +173,20 @@ def europass_send(request, code):
 
 
 @login_required
-@reauthentication_required
 def europass_decide(request, code):
     """Approve or refuse, bound to the SHA-256 of the content shown on this page."""
     europass = scoped_europass(request, code)
-    kind = approvals.kind_of(europass)
-    if not any(approvals.may_act_for(request.user, p) for p in kind.parties(europass)):
-        raise PermissionDenied
-    if europass.status != E.AWAITING:
-        messages.info(request, _("This Europass Mobility is not waiting for approval."))
-        return redirect(europass)
-    parties = approvals.parties_for(request.user, europass)
-    if not parties:
-        messages.info(request, _("Your organisation has already approved this version."))
-        return redirect(europass)
-    sha = approvals.current_sha256(europass)
-    form = DecisionForm(
-        request.POST if request.method == "POST" else None, parties=parties, initial={"expected_sha256": sha}
-    )
-    if request.method == "POST" and form.is_valid():
-        try:
-            approvals.decide(
-                europass,
-                party_key=form.cleaned_data["party"],
-                by=request.user,
-                expected_sha256=form.cleaned_data["expected_sha256"],
-                decision=form.cleaned_data["decision"],
-                comment=form.cleaned_data["comment"],
-                request=request,
-            )
-        except approvals.ApprovalError as error:
-            messages.error(request, str(error))
-            return redirect("ecvet:europass_decide", code=europass.code)
-        messages.success(request, _("Your decision was recorded."))
-        return redirect(europass)
-    return render(
+    return decision_page(
         request,
-        "ecvet/europass/decide.html",
-        {
+        europass,
+        template="ecvet/europass/decide.html",
+        url_name="ecvet:europass_decide",
+        not_waiting=_("This Europass Mobility is not waiting for approval."),
+        context={
             "europass": europass,
             "mobility": europass.mobility,
             "content": approvals.document_content(europass),
             "personal": True,
-            "form": form,
-            "sha256": sha,
         },
     )
 

@@ -8,7 +8,6 @@ re-authentication within the last five minutes.
 
 import json
 
-from allauth.account.decorators import reauthentication_required
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -23,11 +22,12 @@ from partners.models import AuditEntry, Partnership, Right
 from partners.views.common import paginate, scope_of
 
 from ..canonical import canonical_json
-from ..forms.memoranda import DecisionForm, MemorandumForm, ReasonForm, party_formset, unit_formset
+from ..forms.memoranda import MemorandumForm, ReasonForm, party_formset, unit_formset
 from ..models import Memorandum
 from ..services import approvals
 from ..services import memoranda as service
 from .catalogue import require_staff
+from .decisions import decision_page
 
 S = Memorandum.Status
 
@@ -280,48 +280,18 @@ def memorandum_terminate(request, code):
 
 
 @login_required
-@reauthentication_required
 def memorandum_decide(request, code):
     """Approve or refuse, bound to the SHA-256 of the content shown on this page."""
     memorandum = annotate_status(scoped_memorandum(request, code))
-    kind = approvals.kind_of(memorandum)
-    if not any(approvals.may_act_for(request.user, p) for p in kind.parties(memorandum)):
-        raise PermissionDenied
-    if memorandum.status != S.OUT_FOR_APPROVAL:
-        messages.info(request, _("This memorandum is not waiting for approval."))
-        return redirect(memorandum)
-    parties = approvals.parties_for(request.user, memorandum)
-    if not parties:
-        messages.info(request, _("Your organisation has already approved this version."))
-        return redirect(memorandum)
     content = service.memorandum_content(memorandum)
-    sha = approvals.current_sha256(memorandum)
-    form = DecisionForm(
-        request.POST if request.method == "POST" else None, parties=parties, initial={"expected_sha256": sha}
-    )
-    if request.method == "POST" and form.is_valid():
-        try:
-            approvals.decide(
-                memorandum,
-                party_key=form.cleaned_data["party"],
-                by=request.user,
-                expected_sha256=form.cleaned_data["expected_sha256"],
-                decision=form.cleaned_data["decision"],
-                comment=form.cleaned_data["comment"],
-                request=request,
-            )
-        except approvals.ApprovalError as error:
-            messages.error(request, str(error))
-            return redirect("ecvet:memorandum_decide", code=memorandum.code)
-        messages.success(request, _("Your decision was recorded."))
-        return redirect(memorandum)
-    return render(
+    return decision_page(
         request,
-        "ecvet/memoranda/decide.html",
-        {
+        memorandum,
+        template="ecvet/memoranda/decide.html",
+        url_name="ecvet:memorandum_decide",
+        not_waiting=_("This memorandum is not waiting for approval."),
+        context={
             "memorandum": memorandum,
-            "form": form,
-            "sha256": sha,
             "content_json": json.dumps(content, indent=2, ensure_ascii=False, sort_keys=True, default=str),
         },
     )

@@ -8,7 +8,6 @@ a re-authentication within the last five minutes; the sending side records recog
 
 from __future__ import annotations
 
-from allauth.account.decorators import reauthentication_required
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -23,11 +22,12 @@ from partners import audit
 from partners.models import AuditEntry
 
 from ..canonical import canonical_json
-from ..forms.transcripts import DecisionForm, RecognitionForm, TranscriptForm
+from ..forms.transcripts import RecognitionForm, TranscriptForm
 from ..models import Approval, Transcript
 from ..services import approvals
 from ..services import transcripts as service
 from .agreements import sees_personal_details
+from .decisions import decision_page
 
 T = Transcript.Status
 
@@ -195,50 +195,22 @@ def transcript_send(request, code):
 def transcript_decide(request, code):
     """Approve or refuse for the host. Scope (404) and right (403) come before the re-authentication."""
     transcript = scoped_transcript(request, code)
-    if transcript.status != T.AWAITING:
-        messages.info(request, _("This transcript is not waiting for approval."))
-        return redirect(transcript)
-    parties = approvals.parties_for(request.user, transcript)
-    if not parties:
-        raise PermissionDenied
-    return _decide(request, transcript, parties)
-
-
-@reauthentication_required
-def _decide(request, transcript, parties):
-    state = approvals.state(transcript)
-    form = DecisionForm(request.POST or None, parties=parties, initial={"expected_sha256": state["sha256"]})
-    if request.method == "POST" and form.is_valid():
-        decision = form.cleaned_data["decision"]
-        try:
-            approvals.decide(
-                transcript,
-                party_key=form.cleaned_data["party"],
-                by=request.user,
-                expected_sha256=form.cleaned_data["expected_sha256"],
-                decision=decision,
-                comment=form.cleaned_data["comment"],
-                request=request,
-            )
-        except approvals.ApprovalError as error:
-            messages.error(request, str(error))
-            return redirect("ecvet:transcript_decide", code=transcript.code)
-        if decision == Approval.Decision.REFUSED:
-            messages.success(request, _("You refused the transcript; it is back in draft with your reason."))
-        else:
-            messages.success(request, _("The transcript is approved by the host."))
-        return redirect(transcript)
     mobility = transcript.mobility
-    return render(
+    return decision_page(
         request,
-        "ecvet/transcripts/decide.html",
-        {
+        transcript,
+        template="ecvet/transcripts/decide.html",
+        url_name="ecvet:transcript_decide",
+        not_waiting=_("This transcript is not waiting for approval."),
+        context={
             "transcript": transcript,
             "mobility": mobility,
             "content": display_content(transcript, personal=sees_personal_details(request.user, mobility)),
             "content_json": canonical_json(approvals.document_content(transcript)),
-            "sha256": state["sha256"],
-            "form": form,
+        },
+        done={
+            Approval.Decision.REFUSED: _("You refused the transcript; it is back in draft with your reason."),
+            Approval.Decision.APPROVED: _("The transcript is approved by the host."),
         },
     )
 

@@ -1,0 +1,68 @@
+"""The approve / refuse page shared by memoranda, transcripts and Europass Mobility.
+
+Scope (404, by the caller's scoped lookup) and the right to decide (403) come first; only then does
+allauth ask for a re-authentication within the last five minutes; the decision binds to the SHA-256
+shown on the page (a stale one is refused by ecvet.services.approvals.decide).
+"""
+
+from __future__ import annotations
+
+from allauth.account.decorators import reauthentication_required
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from ..forms.memoranda import DecisionForm
+from ..services import approvals
+
+
+def decision_page(
+    request,
+    document,
+    *,
+    template: str,
+    url_name: str,
+    not_waiting: str,
+    context: dict,
+    done: dict[str, str] | None = None,
+):
+    """Render or process the decision on `document` (already scoped by the caller)."""
+    kind = approvals.kind_of(document)
+    if not any(approvals.may_act_for(request.user, p) for p in kind.parties(document)):
+        raise PermissionDenied
+    if not kind.is_open(document):
+        messages.info(request, not_waiting)
+        return redirect(document)
+    parties = approvals.parties_for(request.user, document)
+    if not parties:
+        messages.info(request, _("Your organisation has already approved this version."))
+        return redirect(document)
+    return _decide(request, document, parties, template=template, url_name=url_name, context=context, done=done or {})
+
+
+@reauthentication_required
+def _decide(request, document, parties, *, template, url_name, context, done):
+    sha = approvals.current_sha256(document)
+    form = DecisionForm(
+        request.POST if request.method == "POST" else None, parties=parties, initial={"expected_sha256": sha}
+    )
+    if request.method == "POST" and form.is_valid():
+        decision = form.cleaned_data["decision"]
+        try:
+            approvals.decide(
+                document,
+                party_key=form.cleaned_data["party"],
+                by=request.user,
+                expected_sha256=form.cleaned_data["expected_sha256"],
+                decision=decision,
+                comment=form.cleaned_data["comment"],
+                request=request,
+            )
+        except approvals.ApprovalError as error:
+            messages.error(request, str(error))
+            return redirect(url_name, code=document.code)
+        default = _("Your decision was recorded.")
+        messages.success(request, done.get(decision, default))
+        return redirect(document)
+    return render(request, template, {**context, "form": form, "sha256": sha})
