@@ -98,6 +98,14 @@ ACCOUNTS = [
     ("learner@nova.example", "Lotte", "Jansen", "nova", Role.LEARNER),
 ]
 
+# Printed beside signatures on the documents.
+POSITIONS = {
+    Role.PROJECT_COORDINATOR: "International projects coordinator",
+    Role.PARTNER_COORDINATOR: "International relations coordinator",
+    Role.MENTOR: "Workplace mentor",
+    Role.LEARNER: "",
+}
+
 TOPICS = [
     "Quality Assurance",
     "Recognition, transparency, certification",
@@ -220,7 +228,9 @@ class Command(BaseCommand):
         created += new
         created += self._verify(admin)
         for email, first, last, org_slug, role in ACCOUNTS:
-            user, new = User.objects.get_or_create(email=email, defaults={"first_name": first, "last_name": last})
+            user, new = User.objects.get_or_create(
+                email=email, defaults={"first_name": first, "last_name": last, "position": POSITIONS[role]}
+            )
             if new:
                 user.set_password(password)
                 user.save(update_fields=["password"])
