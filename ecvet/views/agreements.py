@@ -31,6 +31,7 @@ from ..forms.agreements import DecisionForm, ProposeForm, StartForm, UnitFormSet
 from ..models import Approval, LearningAgreement, LearningAgreementUnit, LearningAgreementVersion
 from ..services import agreements as service
 from ..services import approvals
+from .common import add_errors, is_learner, sees_personal_details
 
 V = LearningAgreementVersion.Status
 
@@ -87,22 +88,6 @@ def _prepare(agreement: LearningAgreement) -> None:
     prefetch_related_objects([mobility.sending_organisation, mobility.receiving_organisation], "contacts")
 
 
-def sees_personal_details(user, mobility: Mobility) -> bool:
-    """Date of birth, gender and guardian: the parties (staff of both organisations, the project
-    coordinator, the learner) and admins; a mentor reads the agreement without them."""
-    scope = get_scope(user)
-    return (
-        scope.is_superuser
-        or bool({mobility.sending_organisation_id, mobility.receiving_organisation_id} & scope.staff_org_ids)
-        or mobility.partnership_id in scope.coordinated_partnership_ids
-        or (mobility.learner.user_id is not None and mobility.learner.user_id == user.pk)
-    )
-
-
-def _is_learner(user, mobility: Mobility) -> bool:
-    return mobility.learner.user_id is not None and mobility.learner.user_id == user.pk
-
-
 def display_content(version: LearningAgreementVersion, *, personal: bool) -> dict:
     """The canonical content as the page shows it (labels for codes; personal details only by need)."""
     content = service.version_content(version)
@@ -125,7 +110,7 @@ def viewing_language(user, mobility: Mobility) -> str | None:
     for org in (mobility.sending_organisation, mobility.receiving_organisation):
         if org.pk in members:
             return COUNTRY_LANGUAGE.get(org.country.code)
-    if _is_learner(user, mobility):
+    if is_learner(user, mobility):
         return COUNTRY_LANGUAGE.get(mobility.sending_organisation.country.code)
     return None
 
@@ -172,14 +157,6 @@ def _audit(request, verb, obj, mobility, **details):
         organisation=mobility.sending_organisation,
         details=details or None,
     )
-
-
-def _add_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
 
 
 # --- entry and reading -------------------------------------------------------------------------------
@@ -239,7 +216,7 @@ def agreement_detail(request, code):
             }
         )
     latest = versions[0] if versions else None
-    if not _is_learner(request.user, mobility):
+    if not is_learner(request.user, mobility):
         _audit(request, AuditEntry.Verb.VIEWED, agreement, mobility)
     return render(
         request,
@@ -295,7 +272,7 @@ def agreement_print(request, code):
     mobility = version.agreement.mobility
     _prepare(version.agreement)
     state = approvals.state(version)
-    if not _is_learner(request.user, mobility):
+    if not is_learner(request.user, mobility):
         _audit(request, AuditEntry.Verb.VIEWED, version, mobility, view="print")
     return render(
         request,
@@ -373,7 +350,7 @@ def agreement_edit(request, code):
         try:
             service.update_draft(version, data=data, units=formset.rows(), by=request.user, request=request)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_errors(form, error)
         else:
             messages.success(request, _("The draft was saved."))
             return redirect(agreement)

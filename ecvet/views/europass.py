@@ -25,7 +25,7 @@ from ..forms.europass import HostForm, SendingForm
 from ..models import Approval, EuropassMobility
 from ..services import approvals
 from ..services import europass as service
-from .agreements import sees_personal_details
+from .common import sees_personal_details
 from .decisions import decision_page
 
 E = EuropassMobility.Status

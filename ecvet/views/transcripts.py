@@ -26,7 +26,7 @@ from ..forms.transcripts import RecognitionForm, TranscriptForm
 from ..models import Approval, Transcript
 from ..services import approvals
 from ..services import transcripts as service
-from .agreements import sees_personal_details
+from .common import add_errors, is_learner, sees_personal_details
 from .decisions import decision_page
 
 T = Transcript.Status
@@ -47,10 +47,6 @@ def scoped_transcript(request, code) -> Transcript:
     )
 
 
-def _is_learner(user, mobility) -> bool:
-    return mobility.learner.user_id is not None and mobility.learner.user_id == user.pk
-
-
 def _audit(request, verb, transcript, **details):
     mobility = transcript.mobility
     audit.record(
@@ -62,14 +58,6 @@ def _audit(request, verb, transcript, **details):
         organisation=mobility.receiving_organisation,
         details=details or None,
     )
-
-
-def _add_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
 
 
 def display_content(transcript: Transcript, *, personal: bool) -> dict:
@@ -116,7 +104,7 @@ def transcript_detail(request, code):
     state = approvals.state(transcript)
     is_draft = transcript.status == T.DRAFT
     can_issue = service.may_issue(request.user, mobility)
-    if not _is_learner(request.user, mobility):
+    if not is_learner(request.user, mobility):
         _audit(request, AuditEntry.Verb.VIEWED, transcript)
     return render(
         request,
@@ -169,7 +157,7 @@ def transcript_edit(request, code):
                 request=request,
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_errors(form, error)
         else:
             messages.success(request, _("The transcript was saved."))
             return redirect(transcript)
@@ -242,7 +230,7 @@ def transcript_recognise(request, code):
                 request=request,
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_errors(form, error)
         else:
             messages.success(request, _("Validation and recognition were recorded; the mobility is recognised."))
             return redirect(transcript)
