@@ -7,7 +7,6 @@ Every page starts from `visible_to(request.user)` (out of scope → 404); the se
 
 from __future__ import annotations
 
-from allauth.account.decorators import reauthentication_required
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -32,6 +31,7 @@ from ..models import Approval, LearningAgreement, LearningAgreementUnit, Learnin
 from ..services import agreements as service
 from ..services import approvals
 from .common import add_errors, is_learner, sees_personal_details
+from .decisions import decision_page
 
 V = LearningAgreementVersion.Status
 
@@ -429,67 +429,39 @@ def agreement_redraft(request, code):
 
 @login_required
 def agreement_decide(request, code):
-    """Approve or refuse a version for a party the user acts for. Scope (404) and right (403) are checked
-    before the re-authentication, so that nobody is asked for a password to learn either."""
+    """Approve or refuse a version for a party the user acts for (the shared page in ecvet.views.decisions:
+    scope and right are checked before the re-authentication)."""
     version = scoped_version(request, code)
-    if version.status != V.AWAITING:
-        messages.info(request, _("Version %(n)s is not waiting for approval.") % {"n": version.number})
-        return redirect(version.agreement)
-    _prepare(version.agreement)
-    parties = approvals.parties_for(request.user, version)
-    if not parties:
-        raise PermissionDenied
-    return _decide(request, version, parties)
-
-
-@reauthentication_required
-def _decide(request, version, parties):
     agreement, mobility = version.agreement, version.agreement.mobility
-    state = approvals.state(version)
-    form = DecisionForm(request.POST or None, parties=parties, initial={"expected_sha256": state["sha256"]})
-    if request.method == "POST" and form.is_valid():
-        decision = form.cleaned_data["decision"]
-        try:
-            approvals.decide(
-                version,
-                party_key=form.cleaned_data["party"],
-                by=request.user,
-                expected_sha256=form.cleaned_data["expected_sha256"],
-                decision=decision,
-                comment=form.cleaned_data["comment"],
-                request=request,
-            )
-        except approvals.ApprovalError as error:
-            messages.error(request, str(error))
-            return redirect("ecvet:agreement_decide", code=version.code)
+    _prepare(agreement)
+
+    def done(version, decision):
         version.refresh_from_db(fields=["status"])
         if decision == Approval.Decision.REFUSED:
-            messages.success(
-                request, _("You refused version %(n)s; the other parties are told why.") % {"n": version.number}
-            )
-        elif version.status == V.APPROVED:
+            return _("You refused version %(n)s; the other parties are told why.") % {"n": version.number}
+        if version.status == V.APPROVED:
             mobility.refresh_from_db(fields=["status"])
-            messages.success(
-                request,
-                _(
-                    "Version %(n)s is approved by all parties. The mobility is “%(status)s”; its assessment items "
-                    "now come from the Learning Agreement."
-                )
-                % {"n": version.number, "status": mobility.get_status_display()},
-            )
-        else:
-            messages.success(request, _("Your approval of version %(n)s was recorded.") % {"n": version.number})
-        return redirect(agreement)
-    return render(
+            return _(
+                "Version %(n)s is approved by all parties. The mobility is “%(status)s”; its assessment items "
+                "now come from the Learning Agreement."
+            ) % {"n": version.number, "status": mobility.get_status_display()}
+        return _("Your approval of version %(n)s was recorded.") % {"n": version.number}
+
+    return decision_page(
         request,
-        "ecvet/agreements/decide.html",
-        {
+        version,
+        template="ecvet/agreements/decide.html",
+        url_name="ecvet:agreement_decide",
+        not_waiting=_("Version %(n)s is not waiting for approval.") % {"n": version.number},
+        back=agreement,
+        done=done,
+        form_class=DecisionForm,
+        context={
             "agreement": agreement,
             "mobility": mobility,
             "version": version,
             "content": display_content(version, personal=sees_personal_details(request.user, mobility)),
-            "approval_state": state,
-            "form": form,
+            "approval_state": approvals.state(version),
             "h": headings(),
             "detail_url": reverse("ecvet:agreement_detail", kwargs={"code": agreement.code}),
         },

@@ -25,26 +25,43 @@ def decision_page(
     url_name: str,
     not_waiting: str,
     context: dict,
-    done: dict[str, str] | None = None,
+    done=None,
+    back=None,
+    form_class=DecisionForm,
 ):
-    """Render or process the decision on `document` (already scoped by the caller)."""
+    """Render or process the decision on `document` (already scoped by the caller).
+
+    `done`: the success message per decision (a dict), or a callable (document, decision) -> message
+    called after the decision is recorded; `back`: where to go afterwards (default: the document);
+    `form_class`: a form with `party`, `decision`, `comment` and `expected_sha256` fields."""
+    back = back or document
     kind = approvals.kind_of(document)
     if not any(approvals.may_act_for(request.user, p) for p in kind.parties(document)):
         raise PermissionDenied
     if not kind.is_open(document):
         messages.info(request, not_waiting)
-        return redirect(document)
+        return redirect(back)
     parties = approvals.parties_for(request.user, document)
     if not parties:
         messages.info(request, _("Your organisation has already approved this version."))
-        return redirect(document)
-    return _decide(request, document, parties, template=template, url_name=url_name, context=context, done=done or {})
+        return redirect(back)
+    return _decide(
+        request,
+        document,
+        parties,
+        template=template,
+        url_name=url_name,
+        context=context,
+        done=done or {},
+        back=back,
+        form_class=form_class,
+    )
 
 
 @reauthentication_required
-def _decide(request, document, parties, *, template, url_name, context, done):
+def _decide(request, document, parties, *, template, url_name, context, done, back, form_class):
     sha = approvals.current_sha256(document)
-    form = DecisionForm(
+    form = form_class(
         request.POST if request.method == "POST" else None, parties=parties, initial={"expected_sha256": sha}
     )
     if request.method == "POST" and form.is_valid():
@@ -62,7 +79,10 @@ def _decide(request, document, parties, *, template, url_name, context, done):
         except approvals.ApprovalError as error:
             messages.error(request, str(error))
             return redirect(url_name, code=document.code)
-        default = _("Your decision was recorded.")
-        messages.success(request, done.get(decision, default))
-        return redirect(document)
+        if callable(done):
+            message = done(document, decision)
+        else:
+            message = done.get(decision, _("Your decision was recorded."))
+        messages.success(request, message)
+        return redirect(back)
     return render(request, template, {**context, "form": form, "sha256": sha})
