@@ -7,7 +7,6 @@ Every page starts from `visible_to(request.user)` (out of scope → 404); the se
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -15,16 +14,14 @@ from django.db.models import Prefetch, prefetch_related_objects
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.translation import get_language, gettext, override
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop as N_
 from django.views.decorators.http import require_POST
 
 from mobility.models import Learner, Mobility
 from partners import audit
-from partners.access import get_scope
 from partners.models import AuditEntry
 
+from .. import printing
 from ..canonical import canonical_json
 from ..forms.agreements import DecisionForm, ProposeForm, StartForm, UnitFormSet, VersionForm
 from ..models import Approval, LearningAgreement, LearningAgreementUnit, LearningAgreementVersion
@@ -34,25 +31,6 @@ from .common import add_errors, is_learner, sees_personal_details
 from .decisions import decision_page
 
 V = LearningAgreementVersion.Status
-
-# Section headings of the EC ECVET Learning Agreement (June 2014), marked for translation.
-HEADINGS = {
-    "document": N_("ECVET Learning Agreement"),
-    "participants": N_("Participants"),
-    "home": N_("Home organisation"),
-    "host": N_("Host organisation"),
-    "learner": N_("Learner"),
-    "duration": N_("Duration of the mobility"),
-    "qualification": N_("Qualification being taken"),
-    "units": N_("Learning outcomes to achieve"),
-    "assessment": N_("Assessment and documentation"),
-    "validation": N_("Validation and recognition"),
-    "change": N_("Change to the approved version"),
-    "signatures": N_("Signatures"),
-}
-# The language each partner country reads, where the portal has it.
-COUNTRY_LANGUAGE = {"LT": "lt", "IT": "it", "NL": "nl", "FI": "fi"}
-
 
 # --- helpers -----------------------------------------------------------------------------------------
 
@@ -104,33 +82,15 @@ def display_content(version: LearningAgreementVersion, *, personal: bool) -> dic
 
 
 def viewing_language(user, mobility: Mobility) -> str | None:
-    """The language of the organisation the viewer reads for: their side of the mobility, else their own."""
-    scope = get_scope(user)
-    members = scope.member_org_ids
-    for org in (mobility.sending_organisation, mobility.receiving_organisation):
-        if org.pk in members:
-            return COUNTRY_LANGUAGE.get(org.country.code)
-    if is_learner(user, mobility):
-        return COUNTRY_LANGUAGE.get(mobility.sending_organisation.country.code)
-    return None
+    """The language of the side of the mobility the viewer reads for (a learner: their sending school's)."""
+    learner_org = mobility.sending_organisation if is_learner(user, mobility) else None
+    return printing.reader_language(
+        user, [mobility.sending_organisation, mobility.receiving_organisation], learner_organisation=learner_org
+    )
 
 
 def headings(second_language: str | None = None, *, first_language: str | None = None) -> dict:
-    """Each heading in the first language (default: the current one) and, where a translation exists,
-    in the second one."""
-    available = {code for code, _name in settings.LANGUAGES}
-    out = {}
-    for key, msgid in HEADINGS.items():
-        with override(first_language or get_language()):
-            first = gettext(msgid)
-        second = None
-        if second_language and second_language in available and second_language != first_language:
-            with override(second_language):
-                translated = gettext(msgid)
-            if translated != first:
-                second = translated
-        out[key] = {"text": first, "second": second, "lang": second_language}
-    return out
+    return printing.headings(printing.AGREEMENT, second_language, first_language=first_language)
 
 
 def _versions(agreement: LearningAgreement) -> list[LearningAgreementVersion]:

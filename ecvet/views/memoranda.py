@@ -13,14 +13,13 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
 
 from partners import audit
 from partners.models import AuditEntry, Partnership, Right
 from partners.views.common import paginate, scope_of
 
+from .. import printing
 from ..canonical import canonical_json
 from ..forms.memoranda import MemorandumForm, ReasonForm, party_formset, unit_formset
 from ..models import Memorandum
@@ -31,51 +30,10 @@ from .decisions import decision_page
 
 S = Memorandum.Status
 
-# Country → portal language, for the second heading of the printable view.
-COUNTRY_LANGUAGE = {"LT": "lt", "IT": "it", "NL": "nl", "FI": "fi"}
-
-HEADINGS = {
-    "objectives": gettext_noop("Objectives"),
-    "parties": gettext_noop("Signing organisations"),
-    "other_organisations": gettext_noop("Other organisations covered"),
-    "qualifications": gettext_noop("Qualifications covered"),
-    "units": gettext_noop("Units of learning outcomes relevant to mobility"),
-    "assessment": gettext_noop("Assessment at the host"),
-    "documentation": gettext_noop("Documentation"),
-    "validation": gettext_noop("Validation"),
-    "recognition": gettext_noop("Recognition"),
-    "terms": gettext_noop("Terms of the partnership"),
-    "other_actors": gettext_noop("Roles of other actors"),
-    "signatures": gettext_noop("Signatures"),
-}
-
-
-def translate_in(message: str, lang: str) -> str:
-    with translation.override(lang):
-        return _(message)
-
-
-def bilingual_headings(lang: str | None) -> dict[str, tuple[str, str]]:
-    """key → (English heading, heading in `lang` or "" when it is the same text or there is no language)."""
-    out = {}
-    for key, message in HEADINGS.items():
-        english = translate_in(message, "en")
-        local = translate_in(message, lang) if lang and lang != "en" else ""
-        out[key] = (english, "" if local == english else local)
-    return out
-
 
 def viewer_language(request, memorandum: Memorandum) -> str | None:
-    """The language of the viewing organisation: a party the user works for, else any of theirs."""
-    scope = scope_of(request)
-    orgs = {p.organisation_id: p.organisation for p in memorandum.parties.all()}
-    own = [orgs[oid] for oid in orgs if oid in scope.staff_org_ids]
-    if own:
-        return COUNTRY_LANGUAGE.get(own[0].country.code)
-    from partners.models import Organisation
-
-    org = Organisation.objects.filter(pk__in=scope.member_org_ids).order_by("pk").first()
-    return COUNTRY_LANGUAGE.get(org.country.code) if org else None
+    """The language of the party the reader works for, else of their own organisation."""
+    return printing.reader_language(request.user, [p.organisation for p in memorandum.parties.all()])
 
 
 def scoped_memorandum(request, code) -> Memorandum:
@@ -322,7 +280,7 @@ def memorandum_print(request, code):
         {
             "memorandum": memorandum,
             "approval_state": state,
-            "h": bilingual_headings(lang),
+            "h": printing.headings(printing.MEMORANDUM, lang, first_language="en"),
             "second_language": lang,
         },
     )

@@ -498,8 +498,11 @@ def test_json_export_is_the_canonical_content_as_an_attachment_and_is_audited(
 
 
 def test_the_printable_view_has_english_headings_once_while_no_translation_exists(
-    world, la, client_for, django_capture_on_commit_callbacks
+    world, la, client_for, django_capture_on_commit_callbacks, monkeypatch
 ):
+    from ecvet import printing
+
+    monkeypatch.setattr(printing, "gettext", lambda message: message)  # as if nothing were translated
     version = sent_version(la, world, django_capture_on_commit_callbacks)
     response = client_for(world.partner_b).get(url("agreement_print", version))
     page = response.content.decode()
@@ -509,7 +512,7 @@ def test_the_printable_view_has_english_headings_once_while_no_translation_exist
 
 
 def test_bilingual_headings_add_the_viewing_organisations_language_when_translated(monkeypatch):
-    from ecvet.views import agreements as views
+    from ecvet import printing as views
 
     def fake_gettext(msgid):
         from django.utils.translation import get_language
@@ -517,8 +520,8 @@ def test_bilingual_headings_add_the_viewing_organisations_language_when_translat
         return f"LT:{msgid}" if get_language() == "lt" else msgid
 
     monkeypatch.setattr(views, "gettext", fake_gettext)
-    h = views.headings("lt", first_language="en")
-    assert h["participants"] == {"text": "Participants", "second": "LT:Participants", "lang": "lt"}
+    h = views.headings(views.AGREEMENT, "lt", first_language="en")
+    assert h["participants"] == {"text": "Participants", "first_lang": "en", "second": "LT:Participants", "lang": "lt"}
 
 
 def test_a_mentor_reads_the_agreement_without_personal_details_or_actions_and_posts_are_refused(

@@ -378,30 +378,42 @@ def test_the_detail_shows_every_part_and_the_approvals_block(world, cast, client
     assert AuditEntry.objects.filter(verb=AuditEntry.Verb.VIEWED, object_code=str(memorandum.code)).exists()
 
 
-def test_the_printable_view_shows_each_heading_once_when_there_is_no_translation(world, cast, client_for):
+def test_the_printable_view_shows_each_heading_once_when_there_is_no_translation(
+    world, cast, client_for, monkeypatch
+):
+    from ecvet import printing
+
+    monkeypatch.setattr(printing, "gettext", lambda message: message)  # as if nothing were translated
     memorandum = in_force(world, cast)
     page = client_for(world.partner_b).get(reverse("ecvet:memorandum_print", kwargs={"code": memorandum.code}))
     content = page.content.decode()
     assert page.context["second_language"] == "nl"  # org B is in the Netherlands
-    assert content.count("Signing organisations</h2>") == 1
+    assert content.count("Signing organisations</span></h2>") == 1 and "/ <span lang" not in content
     assert "<h1>" in content and content.count("<h1") == 1
 
 
 def test_the_printable_view_adds_the_viewer_language_heading_where_a_translation_exists(
     world, cast, client_for, monkeypatch
 ):
-    real = views.translate_in
+    from django.utils.translation import get_language
+
+    from ecvet import printing
+
+    real = printing.gettext
     monkeypatch.setattr(
-        views,
-        "translate_in",
-        lambda message, lang: (
-            "Ondertekenende organisaties" if (lang, message) == ("nl", "Signing organisations") else real(message, lang)
+        printing,
+        "gettext",
+        lambda message: (
+            "Ondertekenende organisaties"
+            if (get_language(), message) == ("nl", "Signing organisations")
+            else real(message)
         ),
     )
     memorandum = in_force(world, cast)
     content = client_for(world.partner_b).get(reverse("ecvet:memorandum_print", kwargs={"code": memorandum.code}))
-    assert 'Signing organisations <span class="second" lang="nl">/ Ondertekenende organisaties</span>' in (
-        content.content.decode()
+    assert (
+        '<span lang="en">Signing organisations</span> <span class="text-muted fw-normal">/ <span lang="nl">Ondertekenende organisaties</span></span>'
+        in (content.content.decode())
     )
 
 
