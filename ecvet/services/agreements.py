@@ -3,19 +3,20 @@
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop as N_
 
 from mobility.models import Mobility
 from mobility.services import assessments as mobility_assessments
 from mobility.services import lifecycle
 from partners import audit
-from partners.models import AuditEntry, Membership, Right, Role
+from partners.models import AuditEntry, Right
 
 from ..models import LearningAgreement, LearningAgreementUnit, LearningAgreementVersion
 from .approvals import DocumentKind, Party
+from .notify import notify
 
 V = LearningAgreementVersion.Status
 
@@ -108,6 +109,15 @@ class LearningAgreementKind(DocumentKind):
     def content(self, version):
         return version_content(version)
 
+    def title(self, version):
+        mobility = version.agreement.mobility
+        return _("Learning Agreement of %(learner)s (%(sending)s → %(host)s), version %(n)s") % {
+            "learner": mobility.learner,
+            "sending": mobility.sending_organisation.short_name or mobility.sending_organisation.legal_name,
+            "host": mobility.receiving_organisation.short_name or mobility.receiving_organisation.legal_name,
+            "n": version.number,
+        }
+
     def is_open(self, version):
         return version.status == V.AWAITING
 
@@ -124,7 +134,8 @@ class LearningAgreementKind(DocumentKind):
             pk=version.pk
         ).update(status=V.SUPERSEDED)
         mobility = Mobility.objects.get(pk=version.agreement.mobility_id)
-        if mobility.status == Mobility.Status.PLANNED:
+        agreed_now = mobility.status == Mobility.Status.PLANNED
+        if agreed_now:
             lifecycle.transition(
                 mobility,
                 Mobility.Status.AGREED,
@@ -134,14 +145,17 @@ class LearningAgreementKind(DocumentKind):
                 reason=_("Learning Agreement version %(n)s approved by all parties.") % {"n": version.number},
             )
         mobility_assessments.set_assessment_items(mobility, assessment_items(version), by=by, request=request)
-        _notify(version, _("The Learning Agreement of %(mobility)s was approved by all parties."), exclude=None)
+        if agreed_now:
+            notify(version, N_("Every party has approved the %(document)s: the mobility is agreed."))
+        else:
+            notify(version, N_("Every party has approved the %(document)s: it replaces the version approved before."))
 
     def on_refused(self, version, *, by, reason, request):
         version.status = V.REFUSED
         version.save(update_fields=["status", "updated_at"])
-        _notify(
+        notify(
             version,
-            _("%(who)s refused version %(n)s of the Learning Agreement of %(mobility)s: %(reason)s"),
+            N_("%(who)s refused the %(document)s. Reason: %(reason)s"),
             exclude=by,
             who=by.get_full_name() or by.email,
             reason=reason,
@@ -154,29 +168,6 @@ def assessment_items(version) -> list[dict]:
         for i, line in enumerate(x.strip() for x in u.learning_outcomes.splitlines() if x.strip()):
             items.append({"text": line, "unit_code": u.unit.reference, "external_ref": f"{u.unit.code}:{i}"})
     return items
-
-
-def people_to_notify(version) -> list[str]:
-    mobility = version.agreement.mobility
-    emails = set(
-        Membership.objects.filter(
-            organisation_id__in=[mobility.sending_organisation_id, mobility.receiving_organisation_id],
-            is_active=True,
-            role__in=[Role.PROJECT_COORDINATOR, Role.PARTNER_COORDINATOR],
-            can_sign_documents=True,
-        ).values_list("user__email", flat=True)
-    )
-    if mobility.learner.user_id:
-        emails.add(mobility.learner.user.email)
-    return sorted(emails)
-
-
-def _notify(version, template: str, *, exclude, **values) -> None:
-    recipients = [e for e in people_to_notify(version) if exclude is None or e != exclude.email]
-    if not recipients:
-        return
-    body = template % {"mobility": version.agreement.mobility, "n": version.number, **values}
-    transaction.on_commit(lambda: send_mail(_("[VISION] Learning Agreement"), body, None, recipients))
 
 
 # --- Drafting ----------------------------------------------------------------------------------
@@ -241,7 +232,7 @@ def send_for_approval(version: LearningAgreementVersion, *, by, request=None) ->
         organisation=version.agreement.mobility.sending_organisation,
         details={"from": V.DRAFT, "to": V.AWAITING, "sha256": version.content_sha256},
     )
-    _notify(version, _("Version %(n)s of the Learning Agreement of %(mobility)s waits for your approval."), exclude=by)
+    notify(version, N_("The %(document)s waits for your approval."), exclude=by)
     return version
 
 

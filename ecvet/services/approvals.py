@@ -57,6 +57,10 @@ class DocumentKind:
     def content(self, document) -> dict[str, Any]:
         raise NotImplementedError
 
+    def title(self, document) -> str:
+        """How e-mails and the dashboard name the document, in the active language."""
+        raise NotImplementedError
+
     def is_open(self, document) -> bool:
         raise NotImplementedError
 

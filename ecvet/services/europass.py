@@ -13,6 +13,7 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop as N_
 
 from mobility.models import Mobility
 from partners import audit
@@ -21,6 +22,7 @@ from partners.models import AuditEntry, Right
 
 from ..models import EuropassMobility, LearningAgreementVersion
 from .approvals import DocumentKind, Party, freeze
+from .notify import notify
 
 E = EuropassMobility.Status
 
@@ -121,6 +123,13 @@ class EuropassKind(DocumentKind):
     def content(self, europass):
         return europass_content(europass)
 
+    def title(self, europass):
+        mobility = europass.mobility
+        return _("Europass Mobility of %(learner)s (%(host)s)") % {
+            "learner": mobility.learner,
+            "host": mobility.receiving_organisation.short_name or mobility.receiving_organisation.legal_name,
+        }
+
     def is_open(self, europass):
         return europass.status == E.AWAITING
 
@@ -132,10 +141,23 @@ class EuropassKind(DocumentKind):
 
     def on_fully_approved(self, europass, *, by, request):
         _set_status(europass, E.APPROVED, by=by, request=request)
+        notify(europass, N_("Both organisations have approved the %(document)s."), exclude=by)
+        notify(
+            europass,
+            N_("Your %(document)s is approved by both organisations."),
+            to=[Party("learner", "", user_id=europass.mobility.learner.user_id)],
+        )
 
     def on_refused(self, europass, *, by, reason, request):
         europass.frozen_content = None
         _set_status(europass, E.DRAFT, by=by, request=request, reason=reason)
+        notify(
+            europass,
+            N_("%(who)s refused the %(document)s, which is back in draft. Reason: %(reason)s"),
+            exclude=by,
+            who=by.get_full_name() or by.email,
+            reason=reason,
+        )
 
 
 def _set_status(europass, status, *, by, request, **details) -> None:
@@ -238,4 +260,5 @@ def send_for_approval(europass, *, by, request=None) -> EuropassMobility:
         organisation=europass.mobility.sending_organisation,
         details={"from": E.DRAFT, "to": E.AWAITING, "sha256": sha},
     )
+    notify(europass, N_("The %(document)s waits for your organisation's approval."), exclude=by)
     return europass

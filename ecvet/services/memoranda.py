@@ -19,18 +19,19 @@ from __future__ import annotations
 import datetime as dt
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop as N_
 
 from partners import audit
 from partners.access import get_scope
-from partners.models import AuditEntry, Membership, Right, Role
+from partners.models import AuditEntry, Right
 
 from ..models import Approval, Memorandum, MemorandumParty, MemorandumUnit
 from .approvals import DocumentKind, Party
+from .notify import notify
 
 S = Memorandum.Status
 
@@ -181,28 +182,6 @@ def ensure_editable(memorandum: Memorandum) -> None:
 # --- Approval ------------------------------------------------------------------------------------
 
 
-def signer_emails(memorandum: Memorandum, *, exclude=None) -> list[str]:
-    org_ids = [p.organisation_id for p in memorandum.parties.all()]
-    emails = set(
-        Membership.objects.filter(
-            organisation_id__in=org_ids,
-            is_active=True,
-            role__in=[Role.PROJECT_COORDINATOR, Role.PARTNER_COORDINATOR],
-            can_sign_documents=True,
-        ).values_list("user__email", flat=True)
-    )
-    if exclude is not None:
-        emails.discard(exclude.email)
-    return sorted(emails)
-
-
-def _notify(memorandum: Memorandum, body: str, *, exclude=None) -> None:
-    recipients = signer_emails(memorandum, exclude=exclude)
-    if recipients:
-        subject = _("[VISION] Memorandum of Understanding: %(title)s") % {"title": memorandum.title}
-        transaction.on_commit(lambda: send_mail(subject, body, None, recipients))
-
-
 def _record_state(memorandum: Memorandum, *, by, old: str, new: str, request=None, **details) -> None:
     audit.record(
         actor=by,
@@ -226,6 +205,12 @@ class MemorandumKind(DocumentKind):
     def content(self, memorandum):
         return memorandum_content(memorandum)
 
+    def title(self, memorandum):
+        return _("Memorandum of Understanding “%(title)s”, version %(n)s") % {
+            "title": memorandum.title,
+            "n": memorandum.version,
+        }
+
     def is_open(self, memorandum):
         return memorandum.status == S.OUT_FOR_APPROVAL
 
@@ -242,27 +227,19 @@ class MemorandumKind(DocumentKind):
             previous.status = S.SUPERSEDED
             previous.save(update_fields=["status", "updated_at"])
             _record_state(previous, by=by, old=old, new=S.SUPERSEDED, request=request, by_version=memorandum.version)
-        _notify(
-            memorandum,
-            _("Every party has approved version %(n)s of “%(title)s”: it is now in force.")
-            % {"n": memorandum.version, "title": memorandum.title},
-        )
+        notify(memorandum, N_("Every party has approved the %(document)s: it is now in force."))
 
     def on_refused(self, memorandum, *, by, reason, request):
         memorandum.status = S.DRAFT
         memorandum.frozen_content = None  # editable again; sending it again freezes the new content
         memorandum.save(update_fields=["status", "frozen_content", "updated_at"])
         _record_state(memorandum, by=by, old=S.OUT_FOR_APPROVAL, new=S.DRAFT, request=request)
-        _notify(
+        notify(
             memorandum,
-            _("%(who)s refused version %(n)s of “%(title)s”, which is back in draft. Reason: %(reason)s")
-            % {
-                "who": by.get_full_name() or by.email,
-                "n": memorandum.version,
-                "title": memorandum.title,
-                "reason": reason,
-            },
+            N_("%(who)s refused the %(document)s, which is back in draft. Reason: %(reason)s"),
             exclude=by,
+            who=by.get_full_name() or by.email,
+            reason=reason,
         )
 
 
@@ -318,12 +295,7 @@ def send_for_approval(memorandum: Memorandum, *, by, request=None) -> Memorandum
     sha256 = freeze(memorandum)
     memorandum.save(update_fields=["status", "frozen_content", "updated_at"])
     _record_state(memorandum, by=by, old=S.DRAFT, new=S.OUT_FOR_APPROVAL, request=request, sha256=sha256)
-    _notify(
-        memorandum,
-        _("Version %(n)s of the memorandum “%(title)s” waits for your organisation's approval in the VISION portal.")
-        % {"n": memorandum.version, "title": memorandum.title},
-        exclude=by,
-    )
+    notify(memorandum, N_("The %(document)s waits for your organisation's approval."), exclude=by)
     return memorandum
 
 
@@ -417,10 +389,5 @@ def terminate(memorandum: Memorandum, *, by, reason: str, request=None) -> Memor
         amendment.terminated_reason = reason.strip()
         amendment.save(update_fields=["status", "terminated_reason", "updated_at"])
         _record_state(amendment, by=by, old=old, new=S.TERMINATED, request=request)
-    _notify(
-        memorandum,
-        _("The memorandum “%(title)s” was terminated. Reason: %(reason)s")
-        % {"title": memorandum.title, "reason": reason.strip()},
-        exclude=by,
-    )
+    notify(memorandum, N_("The %(document)s was terminated. Reason: %(reason)s"), exclude=by, reason=reason.strip())
     return memorandum

@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.dispatch import receiver
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop as N_
 
 from mobility.models import AssessmentResult, MentorAssessment, Mobility
 from mobility.services import lifecycle
@@ -24,6 +25,7 @@ from partners.models import AuditEntry, Right
 
 from ..models import LearningAgreementVersion, Transcript, TranscriptEntry, TranscriptUnit
 from .approvals import DocumentKind, Party, freeze
+from .notify import notify
 
 T = Transcript.Status
 ACHIEVED = AssessmentResult.Result.ACHIEVED
@@ -220,6 +222,7 @@ def send_for_approval(transcript: Transcript, *, by, request=None) -> Transcript
     sha = freeze(transcript)
     transcript.save(update_fields=["status", "frozen_content", "updated_at"])
     _audit(transcript, by=by, verb=AuditEntry.Verb.STATE_CHANGED, request=request, to=T.AWAITING, sha256=sha)
+    notify(transcript, N_("The %(document)s waits for your approval."), exclude=by)
     return transcript
 
 
@@ -282,6 +285,13 @@ class TranscriptKind(DocumentKind):
     def content(self, transcript):
         return transcript_content(transcript)
 
+    def title(self, transcript):
+        mobility = transcript.mobility
+        return _("Personal Transcript of %(learner)s (%(host)s)") % {
+            "learner": mobility.learner,
+            "host": mobility.receiving_organisation.short_name or mobility.receiving_organisation.legal_name,
+        }
+
     def is_open(self, transcript):
         return transcript.status == T.AWAITING
 
@@ -294,12 +304,36 @@ class TranscriptKind(DocumentKind):
     def on_fully_approved(self, transcript, *, by, request):
         transcript.status = T.APPROVED
         transcript.save(update_fields=["status", "updated_at"])
+        mobility = transcript.mobility
+        # Who must act next: the sending organisation's mobility managers record validation and recognition.
+        notify(
+            transcript,
+            N_("The host has approved the %(document)s. Record its validation and recognition."),
+            to=[Party("sending", "", organisation=mobility.sending_organisation)],
+            right=Right.MANAGE_MOBILITIES,
+            exclude=by,
+        )
+        notify(
+            transcript,
+            N_("Your host has approved the %(document)s."),
+            to=[Party("learner", "", user_id=mobility.learner.user_id)],
+        )
 
     def on_refused(self, transcript, *, by, reason, request):
         transcript.status = T.DRAFT
         transcript.frozen_content = None
         transcript.save(update_fields=["status", "frozen_content", "updated_at"])
         _audit(transcript, by=by, verb=AuditEntry.Verb.STATE_CHANGED, request=request, to=T.DRAFT, reason=reason)
+        # Back to whoever prepares it at the host.
+        notify(
+            transcript,
+            N_("%(who)s refused the %(document)s, which is back in draft. Reason: %(reason)s"),
+            to=[Party("receiving", "", organisation=transcript.mobility.receiving_organisation)],
+            right=Right.MANAGE_MOBILITIES,
+            exclude=by,
+            who=by.get_full_name() or by.email,
+            reason=reason,
+        )
 
 
 # --- validation and recognition -------------------------------------------------------------------
@@ -373,6 +407,12 @@ def record_recognition(
         system=True,
         reason=_("Validation and recognition recorded: %(decision)s.")
         % {"decision": transcript.get_decision_display()},
+    )
+    notify(
+        transcript,
+        N_("Your home organisation has recorded the validation and recognition of the %(document)s: %(decision)s."),
+        to=[Party("learner", "", user_id=mobility.learner.user_id)],
+        decision=Transcript.Decision(decision).label,
     )
     return transcript
 

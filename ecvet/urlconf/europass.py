@@ -12,4 +12,5 @@ urlpatterns = [
     path("europass/<uuid:code>/send/", europass.europass_send, name="europass_send"),
     path("europass/<uuid:code>/decide/", europass.europass_decide, name="europass_decide"),
     path("europass/<uuid:code>/json/", europass.europass_json, name="europass_json"),
+    path("europass/<uuid:code>/print/", europass.europass_print, name="europass_print"),
 ]

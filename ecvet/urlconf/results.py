@@ -12,4 +12,5 @@ urlpatterns = [
     path("transcripts/<uuid:code>/decide/", views.transcript_decide, name="transcript_decide"),
     path("transcripts/<uuid:code>/recognise/", views.transcript_recognise, name="transcript_recognise"),
     path("transcripts/<uuid:code>/json/", views.transcript_json, name="transcript_json"),
+    path("transcripts/<uuid:code>/print/", views.transcript_print, name="transcript_print"),
 ]

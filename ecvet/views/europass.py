@@ -20,12 +20,13 @@ from mobility.models import Mobility
 from partners import audit
 from partners.models import AuditEntry
 
+from .. import printing
 from ..canonical import canonical_json
 from ..forms.europass import HostForm, SendingForm
 from ..models import Approval, EuropassMobility
 from ..services import approvals
 from ..services import europass as service
-from .common import sees_personal_details
+from .common import is_learner, sees_personal_details
 from .decisions import decision_page
 
 E = EuropassMobility.Status
@@ -112,6 +113,32 @@ def europass_detail(request, code):
             "can_send": sending and draft,
             "can_decide": europass.status == E.AWAITING and bool(approvals.parties_for(request.user, europass)),
             "can_export": sees_personal_details(request.user, mobility),
+        },
+    )
+
+
+@login_required
+def europass_print(request, code):
+    """A clean printable read view with bilingual headings (English + the reader's organisation's language)."""
+    europass = scoped_europass(request, code)
+    mobility = europass.mobility
+    _audit(request, AuditEntry.Verb.VIEWED, europass, view="print")
+    language = printing.reader_language(
+        request.user,
+        [mobility.sending_organisation, mobility.receiving_organisation],
+        learner_organisation=mobility.sending_organisation if is_learner(request.user, mobility) else None,
+    )
+    return render(
+        request,
+        "ecvet/europass/print.html",
+        {
+            "europass": europass,
+            "mobility": mobility,
+            "content": approvals.document_content(europass),
+            "personal": sees_personal_details(request.user, mobility),
+            "approval_state": approvals.state(europass),
+            "h": printing.headings(printing.EUROPASS, language, first_language="en"),
+            "second_language": language,
         },
     )
 

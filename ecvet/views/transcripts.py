@@ -21,6 +21,7 @@ from mobility.models import Mobility
 from partners import audit
 from partners.models import AuditEntry
 
+from .. import printing
 from ..canonical import canonical_json
 from ..forms.transcripts import RecognitionForm, TranscriptForm
 from ..models import Approval, Transcript
@@ -127,6 +128,35 @@ def transcript_detail(request, code):
             )
             if is_draft
             else None,
+        },
+    )
+
+
+@login_required
+def transcript_print(request, code):
+    """A clean printable read view with bilingual headings (English + the reader's organisation's language)."""
+    transcript = scoped_transcript(request, code)
+    mobility = transcript.mobility
+    prefetch_related_objects([transcript], "entries")
+    learner = is_learner(request.user, mobility)
+    if not learner:
+        _audit(request, AuditEntry.Verb.VIEWED, transcript, view="print")
+    language = printing.reader_language(
+        request.user,
+        [mobility.sending_organisation, mobility.receiving_organisation],
+        learner_organisation=mobility.sending_organisation if learner else None,
+    )
+    return render(
+        request,
+        "ecvet/transcripts/print.html",
+        {
+            "transcript": transcript,
+            "mobility": mobility,
+            "content": display_content(transcript, personal=sees_personal_details(request.user, mobility)),
+            "approval_state": approvals.state(transcript),
+            "total_points": service.total_points(transcript),
+            "h": printing.headings(printing.TRANSCRIPT, language, first_language="en"),
+            "second_language": language,
         },
     )
 

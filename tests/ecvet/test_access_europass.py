@@ -86,6 +86,10 @@ MATRIX = [
     ("read view", u("europass_detail", "ep_ba"), "get", None, expect(**READERS_BA)),
     ("read view, A sends to B", u("europass_detail", "ep_ab"), "get", None, expect(**READERS_AB)),
     ("P2 read view", u("europass_detail", "ep_cd"), "get", None, expect(partner_c=200, admin=200)),
+    # The printable view has exactly the readers of the read view.
+    ("printable view", u("europass_print", "ep_ba"), "get", None, expect(**READERS_BA)),
+    ("printable view, A sends to B", u("europass_print", "ep_ab"), "get", None, expect(**READERS_AB)),
+    ("P2 printable view", u("europass_print", "ep_cd"), "get", None, expect(partner_c=200, admin=200)),
     ("JSON export", u("europass_json", "ep_ba"), "get", None, expect(**{**READERS_BA, "mentor_a": 403})),
     ("edit the description", u("europass_edit_sending", "ep_ab"), "get", None, expect(**SENDING_AB)),
     (

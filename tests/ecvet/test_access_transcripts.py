@@ -90,6 +90,10 @@ MATRIX = [
     ("transcript page", u("transcript_detail", "tr_ba"), "get", expect(**READERS_BA)),
     ("transcript page, A sends to B", u("transcript_detail", "tr_ab"), "get", expect(**READERS_AB)),
     ("P2 transcript page", u("transcript_detail", "tr_cd"), "get", expect(partner_c=200, admin=200)),
+    # The printable view has exactly the readers of the transcript page.
+    ("printable view", u("transcript_print", "tr_ba"), "get", expect(**READERS_BA)),
+    ("printable view, A sends to B", u("transcript_print", "tr_ab"), "get", expect(**READERS_AB)),
+    ("P2 printable view", u("transcript_print", "tr_cd"), "get", expect(partner_c=200, admin=200)),
     ("JSON export", u("transcript_json", "tr_ba"), "get", expect(**{**READERS_BA, "mentor_a": 403})),
     ("P2 JSON export", u("transcript_json", "tr_cd"), "get", expect(partner_c=200, admin=200)),
     (

@@ -57,7 +57,7 @@ def test_all_three_parties_approve_and_the_mobility_becomes_agreed(
     assert mob.m_b_to_a.status == Mobility.Status.AGREED
     assert [i.text for i in mob.m_b_to_a.assessment_items.all()] == ["Analyses the skin", "Performs a facial"]
     assert all(a.content_sha256 == sent.content_sha256 for a in Approval.objects.all())
-    assert any("approved by all parties" in m.body for m in mail.outbox)
+    assert any("Every party has approved" in m.body and "the mobility is agreed" in m.body for m in mail.outbox)
 
 
 def test_an_approval_against_a_stale_version_is_refused_and_changes_nothing(world, sent):

@@ -15,7 +15,6 @@ from django.urls import reverse
 from ecvet.models import Approval, Memorandum
 from ecvet.services import approvals
 from ecvet.services import memoranda as service
-from ecvet.views import memoranda as views
 from partners.models import AuditEntry, PartnershipMember
 from tests.factories import MembershipFactory, OrganisationFactory
 from tests.factories_ecvet import UnitFactory
@@ -378,9 +377,7 @@ def test_the_detail_shows_every_part_and_the_approvals_block(world, cast, client
     assert AuditEntry.objects.filter(verb=AuditEntry.Verb.VIEWED, object_code=str(memorandum.code)).exists()
 
 
-def test_the_printable_view_shows_each_heading_once_when_there_is_no_translation(
-    world, cast, client_for, monkeypatch
-):
+def test_the_printable_view_shows_each_heading_once_when_there_is_no_translation(world, cast, client_for, monkeypatch):
     from ecvet import printing
 
     monkeypatch.setattr(printing, "gettext", lambda message: message)  # as if nothing were translated
@@ -411,10 +408,11 @@ def test_the_printable_view_adds_the_viewer_language_heading_where_a_translation
     )
     memorandum = in_force(world, cast)
     content = client_for(world.partner_b).get(reverse("ecvet:memorandum_print", kwargs={"code": memorandum.code}))
-    assert (
-        '<span lang="en">Signing organisations</span> <span class="text-muted fw-normal">/ <span lang="nl">Ondertekenende organisaties</span></span>'
-        in (content.content.decode())
+    heading = (
+        '<span lang="en">Signing organisations</span> '
+        '<span class="text-muted fw-normal">/ <span lang="nl">Ondertekenende organisaties</span></span>'
     )
+    assert heading in content.content.decode()
 
 
 def test_the_list_runs_the_same_number_of_queries_for_5_and_60_memoranda(

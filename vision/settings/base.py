@@ -155,6 +155,9 @@ VISION_MAX_UPLOAD_MB = env.int("VISION_MAX_UPLOAD_MB", default=10)
 
 # How long an invitation link stays valid.
 VISION_INVITATION_DAYS = env.int("VISION_INVITATION_DAYS", default=14)
+# Where the portal is reached from outside: links in e-mails sent without a request, and (PDF issue) the
+# verification URL in the QR codes of sealed documents.
+VISION_BASE_URL = env("VISION_BASE_URL", default="http://127.0.0.1:8000").rstrip("/")
 
 # --- Email ----------------------------------------------------------------------
 vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
