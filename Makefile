@@ -8,9 +8,10 @@ PIP := $(VENV)/bin/pip
 # PDF inspection (poppler-utils), message compilation (gettext).
 APT_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core chromium poppler-utils gettext
 
-.PHONY: demo test serve setup sysdeps venv migrate lint check-deploy messages clean
+.PHONY: demo test serve setup sysdeps venv migrate lint check-deploy messages clean bench-pdf
 
 demo: setup migrate ## Set up, seed the demo data and serve on http://127.0.0.1:8000 (tasks in-process)
+	DJANGO_SETTINGS_MODULE=vision.settings.local $(PY) manage.py create_signing_certificate
 	DJANGO_SETTINGS_MODULE=vision.settings.local $(PY) manage.py seed_demo
 	@echo "Demo accounts: see README.md (password: $${DEMO_PASSWORD:-vision-demo})"
 	DJANGO_SETTINGS_MODULE=vision.settings.local CELERY_BROKER_URL= $(PY) manage.py runserver 127.0.0.1:8000
@@ -56,6 +57,10 @@ lint: $(VENV)/.installed
 check-deploy: $(VENV)/.installed ## `check --deploy` with production settings and throwaway secrets
 	DJANGO_SETTINGS_MODULE=vision.settings.production SECRET_KEY=$$(head -c 48 /dev/urandom | base64) \
 	  ALLOWED_HOSTS=vision.example $(PY) manage.py check --deploy --fail-level WARNING
+
+bench-pdf: setup ## Sealed-PDF throughput, time per document and worker memory (PostgreSQL + redis-server)
+	DATABASE_URL=$${BENCH_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/postgres} \
+	  $(PY) bench/pdf_pipeline.py --documents $${DOCUMENTS:-500} --concurrency 2
 
 clean:
 	rm -rf $(VENV) var

@@ -11,5 +11,5 @@ class EcvetConfig(AppConfig):
         # Document kinds register themselves with the approval service on import.
         # Demo data receivers connect in this order (demo, demo_agreements, demo_europass); then the dashboard panel
         # and the GDPR receivers of the Learning Agreements.
-        from . import dashboard, demo, demo_agreements, demo_europass, gdpr  # noqa: F401
+        from . import dashboard, demo, demo_agreements, demo_europass, gdpr, pdf  # noqa: F401
         from .services import agreements, europass, memoranda, transcripts  # noqa: F401

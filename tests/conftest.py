@@ -29,6 +29,23 @@ from .factories import (
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
+@pytest.fixture(scope="session", autouse=True)
+def signing_certificate():
+    """The seal certificate the PDF pipeline signs with (settings.VISION_SIGNING_P12 is a temporary path)."""
+    from django.conf import settings
+
+    from documents import signing
+
+    if not settings.VISION_SIGNING_P12.exists():
+        signing.create_certificate(
+            settings.VISION_SIGNING_P12,
+            password=settings.VISION_SIGNING_PASSWORD,
+            common_name="VISION test seal",
+            organisation="VISION tests",
+        )
+    return settings.VISION_SIGNING_P12
+
+
 def require_services() -> bool:
     """In CI (REQUIRE_SERVICES=1) a missing service fails the test instead of skipping it."""
     return os.environ.get("REQUIRE_SERVICES") == "1"

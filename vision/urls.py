@@ -20,4 +20,5 @@ urlpatterns = [
     path("", include("partners.urls")),
     path("", include("mobility.urls")),
     path("ecvet/", include("ecvet.urls")),
+    path("", include("documents.urls")),
 ]

@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop as N_
+from django.utils.translation import gettext_noop
 
 from mobility.models import Mobility
 from mobility.services import assessments as mobility_assessments
@@ -146,16 +146,19 @@ class LearningAgreementKind(DocumentKind):
             )
         mobility_assessments.set_assessment_items(mobility, assessment_items(version), by=by, request=request)
         if agreed_now:
-            notify(version, N_("Every party has approved the %(document)s: the mobility is agreed."))
+            notify(version, gettext_noop("Every party has approved the %(document)s: the mobility is agreed."))
         else:
-            notify(version, N_("Every party has approved the %(document)s: it replaces the version approved before."))
+            notify(
+                version,
+                gettext_noop("Every party has approved the %(document)s: it replaces the version approved before."),
+            )
 
     def on_refused(self, version, *, by, reason, request):
         version.status = V.REFUSED
         version.save(update_fields=["status", "updated_at"])
         notify(
             version,
-            N_("%(who)s refused the %(document)s. Reason: %(reason)s"),
+            gettext_noop("%(who)s refused the %(document)s. Reason: %(reason)s"),
             exclude=by,
             who=by.get_full_name() or by.email,
             reason=reason,
@@ -232,7 +235,7 @@ def send_for_approval(version: LearningAgreementVersion, *, by, request=None) ->
         organisation=version.agreement.mobility.sending_organisation,
         details={"from": V.DRAFT, "to": V.AWAITING, "sha256": version.content_sha256},
     )
-    notify(version, N_("The %(document)s waits for your approval."), exclude=by)
+    notify(version, gettext_noop("The %(document)s waits for your approval."), exclude=by)
     return version
 
 

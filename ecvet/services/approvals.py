@@ -16,6 +16,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
@@ -189,4 +190,14 @@ def decide(
         kind.on_refused(document, by=by, reason=comment.strip(), request=request)
     elif not [p for p in kind.parties(document) if p.key not in current["approved"] | {party.key}]:
         kind.on_fully_approved(document, by=by, request=request)
+        _seal(document)
     return approval
+
+
+def _seal(document) -> None:
+    """Every fully approved document gets its sealed PDF (rendered by the worker after the commit)."""
+    from documents.registry import is_renderable
+    from documents.services import request_pdf
+
+    if is_renderable(document) and settings.VISION_PDF_ON_APPROVAL:
+        request_pdf(document)

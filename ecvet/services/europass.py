@@ -13,7 +13,7 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop as N_
+from django.utils.translation import gettext_noop
 
 from mobility.models import Mobility
 from partners import audit
@@ -141,10 +141,10 @@ class EuropassKind(DocumentKind):
 
     def on_fully_approved(self, europass, *, by, request):
         _set_status(europass, E.APPROVED, by=by, request=request)
-        notify(europass, N_("Both organisations have approved the %(document)s."), exclude=by)
+        notify(europass, gettext_noop("Both organisations have approved the %(document)s."), exclude=by)
         notify(
             europass,
-            N_("Your %(document)s is approved by both organisations."),
+            gettext_noop("Your %(document)s is approved by both organisations."),
             to=[Party("learner", "", user_id=europass.mobility.learner.user_id)],
         )
 
@@ -153,7 +153,7 @@ class EuropassKind(DocumentKind):
         _set_status(europass, E.DRAFT, by=by, request=request, reason=reason)
         notify(
             europass,
-            N_("%(who)s refused the %(document)s, which is back in draft. Reason: %(reason)s"),
+            gettext_noop("%(who)s refused the %(document)s, which is back in draft. Reason: %(reason)s"),
             exclude=by,
             who=by.get_full_name() or by.email,
             reason=reason,
@@ -260,5 +260,5 @@ def send_for_approval(europass, *, by, request=None) -> EuropassMobility:
         organisation=europass.mobility.sending_organisation,
         details={"from": E.DRAFT, "to": E.AWAITING, "sha256": sha},
     )
-    notify(europass, N_("The %(document)s waits for your organisation's approval."), exclude=by)
+    notify(europass, gettext_noop("The %(document)s waits for your organisation's approval."), exclude=by)
     return europass

@@ -23,7 +23,7 @@ from django.db import transaction
 from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop as N_
+from django.utils.translation import gettext_noop
 
 from partners import audit
 from partners.access import get_scope
@@ -227,7 +227,7 @@ class MemorandumKind(DocumentKind):
             previous.status = S.SUPERSEDED
             previous.save(update_fields=["status", "updated_at"])
             _record_state(previous, by=by, old=old, new=S.SUPERSEDED, request=request, by_version=memorandum.version)
-        notify(memorandum, N_("Every party has approved the %(document)s: it is now in force."))
+        notify(memorandum, gettext_noop("Every party has approved the %(document)s: it is now in force."))
 
     def on_refused(self, memorandum, *, by, reason, request):
         memorandum.status = S.DRAFT
@@ -236,7 +236,7 @@ class MemorandumKind(DocumentKind):
         _record_state(memorandum, by=by, old=S.OUT_FOR_APPROVAL, new=S.DRAFT, request=request)
         notify(
             memorandum,
-            N_("%(who)s refused the %(document)s, which is back in draft. Reason: %(reason)s"),
+            gettext_noop("%(who)s refused the %(document)s, which is back in draft. Reason: %(reason)s"),
             exclude=by,
             who=by.get_full_name() or by.email,
             reason=reason,
@@ -295,7 +295,7 @@ def send_for_approval(memorandum: Memorandum, *, by, request=None) -> Memorandum
     sha256 = freeze(memorandum)
     memorandum.save(update_fields=["status", "frozen_content", "updated_at"])
     _record_state(memorandum, by=by, old=S.DRAFT, new=S.OUT_FOR_APPROVAL, request=request, sha256=sha256)
-    notify(memorandum, N_("The %(document)s waits for your organisation's approval."), exclude=by)
+    notify(memorandum, gettext_noop("The %(document)s waits for your organisation's approval."), exclude=by)
     return memorandum
 
 
@@ -389,5 +389,10 @@ def terminate(memorandum: Memorandum, *, by, reason: str, request=None) -> Memor
         amendment.terminated_reason = reason.strip()
         amendment.save(update_fields=["status", "terminated_reason", "updated_at"])
         _record_state(amendment, by=by, old=old, new=S.TERMINATED, request=request)
-    notify(memorandum, N_("The %(document)s was terminated. Reason: %(reason)s"), exclude=by, reason=reason.strip())
+    notify(
+        memorandum,
+        gettext_noop("The %(document)s was terminated. Reason: %(reason)s"),
+        exclude=by,
+        reason=reason.strip(),
+    )
     return memorandum

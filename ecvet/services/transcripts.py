@@ -14,7 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.dispatch import receiver
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop as N_
+from django.utils.translation import gettext_noop
 
 from mobility.models import AssessmentResult, MentorAssessment, Mobility
 from mobility.services import lifecycle
@@ -222,7 +222,7 @@ def send_for_approval(transcript: Transcript, *, by, request=None) -> Transcript
     sha = freeze(transcript)
     transcript.save(update_fields=["status", "frozen_content", "updated_at"])
     _audit(transcript, by=by, verb=AuditEntry.Verb.STATE_CHANGED, request=request, to=T.AWAITING, sha256=sha)
-    notify(transcript, N_("The %(document)s waits for your approval."), exclude=by)
+    notify(transcript, gettext_noop("The %(document)s waits for your approval."), exclude=by)
     return transcript
 
 
@@ -308,14 +308,14 @@ class TranscriptKind(DocumentKind):
         # Who must act next: the sending organisation's mobility managers record validation and recognition.
         notify(
             transcript,
-            N_("The host has approved the %(document)s. Record its validation and recognition."),
+            gettext_noop("The host has approved the %(document)s. Record its validation and recognition."),
             to=[Party("sending", "", organisation=mobility.sending_organisation)],
             right=Right.MANAGE_MOBILITIES,
             exclude=by,
         )
         notify(
             transcript,
-            N_("Your host has approved the %(document)s."),
+            gettext_noop("Your host has approved the %(document)s."),
             to=[Party("learner", "", user_id=mobility.learner.user_id)],
         )
 
@@ -327,7 +327,7 @@ class TranscriptKind(DocumentKind):
         # Back to whoever prepares it at the host.
         notify(
             transcript,
-            N_("%(who)s refused the %(document)s, which is back in draft. Reason: %(reason)s"),
+            gettext_noop("%(who)s refused the %(document)s, which is back in draft. Reason: %(reason)s"),
             to=[Party("receiving", "", organisation=transcript.mobility.receiving_organisation)],
             right=Right.MANAGE_MOBILITIES,
             exclude=by,
@@ -410,7 +410,9 @@ def record_recognition(
     )
     notify(
         transcript,
-        N_("Your home organisation has recorded the validation and recognition of the %(document)s: %(decision)s."),
+        gettext_noop(
+            "Your home organisation has recorded the validation and recognition of the %(document)s: %(decision)s."
+        ),
         to=[Party("learner", "", user_id=mobility.learner.user_id)],
         decision=Transcript.Decision(decision).label,
     )

@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "partners",
     "mobility",
     "ecvet",
+    "documents",
     "training_events",
     "dissemination",
 ]
@@ -159,6 +160,18 @@ VISION_INVITATION_DAYS = env.int("VISION_INVITATION_DAYS", default=14)
 # verification URL in the QR codes of sealed documents.
 VISION_BASE_URL = env("VISION_BASE_URL", default="http://127.0.0.1:8000").rstrip("/")
 
+# Sealed PDFs (documents app): the seal's key and certificate (PKCS#12), an optional RFC 3161 timestamp
+# server, extra trust roots (PEM) for a CA-issued certificate, and limits for one render.
+VISION_SIGNING_P12 = Path(env("VISION_SIGNING_P12", default=str(BASE_DIR / "var" / "signing" / "vision-seal.p12")))
+VISION_SIGNING_PASSWORD = env("VISION_SIGNING_PASSWORD", default="vision-development-only")
+VISION_TIMESTAMP_URL = env("VISION_TIMESTAMP_URL", default="")
+VISION_TIMESTAMP_TIMEOUT = env.int("VISION_TIMESTAMP_TIMEOUT", default=10)
+VISION_SIGNING_TRUST_ROOTS = env.list("VISION_SIGNING_TRUST_ROOTS", default=[])
+# Seal a PDF automatically when a document becomes fully approved.
+VISION_PDF_ON_APPROVAL = env.bool("VISION_PDF_ON_APPROVAL", default=True)
+VISION_PDF_MAX_BYTES = env.int("VISION_PDF_MAX_BYTES", default=20 * 1024 * 1024)
+VISION_PDF_RENDER_SECONDS = env.int("VISION_PDF_RENDER_SECONDS", default=60)
+
 # --- Email ----------------------------------------------------------------------
 vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="VISION portal <noreply@vision.example>")
@@ -202,11 +215,19 @@ CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
+# Celery 5.7: a task whose worker process died is sent again like a retry (max_retries applies).
+CELERY_TASK_RETRY_ON_WORKER_LOST = True
+CELERY_WORKER_MAX_TASKS_PER_CHILD = env.int("CELERY_WORKER_MAX_TASKS_PER_CHILD", default=200)
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = 300
 CELERY_TASK_SOFT_TIME_LIMIT = 240
 # Must stay above the hard time limit, or a long task is delivered twice.
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+# A page that enqueues must answer at once when Redis is down (the relay sends the job later).
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600, "socket_connect_timeout": 1, "max_retries": 0}
+CELERY_BROKER_CONNECTION_TIMEOUT = 1
+CELERY_BEAT_SCHEDULE = {
+    "relay-queued-pdfs": {"task": "documents.tasks.relay_queued", "schedule": 60.0},
+}
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TIMEZONE = TIME_ZONE
@@ -216,4 +237,11 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
+    # WeasyPrint narrates every render and fontTools every font subset at INFO; pyHanko logs each rejected
+    # tampered file it validates with a traceback (the verification page reports it instead).
+    "loggers": {
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+        "pyhanko": {"level": "CRITICAL"},
+    },
 }

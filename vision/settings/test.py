@@ -1,5 +1,8 @@
 """Test settings: honours DATABASE_URL and CELERY_BROKER_URL like production."""
 
+import tempfile
+from pathlib import Path
+
 from .base import *  # noqa: F403
 from .base import env
 
@@ -14,5 +17,12 @@ STORAGES = {
 }
 # Tests run tasks in-process even when a broker is configured; the broker is
 # exercised by the health check test.
-CELERY_TASK_ALWAYS_EAGER = True
+CELERY_TASK_ALWAYS_EAGER = env.bool("VISION_TEST_EAGER", default=True)  # off in the fault tests' worker
 VISION_MFA_REQUIRED_ROLES = env.list("VISION_MFA_REQUIRED_ROLES", default=[])
+# Sealed PDFs go to a throwaway media root; the seal certificate is created by tests/conftest.py.
+# (A worker started by the fault tests gets the test process's paths through the environment.)
+_TMP = Path(tempfile.mkdtemp(prefix="vision-test-"))
+MEDIA_ROOT = Path(env("VISION_TEST_MEDIA_ROOT", default=str(_TMP / "media")))
+VISION_SIGNING_P12 = Path(env("VISION_TEST_SIGNING_P12", default=str(_TMP / "seal.p12")))
+VISION_SIGNING_PASSWORD = "test-only-password"  # noqa: S105
+VISION_BASE_URL = "https://vision.test"

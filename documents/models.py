@@ -1,0 +1,83 @@
+"""A sealed PDF of one version of a document, and where it stands in the rendering pipeline."""
+
+from __future__ import annotations
+
+import secrets
+
+from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from partners.models.base import TimeStampedModel, code_field
+
+from .querysets import RenderedDocumentQuerySet
+
+
+def new_verify_token() -> str:
+    return secrets.token_urlsafe(24)
+
+
+class RenderedDocument(TimeStampedModel):
+    """One PDF per approved version (document + SHA-256 of its content): requested → queued → rendering →
+    ready, or failed with the reason and a retry. Never two rows for one version (constraint)."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RENDERING = "rendering", _("Rendering")
+        READY = "ready", _("Ready")
+        FAILED = "failed", _("Failed")
+
+    code = code_field()
+    content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+")
+    object_id = models.PositiveBigIntegerField()
+    document = GenericForeignKey("content_type", "object_id")
+    # Where it belongs, for the partnership's and the mobility's ZIP downloads.
+    partnership = models.ForeignKey(
+        "partners.Partnership", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    mobility = models.ForeignKey(
+        "mobility.Mobility", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    content_sha256 = models.CharField(_("SHA-256 of the approved content"), max_length=64)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.QUEUED)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    error = models.TextField(_("reason of the failure"), blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    # When the job was last handed to the broker (null: never, e.g. the broker was down): the relay resends.
+    enqueued_at = models.DateTimeField(null=True, blank=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    file = models.FileField(_("file"), upload_to="sealed/%Y/%m/", blank=True, max_length=200)
+    file_sha256 = models.CharField(_("SHA-256 of the file"), max_length=64, blank=True)
+    file_size = models.PositiveIntegerField(_("size in bytes"), null=True, blank=True)
+    pages = models.PositiveSmallIntegerField(_("pages"), null=True, blank=True)
+    signer = models.CharField(_("sealed with the certificate of"), max_length=300, blank=True)
+    verify_token = models.CharField(max_length=64, unique=True, default=new_verify_token, editable=False)
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+    revoked_reason = models.CharField(_("reason for revoking"), max_length=300, blank=True)
+
+    objects = RenderedDocumentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("sealed PDF")
+        verbose_name_plural = _("sealed PDFs")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["content_type", "object_id", "content_sha256"], name="one_pdf_per_document_version"
+            )
+        ]
+        indexes = [models.Index(fields=["status", "enqueued_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.content_type.model} {self.object_id} ({self.get_status_display()})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("documents:download", kwargs={"code": self.code})
+
+    def get_verify_url(self) -> str:
+        return reverse("documents:verify", kwargs={"token": self.verify_token})

@@ -1,0 +1,234 @@
+"""The sealed-PDF pipeline.
+
+request_pdf() creates the row (queued) in the caller's transaction and hands its id to Celery on
+commit. If the broker is unreachable the page still answers: the row stays queued without
+`enqueued_at`, and relay_queued() (periodic, and when a worker starts) sends it again. The task calls
+produce(), which locks the row, re-checks the document's state and content, renders, seals, stores the
+file and marks the row ready — once: a second run of a finished job does nothing, and the unique
+constraint (document, content SHA-256) means never two files for one version.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from partners import audit
+from partners.models import AuditEntry
+
+from . import rendering, signing
+from .models import RenderedDocument
+from .qr import qr_data_uri
+from .registry import renderable_for
+
+log = logging.getLogger(__name__)
+S = RenderedDocument.Status
+
+# A queued row not picked up for this long is handed to the broker again (the task is idempotent).
+RELAY_AFTER = timedelta(minutes=5)
+# A row stuck in "rendering" this long lost its worker (the broker redelivers; this is the safety net).
+STALE_RENDERING = timedelta(minutes=15)
+
+
+class NotFinal(Exception):
+    """Only documents approved by every party are sealed."""
+
+
+def rows_for(document):
+    return RenderedDocument.objects.filter(
+        content_type=ContentType.objects.get_for_model(type(document)), object_id=document.pk
+    )
+
+
+def current_row(document) -> RenderedDocument | None:
+    """The PDF row of the document's current content, if one was requested."""
+    sha = renderable_for(document).content_sha256(document)
+    return rows_for(document).filter(content_sha256=sha).first()
+
+
+@transaction.atomic
+def request_pdf(document, *, by=None, request=None) -> RenderedDocument:
+    """The PDF row for the document's current (final) content: created queued and sent to the worker on
+    commit; an existing row is returned as it is, except a failed one, which is queued again (retry)."""
+    spec = renderable_for(document)
+    if not spec.is_final(document):
+        raise NotFinal(_("Only a document approved by every party can be sealed as a PDF."))
+    sha = spec.content_sha256(document)
+    ct = ContentType.objects.get_for_model(type(document))
+    try:
+        with transaction.atomic():
+            row, created = RenderedDocument.objects.get_or_create(
+                content_type=ct,
+                object_id=document.pk,
+                content_sha256=sha,
+                defaults={
+                    "requested_by": by,
+                    "partnership_id": spec.partnership_id(document),
+                    "mobility_id": spec.mobility_id(document),
+                },
+            )
+    except IntegrityError:  # two requests at once: the other one created it
+        row, created = RenderedDocument.objects.get(content_type=ct, object_id=document.pk, content_sha256=sha), False
+    if not created:
+        row = RenderedDocument.objects.select_for_update().get(pk=row.pk)
+        if row.status != S.FAILED:
+            return row
+        row.status = S.QUEUED
+        row.error = ""
+        row.enqueued_at = None
+        row.save(update_fields=["status", "error", "enqueued_at", "updated_at"])
+    if by is not None:
+        audit.record(
+            actor=by,
+            verb=AuditEntry.Verb.CREATED if created else AuditEntry.Verb.STATE_CHANGED,
+            obj=document,
+            request=request,
+            partnership=spec.partnership(document),
+            details={"pdf": str(row.code), "sha256": sha, "retry": not created},
+        )
+    pk = row.pk
+    transaction.on_commit(lambda: enqueue(pk))
+    return row
+
+
+def enqueue(pk: int) -> bool:
+    """Hand the job to the broker; False (and the row stays as it is for the relay) when it is down."""
+    from .tasks import render_document
+
+    try:
+        render_document.apply_async(args=[pk], retry=False)
+    except Exception:  # noqa: BLE001 — kombu raises OperationalError and friends; the relay resends
+        log.warning("Broker unreachable: sealed PDF %s stays queued for the relay.", pk, exc_info=True)
+        return False
+    RenderedDocument.objects.filter(pk=pk, status=S.QUEUED).update(enqueued_at=timezone.now())
+    return True
+
+
+def relay_queued(*, now=None) -> int:
+    """Send again the queued rows the broker never got (or lost), and rows whose worker died mid-render."""
+    now = now or timezone.now()
+    stale = RenderedDocument.objects.filter(status=S.RENDERING, started_at__lt=now - STALE_RENDERING)
+    stale.update(status=S.QUEUED, enqueued_at=None)
+    pending = RenderedDocument.objects.filter(status=S.QUEUED).filter(
+        enqueued_at__isnull=True
+    ) | RenderedDocument.objects.filter(status=S.QUEUED, enqueued_at__lt=now - RELAY_AFTER)
+    sent = 0
+    for pk in pending.order_by("pk").values_list("pk", flat=True)[:1000]:
+        if not enqueue(pk):
+            break  # still down: try again at the next relay
+        sent += 1
+    return sent
+
+
+def _store(row: RenderedDocument, filename: str, pdf: bytes) -> None:
+    """One deterministic name per row: a worker killed after storing but before committing left a file
+    under this name, which is replaced — never two files for one version."""
+    name = f"sealed/{row.code}/{filename}.pdf"
+    storage = row.file.storage
+    if storage.exists(name):
+        storage.delete(name)
+    row.file.name = storage.save(name, ContentFile(pdf))
+
+
+def _start(pk: int):
+    """Phase 1 (short transaction): lock, re-check, mark rendering. Returns (row, document, spec) or a result."""
+    with transaction.atomic():
+        row = RenderedDocument.objects.select_for_update().filter(pk=pk).first()
+        if row is None:
+            return "gone"
+        if row.status == S.READY:
+            return "done-already"
+        if row.status == S.FAILED:
+            return "failed"
+        document = row.document
+        if document is None:
+            return _fail(row, _("The document no longer exists."))
+        spec = renderable_for(document)
+        if not spec.is_final(document):
+            return _fail(row, _("The document is no longer approved by every party."))
+        if spec.content_sha256(document) != row.content_sha256:
+            return _fail(row, _("The document's content changed after the PDF was requested."))
+        # A row already "rendering" lost its worker (the broker redelivered the job): start again.
+        row.status = S.RENDERING
+        row.attempts += 1
+        row.started_at = timezone.now()
+        row.save(update_fields=["status", "attempts", "started_at", "updated_at"])
+        return row, document, spec
+
+
+def produce(pk: int) -> str:
+    """Render, seal and store one job. Returns what happened ("ready", "done-already", "failed", "gone").
+    Raises on a transient error (the task retries); a permanent one marks the row failed with the reason.
+
+    Rendering runs outside any transaction (the page shows "rendering"); the result is stored under the
+    row's lock, and only if no other run finished first."""
+    started = _start(pk)
+    if isinstance(started, str):
+        return started
+    row, document, spec = started
+    try:
+        verify_url = settings.VISION_BASE_URL + row.get_verify_url()
+        context = {"rendered": row, "verify_url": verify_url, "qr": qr_data_uri(verify_url)}
+        # One sealed PDF serves every party: it is written in the portal's default language (English, the
+        # language of the EC templates), whoever asked for it and in whichever language.
+        with translation.override(settings.LANGUAGE_CODE):
+            context = {**spec.context(document), **context}
+            pdf, pages = rendering.render(spec.template, context)
+            reason = _("Sealed by the VISION portal: %(document)s") % {"document": spec.label()}
+        sealed = signing.seal(pdf, reason=reason)
+    except (rendering.RenderError, signing.SigningNotConfigured) as error:
+        mark_failed(pk, str(error))
+        return "failed"
+    with transaction.atomic():
+        row = RenderedDocument.objects.select_for_update().get(pk=pk)
+        if row.status == S.READY:
+            return "done-already"  # another run won: ours is discarded
+        if row.status == S.FAILED:
+            return "failed"
+        _store(row, spec.filename(document), sealed)
+        row.file_sha256 = hashlib.sha256(sealed).hexdigest()
+        row.file_size = len(sealed)
+        row.pages = pages
+        row.signer = signing.signer_subject()[:300]
+        row.status = S.READY
+        row.error = ""
+        row.finished_at = timezone.now()
+        row.save()
+    return "ready"
+
+
+def _fail(row: RenderedDocument, reason: str) -> str:
+    row.status = S.FAILED
+    row.error = reason[:2000]
+    row.finished_at = timezone.now()
+    row.save(update_fields=["status", "error", "finished_at", "updated_at"])
+    return "failed"
+
+
+def mark_failed(pk: int, reason: str) -> None:
+    """The task gave up (retries exhausted or an unexpected error): the user sees why and may retry."""
+    with transaction.atomic():
+        row = RenderedDocument.objects.select_for_update().filter(pk=pk).first()
+        if row is not None and row.status not in (S.READY, S.FAILED):
+            _fail(row, reason)
+
+
+def verification_status(row: RenderedDocument) -> str:
+    """valid / superseded / revoked, as the public page says it."""
+    if row.revoked_at:
+        return "revoked"
+    document = row.document
+    if document is None:
+        return "revoked"
+    spec = renderable_for(document)
+    if spec.is_superseded(document) or spec.content_sha256(document) != row.content_sha256:
+        return "superseded"
+    return "valid"

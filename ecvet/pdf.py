@@ -1,0 +1,204 @@
+"""The ECVET documents as sealed PDFs (registered with documents.registry).
+
+A PDF shows exactly the content the parties approved (the frozen canonical content), with a header
+naming the partnership and the organisations, the approvals bound to that content (names, positions,
+times), its SHA-256 and a QR code to the public verification page.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from decimal import Decimal
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from documents.registry import Renderable
+
+from .models import Approval, EuropassMobility, LearningAgreementVersion, Memorandum, Transcript
+from .services import approvals
+from .views.common import sees_personal_details
+
+V = LearningAgreementVersion.Status
+M = Memorandum.Status
+
+
+def ascii_slug(text: str) -> str:
+    text = unicodedata.normalize("NFKD", str(text)).encode("ascii", "ignore").decode("ascii")
+    return re.sub(r"[^A-Za-z0-9]+", "-", text).strip("-").lower()[:60] or "document"
+
+
+def initials(first: str, last: str) -> str:
+    return "".join(f"{part[:1].upper()}." for part in (first, last) if part)
+
+
+def _approval_rows(document, sha: str) -> list[dict]:
+    labels = {p.key: p.label for p in approvals.kind_of(document).parties(document)}
+    return [
+        {
+            "party": labels.get(a.party, a.party),
+            "organisation": a.organisation.legal_name if a.organisation else "",
+            "name": a.signer_name,
+            "position": a.signer_position,
+            "email": a.signer_email,
+            "at": a.at,
+        }
+        for a in approvals.approvals_of(document).order_by("at", "pk")
+        if a.decision == Approval.Decision.APPROVED and a.content_sha256 == sha
+    ]
+
+
+class EcvetRenderable(Renderable):
+    """Shared by the four ECVET documents: content, approvals and the verification link."""
+
+    def content_sha256(self, document):
+        return approvals.current_sha256(document)
+
+    def organisations(self, document) -> list:
+        mobility = document_mobility(document)
+        return [mobility.sending_organisation, mobility.receiving_organisation]
+
+    def partnership(self, document):
+        return document_mobility(document).partnership
+
+    def mobility_id(self, document):
+        mobility = document_mobility(document)
+        return mobility.pk if mobility else None
+
+    def may_download(self, user, document):
+        # The PDF carries the learner's date of birth (and gender, guardian): the parties and the project
+        # coordinator take it away; a mentor reads the page, which hides them.
+        mobility = document_mobility(document)
+        return mobility is None or sees_personal_details(user, mobility)
+
+    def context(self, document):
+        sha = self.content_sha256(document)
+        # The pipeline adds "rendered" (the row), "verify_url" and "qr" (a data: URL of its QR code).
+        return {
+            "document": document,
+            "label": self.label(),
+            "title": approvals.kind_of(document).title(document),
+            "content": approvals.document_content(document),
+            "sha256": sha,
+            "approvals": _approval_rows(document, sha),
+            "partnership": self.partnership(document),
+            "organisations": self.organisations(document),
+            "generated_at": timezone.now(),
+        }
+
+    def summary(self, document):
+        mobility = document_mobility(document)
+        learner = mobility.learner if mobility else None
+        partnership = self.partnership(document)
+        return {
+            "partnership": f"{partnership.acronym or partnership.title} ({partnership.project_number})"
+            if partnership
+            else "",
+            "organisations": [o.legal_name for o in self.organisations(document)],
+            "learner_initials": initials(learner.first_name, learner.last_name) if learner else "",
+            "date": self.approved_on(document),
+        }
+
+    def approved_on(self, document):
+        last = approvals.approvals_of(document).filter(decision=Approval.Decision.APPROVED).order_by("-at").first()
+        return last.at.date() if last else None
+
+
+def document_mobility(document):
+    if isinstance(document, LearningAgreementVersion):
+        return document.agreement.mobility
+    return getattr(document, "mobility", None)
+
+
+class AgreementPdf(EcvetRenderable):
+    slug = "agreement-version"
+    model = LearningAgreementVersion
+    template = "documents/pdf/agreement.html"
+
+    def label(self):
+        return _("ECVET Learning Agreement")
+
+    def content_sha256(self, version):
+        return version.content_sha256 or approvals.current_sha256(version)
+
+    def is_final(self, version):
+        return version.status in (V.APPROVED, V.SUPERSEDED)
+
+    def is_superseded(self, version):
+        return version.status == V.SUPERSEDED
+
+    def filename(self, version):
+        learner = version.agreement.mobility.learner
+        return f"learning-agreement-{ascii_slug(learner.last_name)}-v{version.number}"
+
+
+class MemorandumPdf(EcvetRenderable):
+    slug = "memorandum"
+    model = Memorandum
+    template = "documents/pdf/memorandum.html"
+
+    def label(self):
+        return _("ECVET Memorandum of Understanding")
+
+    def is_final(self, memorandum):
+        return memorandum.frozen_content is not None and memorandum.status in (
+            M.IN_FORCE,
+            M.SUPERSEDED,
+            M.EXPIRED,
+            M.TERMINATED,
+        )
+
+    def is_superseded(self, memorandum):
+        return memorandum.status == M.SUPERSEDED
+
+    def organisations(self, memorandum):
+        return [p.organisation for p in memorandum.parties.select_related("organisation").order_by("order", "id")]
+
+    def partnership(self, memorandum):
+        return memorandum.partnership
+
+    def mobility_id(self, memorandum):
+        return None
+
+    def summary(self, memorandum):
+        return {**super().summary(memorandum), "learner_initials": ""}
+
+    def filename(self, memorandum):
+        return f"memorandum-{ascii_slug(memorandum.title)}-v{memorandum.version}"
+
+
+class TranscriptPdf(EcvetRenderable):
+    slug = "transcript"
+    model = Transcript
+    template = "documents/pdf/transcript.html"
+
+    def context(self, transcript):
+        context = super().context(transcript)
+        units = context["content"].get("units") or []
+        context["total_points"] = sum((Decimal(str(u.get("ecvet_points_awarded") or 0)) for u in units), Decimal(0))
+        return context
+
+    def label(self):
+        return _("ECVET Personal Transcript")
+
+    def is_final(self, transcript):
+        return transcript.status == Transcript.Status.APPROVED
+
+    def filename(self, transcript):
+        return f"personal-transcript-{ascii_slug(transcript.mobility.learner.last_name)}"
+
+
+class EuropassPdf(EcvetRenderable):
+    slug = "europass"
+    model = EuropassMobility
+    template = "documents/pdf/europass.html"
+
+    def label(self):
+        return _("Europass Mobility")
+
+    def is_final(self, europass):
+        return europass.status == EuropassMobility.Status.APPROVED
+
+    def filename(self, europass):
+        return f"europass-mobility-{ascii_slug(europass.mobility.learner.last_name)}"
