@@ -31,6 +31,10 @@ class Renderable:
         """Approved by every party: only final documents are sealed (drafts have the printable view)."""
         raise NotImplementedError
 
+    def is_revoked(self, document) -> bool:
+        """The document was withdrawn (e.g. a terminated memorandum): its PDF no longer stands."""
+        return False
+
     def is_superseded(self, document) -> bool:
         """A newer version replaced this one (the verification page says so)."""
         return False

@@ -31,7 +31,7 @@ def static_path(url: str) -> Path | None:
     if not url.startswith(STATIC_PREFIX):
         return None
     relative = url[len(STATIC_PREFIX) :].split("?")[0].split("#")[0]
-    if not relative or ".." in Path(relative).parts:
+    if not relative or relative.startswith("/") or ".." in Path(relative).parts or "\\" in relative:
         return None
     found = finders.find(relative)
     if found:

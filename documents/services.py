@@ -229,6 +229,8 @@ def verification_status(row: RenderedDocument) -> str:
     if document is None:
         return "revoked"
     spec = renderable_for(document)
+    if spec.is_revoked(document):
+        return "revoked"
     if spec.is_superseded(document) or spec.content_sha256(document) != row.content_sha256:
         return "superseded"
     return "valid"

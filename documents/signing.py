@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from io import BytesIO
 from pathlib import Path
 
+from asn1crypto import cms
 from asn1crypto import x509 as asn1_x509
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
@@ -131,6 +132,16 @@ def _trust_roots() -> list[asn1_x509.Certificate]:
     return roots
 
 
+def _padding_is_clean(contents: bytes) -> bool:
+    """The signature's /Contents is the CMS structure followed by zero padding; the padding lies outside
+    the signed byte range, so anything but zeros there is a change to the file."""
+    try:
+        length = len(cms.ContentInfo.load(contents).dump())  # the parsed bytes, as read
+    except Exception:  # noqa: BLE001
+        return False
+    return not contents[length:].strip(b"\x00")
+
+
 @dataclass(frozen=True)
 class Check:
     ok: bool
@@ -152,6 +163,8 @@ def verify(pdf: bytes) -> Check:
     ours = [s for s in signatures if s.field_name == FIELD_NAME]
     if len(signatures) != 1 or len(ours) != 1:
         return Check(False, "no-signature" if not signatures else "modified")
+    if not _padding_is_clean(ours[0].pkcs7_content):
+        return Check(False, "modified")
     try:
         status = validate_pdf_signature(ours[0], ValidationContext(trust_roots=_trust_roots(), allow_fetching=False))
     except Exception:  # noqa: BLE001

@@ -97,7 +97,7 @@ def _zip(request, rows, name: str, *, partnership=None):
         if _may_download(request.user, row)
     ]
     if not rows:
-        messages.info(request, _("There is no sealed PDF to download yet."))
+        messages.info(request, _("There is no sealed PDF here that you may download."))
         return None
     spool = SpooledTemporaryFile(max_size=32 * 1024 * 1024)  # noqa: SIM115 — FileResponse closes it
     used: set[str] = set()

@@ -152,6 +152,9 @@ class MemorandumPdf(EcvetRenderable):
     def is_superseded(self, memorandum):
         return memorandum.status == M.SUPERSEDED
 
+    def is_revoked(self, memorandum):
+        return memorandum.status == M.TERMINATED
+
     def organisations(self, memorandum):
         return [p.organisation for p in memorandum.parties.select_related("organisation").order_by("order", "id")]
 
