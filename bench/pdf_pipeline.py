@@ -172,6 +172,7 @@ def main() -> None:
         print(f"Building {args.documents} approved Learning Agreement versions…", flush=True)
         versions = build(args.documents)
         redis.start()
+        os.environ["CELERY_BROKER_URL"] = redis.url  # Celery reads it before its configuration
         app.conf.task_always_eager = False
         app.conf.broker_url = redis.url
         app._after_fork()

@@ -9,6 +9,8 @@ CA behind a production certificate), never the network.
 
 from __future__ import annotations
 
+import asyncio
+import concurrent.futures
 import datetime as dt
 import functools
 from dataclasses import dataclass
@@ -28,11 +30,22 @@ from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign import signers
 from pyhanko.sign.fields import SigSeedSubFilter
 from pyhanko.sign.timestamps import HTTPTimeStamper
-from pyhanko.sign.validation import validate_pdf_signature
+from pyhanko.sign.validation import async_validate_pdf_signature
 from pyhanko.sign.validation.status import SignatureCoverageLevel
 from pyhanko_certvalidator import ValidationContext
 
 FIELD_NAME = "VISION-seal"
+
+
+def _run(coroutine):
+    """pyHanko is asyncio inside (its sync functions call asyncio.run). Run the coroutine in this thread, or
+    — when this thread already runs an event loop (ASGI, a test driving a browser) — in a short-lived one."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(coroutine)
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
 
 
 class SigningNotConfigured(Exception):
@@ -119,8 +132,8 @@ def seal(pdf: bytes, *, reason: str, location: str = "") -> bytes:
         use_pades_lta=False,
     )
     writer = IncrementalPdfFileWriter(BytesIO(pdf), strict=False)
-    out = signers.PdfSigner(meta, signer=get_signer(), timestamper=timestamper).sign_pdf(writer)
-    return out.getvalue()
+    pdf_signer = signers.PdfSigner(meta, signer=get_signer(), timestamper=timestamper)
+    return _run(pdf_signer.async_sign_pdf(writer)).getvalue()
 
 
 def _trust_roots() -> list[asn1_x509.Certificate]:
@@ -166,7 +179,8 @@ def verify(pdf: bytes) -> Check:
     if not _padding_is_clean(ours[0].pkcs7_content):
         return Check(False, "modified")
     try:
-        status = validate_pdf_signature(ours[0], ValidationContext(trust_roots=_trust_roots(), allow_fetching=False))
+        context = ValidationContext(trust_roots=_trust_roots(), allow_fetching=False)
+        status = _run(async_validate_pdf_signature(ours[0], context))
     except Exception:  # noqa: BLE001
         return Check(False, "invalid-signature")
     signer = status.signing_cert.subject.human_friendly if status.signing_cert else ""

@@ -18,8 +18,11 @@ CHROMIUM_ARGS = [
 ]
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def browser():
+    # Package scope: Playwright's sync API keeps an asyncio loop marked as running in this thread while it
+    # is started; stopping it after the browser tests lets later tests (pyHanko's sync API calls
+    # asyncio.run) run in the same process.
     if not shutil.which(CHROMIUM):
         skip_or_fail(f"Chromium is not installed at {CHROMIUM} (make setup installs it with apt)")
     try:

@@ -43,12 +43,14 @@ def services_up(settings):
 
 
 @pytest.fixture
-def broker(services_up):
+def broker(services_up, monkeypatch):
     """Our Redis, and the project's Celery app sending to it (not eagerly) for the test's duration."""
     from vision.celery import app
 
     redis = Redis()
     redis.start()
+    # Celery reads CELERY_BROKER_URL from the environment before its configuration (CI sets it).
+    monkeypatch.setenv("CELERY_BROKER_URL", redis.url)
     old = (app.conf.task_always_eager, app.conf.broker_url)
     app.conf.task_always_eager = False
     app.conf.broker_url = redis.url
