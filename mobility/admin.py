@@ -156,5 +156,5 @@ class DistanceBandAdmin(admin.ModelAdmin):
 
 @admin.register(IndividualSupportRate)
 class IndividualSupportRateAdmin(admin.ModelAdmin):
-    list_display = ["programme_year", "from_day", "to_day", "amount_per_day"]
-    list_filter = ["programme_year"]
+    list_display = ["programme_year", "group", "from_day", "to_day", "amount_per_day"]
+    list_filter = ["programme_year", "group"]

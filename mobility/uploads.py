@@ -39,6 +39,7 @@ FILE_TYPES: dict[str, FileType] = {
     "jpg": FileType(("jpg", "jpeg"), magic=(b"\xff\xd8\xff",)),
     "docx": FileType(("docx",), magic=ZIP_MAGIC, zip_member="word/document.xml"),
     "xlsx": FileType(("xlsx",), magic=ZIP_MAGIC, zip_member="xl/workbook.xml"),
+    "pptx": FileType(("pptx",), magic=ZIP_MAGIC, zip_member="ppt/presentation.xml"),
     "odt": FileType(
         ("odt",),
         magic=ZIP_MAGIC,

@@ -6,3 +6,7 @@ class TrainingEventsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "training_events"
     verbose_name = _("Training events")
+
+    def ready(self):
+        # Certificates register with the sealed-PDF pipeline; the dashboard panel and demo data connect.
+        from . import dashboard, demo, pdf  # noqa: F401

@@ -21,4 +21,6 @@ urlpatterns = [
     path("", include("mobility.urls")),
     path("ecvet/", include("ecvet.urls")),
     path("", include("documents.urls")),
+    path("training/", include("training_events.urls")),
+    path("", include("dissemination.urls")),
 ]

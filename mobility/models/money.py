@@ -36,11 +36,15 @@ class DistanceBand(models.Model):
 
 
 class IndividualSupportRate(models.Model):
-    """Individual support per day for learners, by programme year and day range (admin-editable).
+    """Individual support per day, by programme year, participant group and day range (admin-editable):
+    learners in mobility, and staff in joint training events. Days beyond the last range are not funded."""
 
-    Days beyond the last range are not funded."""
+    class Group(models.TextChoices):
+        LEARNER = "learner", _("Learners in mobility")
+        STAFF = "staff", _("Staff in training events")
 
     programme_year = models.PositiveSmallIntegerField(_("call year"))
+    group = models.CharField(_("participants"), max_length=10, choices=Group.choices, default=Group.LEARNER)
     from_day = models.PositiveSmallIntegerField(_("from day"), validators=[MinValueValidator(1)])
     to_day = models.PositiveSmallIntegerField(_("to day"))
     amount_per_day = models.DecimalField(
@@ -50,13 +54,14 @@ class IndividualSupportRate(models.Model):
     class Meta:
         verbose_name = _("individual support rate")
         verbose_name_plural = _("individual support rates")
-        ordering = ["programme_year", "from_day"]
+        ordering = ["programme_year", "group", "from_day"]
         constraints = [
-            models.UniqueConstraint(fields=["programme_year", "from_day"], name="supportrate_unique_start"),
+            models.UniqueConstraint(fields=["programme_year", "group", "from_day"], name="supportrate_unique_start"),
         ]
 
     def __str__(self) -> str:
-        return f"{self.programme_year}: days {self.from_day}–{self.to_day} → {self.amount_per_day} EUR/day"
+        days = f"{self.from_day}–{self.to_day}"
+        return f"{self.programme_year} {self.get_group_display()}: days {days} → {self.amount_per_day} EUR/day"
 
     def clean(self):
         if self.to_day is not None and self.from_day is not None and self.to_day < self.from_day:

@@ -62,11 +62,11 @@ def band_for(distance_km: int | None, year: int, bands=None) -> DistanceBand | N
     return None
 
 
-def support_for(days: int, year: int, rates=None) -> Decimal:
-    rates = rates if rates is not None else IndividualSupportRate.objects.filter(programme_year=year)
+def support_for(days: int, year: int, rates=None, group: str = IndividualSupportRate.Group.LEARNER) -> Decimal:
+    rates = rates if rates is not None else IndividualSupportRate.objects.filter(programme_year=year, group=group)
     total = ZERO
     for rate in rates:
-        if rate.programme_year != year:
+        if rate.programme_year != year or rate.group != group:
             continue
         covered = min(days, rate.to_day) - rate.from_day + 1
         if covered > 0:
@@ -78,7 +78,11 @@ def grant_for(mobility: Mobility, *, bands=None, rates=None) -> Grant:
     """The Erasmus+ unit-cost grant of one mobility. Pass `bands`/`rates` (lists) to price many at once."""
     year = mobility.partnership.call_year
     bands = list(bands if bands is not None else DistanceBand.objects.filter(programme_year=year))
-    rates = list(rates if rates is not None else IndividualSupportRate.objects.filter(programme_year=year))
+    rates = list(
+        rates
+        if rates is not None
+        else IndividualSupportRate.objects.filter(programme_year=year, group=IndividualSupportRate.Group.LEARNER)
+    )
     computed = organisation_distance_km(mobility.sending_organisation, mobility.receiving_organisation)
     distance = mobility.distance_km if mobility.distance_km is not None else computed
     band = band_for(distance, year, bands)
@@ -91,7 +95,9 @@ def grant_for(mobility: Mobility, *, bands=None, rates=None) -> Grant:
         support=support_for(days, year, rates),
         year=year,
         bands_configured=any(b.programme_year == year for b in bands),
-        rates_configured=any(r.programme_year == year for r in rates),
+        rates_configured=any(
+            r.programme_year == year and r.group == IndividualSupportRate.Group.LEARNER for r in rates
+        ),
         distance_entered=mobility.distance_km is not None and mobility.distance_km != computed,
     )
 

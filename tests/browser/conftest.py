@@ -45,9 +45,12 @@ def page(browser):
 
 
 @pytest.fixture
-def demo_data(transactional_db, settings):
+def demo_data(transactional_db, settings, monkeypatch):
     from django.core.management import call_command
 
     settings.DEBUG = True  # seed_demo refuses to run otherwise
+    # The demo's sealed PDFs (≈ 50 certificates and documents) stay queued: rendering them in-process would
+    # add ~40 s to every browser test, none of which opens a PDF.
+    monkeypatch.setattr("documents.services.enqueue", lambda pk: False)
     call_command("seed_demo", verbosity=0)
     settings.DEBUG = False

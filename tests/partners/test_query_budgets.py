@@ -175,12 +175,13 @@ PAGES = {
         lambda r: len(r.context["columns"]),
     ),
     # Dashboards: +4 each for ecvet's "Documents waiting for you" panel (one query per document type:
-    # agreements, memoranda, transcripts, Europass; a fifth for approvals only when something waits).
+    # agreements, memoranda, transcripts, Europass; a fifth for approvals only when something waits), +1 for
+    # training_events' "My training" panel.
     "project coordinator's dashboard": Page(
-        "pc_a", lambda w: reverse("home"), grow_network, 20, lambda r: r.context["counts"]["organisations"]
+        "pc_a", lambda w: reverse("home"), grow_network, 21, lambda r: r.context["counts"]["organisations"]
     ),
     "partner coordinator's dashboard": Page(
-        "partner_b", lambda w: reverse("home"), grow_own_organisation, 17, lambda r: len(r.context["partnerships"])
+        "partner_b", lambda w: reverse("home"), grow_own_organisation, 18, lambda r: len(r.context["partnerships"])
     ),
     "partnership detail": Page(
         "pc_a",

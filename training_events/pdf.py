@@ -1,0 +1,63 @@
+"""Certificates of attendance as sealed PDFs (registered with documents.registry)."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext as _
+
+from documents.registry import Renderable
+from ecvet.canonical import content_sha256
+from ecvet.pdf import ascii_slug, initials
+
+from .models import Certificate
+
+
+class CertificatePdf(Renderable):
+    slug = "certificate"
+    model = Certificate
+    template = "documents/pdf/certificate.html"
+
+    def label(self):
+        return _("Certificate of attendance")
+
+    def content_sha256(self, certificate):
+        return content_sha256(certificate.content)
+
+    def is_final(self, certificate):
+        return True  # issued = final; its content was fixed when it was issued
+
+    def partnership(self, certificate):
+        return certificate.participant.event.partnership
+
+    def context(self, certificate):
+        from django.utils import timezone
+
+        participant = certificate.participant
+        event = participant.event
+        return {
+            "document": certificate,
+            "label": self.label(),
+            # From the content fixed at issue, so a later rename does not change a re-render.
+            "title": _("%(name)s — %(event)s")
+            % {"name": certificate.content["participant"]["name"], "event": certificate.content["event"]["title"]},
+            "content": certificate.content,
+            "sha256": self.content_sha256(certificate),
+            "approvals": [],
+            "partnership": event.partnership,
+            "organisations": [event.host_organisation, participant.organisation],
+            "generated_at": timezone.now(),
+        }
+
+    def filename(self, certificate):
+        participant = certificate.participant
+        return f"certificate-{ascii_slug(participant.last_name)}-{ascii_slug(participant.event.title)[:30]}"
+
+    def summary(self, certificate):
+        participant = certificate.participant
+        event = participant.event
+        return {
+            "partnership": f"{event.partnership.acronym} ({event.partnership.project_number})",
+            "organisations": [event.host_organisation.legal_name, participant.organisation.legal_name],
+            # A certificate names its holder: the public page shows only the initials.
+            "learner_initials": initials(participant.first_name, participant.last_name),
+            "date": certificate.created_at.date(),
+        }

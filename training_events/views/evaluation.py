@@ -1,0 +1,353 @@
+"""Evaluation of a training event (questions, answers, results) and certificates of attendance.
+
+Every page starts from a scoped queryset (`visible_to(request.user)`): out of scope → 404; in scope without
+the right → 403 (docs/access.md).
+
+- questions: the host's staff and the project coordinator (`services.may_manage`); read-only once the first
+  response exists;
+- answering: only the signed-in user's own registered participation. Someone who sees the event but is not
+  registered for it (the partners' staff, an administrator) gets 403; someone who does not see it, 404;
+- results: `may_manage` and the staff of the partnership's organisations; figures only from
+  `services.MIN_ANSWERS_SHOWN` responses;
+- certificates: the host (`services.may_mark_attendance`) sees everyone and issues them; a partner's staff
+  see their own organisation's participants; a certificate page is `Certificate.objects.visible_to(user)`
+  (the participant and their organisation's staff).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from decimal import Decimal
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_http_methods
+
+from partners import audit
+from partners.access import get_scope
+from partners.models import AuditEntry
+from partners.views.common import paginate
+
+from .. import services
+from ..forms.evaluation import EvaluationForm, EvaluationQuestionForm
+from ..models import (
+    Attendance,
+    Certificate,
+    EvaluationQuestion,
+    EvaluationResponse,
+    Participant,
+    TrainingEvent,
+)
+
+P = Participant.Status
+CERTIFICATE_RELATED = (
+    "participant__organisation",
+    "participant__event__partnership",
+    "participant__event__host_organisation",
+    "issued_by",
+)
+
+
+def _event(request, code) -> TrainingEvent:
+    return get_object_or_404(
+        TrainingEvent.objects.visible_to(request.user).select_related("partnership", "host_organisation"), code=code
+    )
+
+
+def _audit(event, request, verb, obj, **details):
+    audit.record(
+        actor=request.user,
+        verb=verb,
+        obj=obj,
+        request=request,
+        partnership=event.partnership,
+        details=details or None,
+    )
+
+
+# --- questions -------------------------------------------------------------------------------------------
+
+
+def _managed_event(request, code) -> TrainingEvent:
+    event = _event(request, code)
+    if not services.may_manage(request.user, event):
+        raise PermissionDenied
+    return event
+
+
+def _has_responses(event) -> bool:
+    return EvaluationResponse.objects.filter(event=event).exists()
+
+
+def _locked(request, event):
+    messages.error(request, _("The evaluation has responses: its questions can no longer be changed."))
+    return redirect("training_events:question_list", code=event.code)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def question_list(request, code):
+    """The event's questions, and a form to add one (while nobody has answered)."""
+    event = _managed_event(request, code)
+    questions = list(EvaluationQuestion.objects.filter(event=event))
+    responses = EvaluationResponse.objects.filter(event=event).count()
+    locked = responses > 0
+    form = None
+    if request.method == "POST":
+        if locked:
+            return _locked(request, event)
+        form = EvaluationQuestionForm(request.POST, prefix="new")
+        if form.is_valid():
+            with transaction.atomic():
+                if _has_responses(event):
+                    return _locked(request, event)
+                question = form.save(commit=False)
+                question.event = event
+                question.save()
+                _audit(event, request, AuditEntry.Verb.CREATED, question, question=question.text)
+            messages.success(request, _("The question was added."))
+            return redirect("training_events:question_list", code=event.code)
+    elif not locked:
+        next_order = max((q.order for q in questions), default=0) + 1
+        form = EvaluationQuestionForm(prefix="new", initial={"order": min(next_order, 999)})
+    return render(
+        request,
+        "training_events/evaluation/question_list.html",
+        {"event": event, "questions": questions, "responses": responses, "locked": locked, "form": form},
+    )
+
+
+def _question(event, pk) -> EvaluationQuestion:
+    return get_object_or_404(EvaluationQuestion.objects.filter(event=event), pk=pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def question_edit(request, code, pk):
+    event = _managed_event(request, code)
+    question = _question(event, pk)
+    if _has_responses(event):
+        return _locked(request, event)
+    form = EvaluationQuestionForm(request.POST or None, instance=question)
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            if _has_responses(event):
+                return _locked(request, event)
+            form.save()
+            _audit(event, request, AuditEntry.Verb.UPDATED, question, question=question.text)
+        messages.success(request, _("The question was saved."))
+        return redirect("training_events:question_list", code=event.code)
+    return render(
+        request, "training_events/evaluation/question_form.html", {"event": event, "question": question, "form": form}
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def question_delete(request, code, pk):
+    event = _managed_event(request, code)
+    question = _question(event, pk)
+    if _has_responses(event):
+        return _locked(request, event)
+    if request.method == "POST":
+        with transaction.atomic():
+            if _has_responses(event):
+                return _locked(request, event)
+            _audit(event, request, AuditEntry.Verb.DELETED, question, question=question.text)
+            question.delete()
+        messages.success(request, _("The question was deleted."))
+        return redirect("training_events:question_list", code=event.code)
+    return render(request, "training_events/evaluation/question_delete.html", {"event": event, "question": question})
+
+
+# --- answering ----------------------------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def evaluation_answer(request, code):
+    event = _event(request, code)
+    participant = (
+        Participant.objects.filter(event=event, user=request.user, status=P.REGISTERED)
+        .select_related("organisation")
+        .first()
+    )
+    if participant is None:
+        raise PermissionDenied  # sees the event (staff of the partnership) but is not registered for it
+    questions = list(EvaluationQuestion.objects.filter(event=event))
+    response = EvaluationResponse.objects.filter(participant=participant).first()
+    is_open = services.evaluation_open(event)
+    form = None
+    if response is not None:
+        if request.method == "POST":
+            messages.error(request, _("You have already answered this evaluation."))
+            return redirect("training_events:evaluation_answer", code=event.code)
+    elif is_open and questions:
+        form = EvaluationForm(questions, request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                services.submit_evaluation(participant, form.answers(), by=request.user, request=request)
+            except ValidationError as error:
+                form.add_service_errors(error)
+            else:
+                messages.success(request, _("Thank you: your answers were saved."))
+                return redirect("training_events:evaluation_answer", code=event.code)
+    return render(
+        request,
+        "training_events/evaluation/answer.html",
+        {
+            "event": event,
+            "participant": participant,
+            "questions": questions,
+            "response": response,
+            "is_open": is_open,
+            "form": form,
+        },
+    )
+
+
+# --- results ------------------------------------------------------------------------------------------------
+
+
+def _distribution(stats) -> list[dict]:
+    total = sum(stats["distribution"])
+    rows = []
+    for value, count in zip(range(1, 6), stats["distribution"], strict=True):
+        percent = round(count * 100 / total) if total else 0
+        rows.append({"value": value, "count": count, "percent": percent})
+    return rows
+
+
+@login_required
+def evaluation_results(request, code):
+    event = _event(request, code)
+    scope = get_scope(request.user)
+    if not (services.may_manage(request.user, event) or event.partnership_id in scope.partnership_ids):
+        raise PermissionDenied
+    results = services.evaluation_results(event)
+    scale, texts = [], []
+    for stats in results["questions"]:
+        if stats.get("hidden"):
+            (scale if stats["question"].kind == EvaluationQuestion.Kind.SCALE else texts).append(stats)
+        elif stats["question"].kind == EvaluationQuestion.Kind.SCALE:
+            scale.append({**stats, "rows": _distribution(stats)})
+        else:
+            texts.append(stats)
+    return render(
+        request,
+        "training_events/evaluation/results.html",
+        {
+            "event": event,
+            "results": results,
+            "scale": scale,
+            "texts": texts,
+            "can_edit_questions": services.may_manage(request.user, event),
+        },
+    )
+
+
+# --- certificates -----------------------------------------------------------------------------------------
+
+
+def _hours_by_participant(participant_ids) -> tuple[dict[int, Decimal], dict[int, int]]:
+    """Hours and sessions attended per participant, in one query (the same sum as `services.hours_attended`)."""
+    hours: dict[int, Decimal] = defaultdict(lambda: Decimal("0"))
+    sessions: dict[int, int] = defaultdict(int)
+    for mark in Attendance.objects.filter(participant_id__in=participant_ids, present=True).select_related("session"):
+        hours[mark.participant_id] += mark.session.hours
+        sessions[mark.participant_id] += 1
+    return hours, sessions
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def certificate_list(request, code):
+    event = _event(request, code)
+    is_host = services.may_mark_attendance(request.user, event)
+    own_orgs = services.registering_organisations(request.user, event)
+    if not is_host and not own_orgs:
+        raise PermissionDenied
+    if request.method == "POST":
+        if not is_host:
+            raise PermissionDenied
+        try:
+            issued = services.issue_certificates(event, by=request.user, request=request)
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+        else:
+            if issued:
+                messages.success(
+                    request,
+                    ngettext("%(n)s certificate was issued.", "%(n)s certificates were issued.", len(issued))
+                    % {"n": len(issued)},
+                )
+            else:
+                messages.info(
+                    request,
+                    _("No certificate was issued: everyone who attended a session already has one."),
+                )
+        return redirect("training_events:certificate_list", code=event.code)
+    participants = Participant.objects.filter(event=event, status=P.REGISTERED).select_related(
+        "organisation", "certificate"
+    )
+    if not is_host:
+        participants = participants.filter(organisation_id__in=own_orgs)
+    page = paginate(request, participants.order_by("organisation__short_name", "last_name", "first_name", "pk"))
+    rows = list(page.object_list)
+    hours, sessions = _hours_by_participant([p.pk for p in rows])
+    certificates = [getattr(p, "certificate", None) for p in rows]
+    visible = set(
+        Certificate.objects.visible_to(request.user)
+        .filter(pk__in=[c.pk for c in certificates if c is not None])
+        .values_list("pk", flat=True)
+    )
+    lines = [
+        {
+            "participant": participant,
+            "hours": hours[participant.pk],
+            "sessions": sessions[participant.pk],
+            "certificate": certificate,
+            "can_open": certificate is not None and certificate.pk in visible,
+        }
+        for participant, certificate in zip(rows, certificates, strict=True)
+    ]
+    return render(
+        request,
+        "training_events/certificates/list.html",
+        {"event": event, "page": page, "lines": lines, "is_host": is_host},
+    )
+
+
+@login_required
+def certificate_detail(request, code):
+    certificate = get_object_or_404(
+        Certificate.objects.visible_to(request.user).select_related(*CERTIFICATE_RELATED), code=code
+    )
+    participant = certificate.participant
+    return render(
+        request,
+        "training_events/certificates/detail.html",
+        {
+            "certificate": certificate,
+            "participant": participant,
+            "event": participant.event,
+            "content": certificate.content,
+            "is_own": participant.user_id == request.user.pk,
+        },
+    )
+
+
+@login_required
+def my_certificates(request):
+    certificates = (
+        Certificate.objects.filter(participant__user=request.user)
+        .select_related("participant__organisation", "participant__event")
+        .order_by("-participant__event__start_date", "-pk")
+    )
+    return render(request, "training_events/certificates/mine.html", {"page": paginate(request, certificates)})

@@ -1,0 +1,411 @@
+"""Training events: the list, an event's page, its agenda, participants and attendance.
+
+Every object is found through `visible_to` (out of scope → 404); the rights come from
+`training_events.services` (in scope without the right → 403).
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Case, Count, F, IntegerField, Q, Value, When
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_POST
+
+from mobility.services.money import unit_cost_tables
+from partners import audit
+from partners.models import AuditEntry, Organisation, Partnership
+from partners.views.common import paginate, scope_of
+
+from .. import services
+from ..forms.events import (
+    AttendanceForm,
+    EventFilterForm,
+    EventForm,
+    RegistrationForm,
+    SessionForm,
+    add_service_errors,
+)
+from ..models import Attendance, Participant, Session, TrainingEvent
+
+P = Participant.Status
+
+
+def posted(request):
+    """The POST data to bind a form to, or None on GET (an empty POST, e.g. every box unticked, still binds)."""
+    return request.POST if request.method == "POST" else None
+
+
+def require(allowed: bool) -> None:
+    if not allowed:
+        raise PermissionDenied
+
+
+def scoped_event(request, code) -> TrainingEvent:
+    events = TrainingEvent.objects.visible_to(request.user).select_related("partnership", "host_organisation")
+    return get_object_or_404(events, code=code)
+
+
+def scoped_session(request, pk) -> Session:
+    sessions = Session.objects.visible_to(request.user).select_related("event__partnership", "event__host_organisation")
+    return get_object_or_404(sessions, pk=pk)
+
+
+def creatable_partnerships(request):
+    """The partnerships the user may create events in (the coordinated ones with the right)."""
+    partnerships = Partnership.objects.visible_to(request.user)
+    scope = scope_of(request)
+    if scope.is_superuser:
+        return partnerships
+    allowed = [pk for pk in scope.rights_by_partnership if services.may_create(request.user, pk)]
+    return partnerships.filter(pk__in=allowed)
+
+
+def may_create_somewhere(request) -> bool:
+    scope = scope_of(request)
+    return scope.is_superuser or any(services.may_create(request.user, pk) for pk in scope.rights_by_partnership)
+
+
+def record(request, verb: str, obj, event: TrainingEvent, **details) -> None:
+    audit.record(
+        actor=request.user,
+        verb=verb,
+        obj=obj,
+        request=request,
+        partnership=event.partnership,
+        organisation=event.host_organisation,
+        details=details or None,
+    )
+
+
+# --- the list ----------------------------------------------------------------------------------------------
+
+
+@login_required
+def event_list(request):
+    scope = scope_of(request)
+    today = timezone.localdate()
+    visible = TrainingEvent.objects.visible_to(request.user)
+    partnerships = Partnership.objects.filter(pk__in=visible.values("partnership_id")).order_by("acronym")
+    filter_form = EventFilterForm(request.GET or None, partnerships=partnerships)
+    events = visible
+    if filter_form.is_valid() and filter_form.cleaned_data["partnership"]:
+        events = events.filter(partnership=filter_form.cleaned_data["partnership"])
+    events = events.select_related("partnership", "host_organisation").annotate(
+        # Upcoming (not yet over) first, soonest first; then the past, most recent first.
+        is_past=Case(When(end_date__lt=today, then=Value(1)), default=Value(0), output_field=IntegerField()),
+        upcoming_start=Case(When(end_date__gte=today, then=F("start_date"))),
+        past_start=Case(When(end_date__lt=today, then=F("start_date"))),
+    )
+    if scope.staff_org_ids:
+        events = events.annotate(
+            own_registered=Count(
+                "participants",
+                filter=Q(participants__status=P.REGISTERED, participants__organisation_id__in=scope.staff_org_ids),
+            )
+        )
+    events = events.order_by(
+        "is_past", F("upcoming_start").asc(nulls_last=True), F("past_start").desc(nulls_last=True), "title", "pk"
+    )
+    page = paginate(request, events)
+    for event in page.object_list:
+        # Places left for the user's own organisation, where it is a partner of the event.
+        event.own_left = (
+            max(event.capacity_per_organisation - event.own_registered, 0)
+            if scope.staff_org_ids and event.partnership_id in scope.partnership_ids
+            else None
+        )
+    return render(
+        request,
+        "training_events/events/list.html",
+        {"page": page, "filter": filter_form, "can_create": may_create_somewhere(request), "today": today},
+    )
+
+
+# --- the event -----------------------------------------------------------------------------------------------
+
+
+@login_required
+def event_create(request):
+    slug = request.GET.get("partnership")
+    if not slug:
+        choices = list(creatable_partnerships(request).order_by("acronym"))
+        require(bool(choices))
+        if len(choices) == 1:
+            return redirect(f"{reverse('training_events:event_create')}?partnership={choices[0].slug}")
+        return render(request, "training_events/events/choose_partnership.html", {"partnerships": choices})
+    partnership = get_object_or_404(Partnership.objects.visible_to(request.user), slug=slug)
+    require(services.may_create(request.user, partnership))
+    form = EventForm(posted(request), partnership=partnership, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            event = form.save()
+            record(request, AuditEntry.Verb.CREATED, event, event)
+        messages.success(request, _("The training event was created. Add its agenda next."))
+        return redirect(event)
+    return render(
+        request, "training_events/events/form.html", {"form": form, "event": None, "partnership": partnership}
+    )
+
+
+@login_required
+def event_edit(request, code):
+    event = scoped_event(request, code)
+    require(services.may_manage(request.user, event))
+    form = EventForm(posted(request), instance=event, partnership=event.partnership, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            event = form.save()
+            record(request, AuditEntry.Verb.UPDATED, event, event, fields=form.changed_data)
+        messages.success(request, _("The training event was saved."))
+        return redirect(event)
+    return render(
+        request, "training_events/events/form.html", {"form": form, "event": event, "partnership": event.partnership}
+    )
+
+
+def participant_groups(request, event: TrainingEvent, registering: list[int], *, managing: bool) -> list[dict]:
+    """The registered participants the user may see, by organisation, with places used/left and each one's grant.
+
+    Organisations shown: every member for those who manage the event; otherwise the user's own and those whose
+    participants they see. A bounded number of queries, whatever the number of participants."""
+    participants = list(
+        Participant.objects.visible_to(request.user)
+        .filter(event=event, status=P.REGISTERED)
+        .select_related("organisation")
+        .order_by("organisation__short_name", "last_name", "first_name", "pk")
+    )
+    used = dict(
+        Participant.objects.filter(event=event, status=P.REGISTERED)
+        .order_by()
+        .values_list("organisation_id")
+        .annotate(n=Count("pk"))
+    )
+    bands, rates = unit_cost_tables([event.partnership.call_year])
+    shown = {p.organisation_id for p in participants} | set(registering)
+    organisations = {
+        org.pk: org
+        for org in Organisation.objects.visible_to(request.user).filter(
+            partnership_memberships__partnership_id=event.partnership_id
+        )
+        if managing or org.pk in shown
+    }
+    for participant in participants:
+        organisations.setdefault(participant.organisation_id, participant.organisation)
+    groups = {
+        pk: {
+            "organisation": org,
+            "rows": [],
+            "used": used.get(pk, 0),
+            "left": max(event.capacity_per_organisation - used.get(pk, 0), 0),
+            "may_cancel": managing or pk in registering,
+        }
+        for pk, org in organisations.items()
+    }
+    for participant in participants:
+        participant.event = event  # the grant reads the event's partnership and host, already loaded
+        grant = services.grant_for(participant, bands=bands, rates=rates)
+        groups[participant.organisation_id]["rows"].append({"participant": participant, "grant": grant})
+    return sorted(groups.values(), key=lambda group: group["organisation"].short_name.lower())
+
+
+@login_required
+def event_detail(request, code):
+    event = scoped_event(request, code)
+    managing = services.may_manage(request.user, event)
+    registering = services.registering_organisations(request.user, event)
+    is_participant = Participant.objects.filter(event=event, user=request.user, status=P.REGISTERED).exists()
+    return render(
+        request,
+        "training_events/events/detail.html",
+        {
+            "event": event,
+            "sessions": list(event.sessions.all()),
+            "groups": participant_groups(request, event, registering, managing=managing),
+            "may_manage": managing,
+            "may_register": bool(registering),
+            "may_mark_attendance": services.may_mark_attendance(request.user, event),
+            "is_participant": is_participant,
+            "outcomes": [line.strip() for line in event.learning_outcomes.splitlines() if line.strip()],
+        },
+    )
+
+
+# --- the agenda ----------------------------------------------------------------------------------------------
+
+
+@login_required
+def session_create(request, code):
+    event = scoped_event(request, code)
+    require(services.may_manage(request.user, event))
+    form = SessionForm(posted(request), event=event)
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            session = form.save()
+            record(request, AuditEntry.Verb.CREATED, session, event)
+        messages.success(request, _("The session was added to the agenda."))
+        return redirect(f"{event.get_absolute_url()}#agenda")
+    return render(request, "training_events/events/session_form.html", {"form": form, "event": event, "session": None})
+
+
+@login_required
+def session_edit(request, pk):
+    session = scoped_session(request, pk)
+    event = session.event
+    require(services.may_manage(request.user, event))
+    form = SessionForm(posted(request), instance=session, event=event)
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            session = form.save()
+            record(request, AuditEntry.Verb.UPDATED, session, event, fields=form.changed_data)
+        messages.success(request, _("The session was saved."))
+        return redirect(f"{event.get_absolute_url()}#agenda")
+    return render(
+        request, "training_events/events/session_form.html", {"form": form, "event": event, "session": session}
+    )
+
+
+@login_required
+def session_delete(request, pk):
+    session = scoped_session(request, pk)
+    event = session.event
+    require(services.may_manage(request.user, event))
+    marks = session.attendance.filter(present=True).count()
+    if request.method == "POST":
+        with transaction.atomic():
+            record(request, AuditEntry.Verb.DELETED, session, event, attendance=marks)
+            session.delete()
+        messages.success(request, _("The session was removed from the agenda."))
+        return redirect(f"{event.get_absolute_url()}#agenda")
+    return render(
+        request,
+        "training_events/events/session_delete.html",
+        {"event": event, "session": session, "marks": marks},
+    )
+
+
+# --- participants ----------------------------------------------------------------------------------------------
+
+
+@login_required
+def participant_list(request, code):
+    event = scoped_event(request, code)
+    registering = services.registering_organisations(request.user, event)
+    managing = services.may_manage(request.user, event)
+    form = None
+    if request.method == "POST":
+        # Registering is for the staff of a partner organisation, and only for their own organisation.
+        require(bool(registering))
+        organisation = request.POST.get("organisation", "").strip()
+        require(not organisation.isdigit() or int(organisation) in registering)
+    if registering:
+        organisations = Organisation.objects.filter(pk__in=registering).order_by("short_name")
+        form = RegistrationForm(posted(request), organisations=organisations)
+        if request.method == "POST" and form.is_valid():
+            try:
+                participant = services.register(
+                    event,
+                    organisation_id=form.cleaned_data["organisation"].pk,
+                    data=form.service_data(),
+                    by=request.user,
+                    request=request,
+                )
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                messages.success(request, _("%(name)s is registered.") % {"name": participant.full_name})
+                return redirect("training_events:participant_list", code=event.code)
+    groups = participant_groups(request, event, registering, managing=managing)
+    return render(
+        request,
+        "training_events/events/participants.html",
+        {
+            "event": event,
+            "groups": groups,
+            "form": form,
+            "own_groups": [group for group in groups if group["organisation"].pk in registering],
+            "may_manage": managing,
+        },
+    )
+
+
+@login_required
+@require_POST
+def participant_cancel(request, code):
+    participant = get_object_or_404(
+        Participant.objects.visible_to(request.user).select_related(
+            "event__partnership", "event__host_organisation", "organisation"
+        ),
+        code=code,
+    )
+    event = participant.event
+    if participant.status != P.REGISTERED:
+        messages.info(request, _("This registration was already cancelled."))
+    else:
+        try:
+            services.cancel(participant, by=request.user, request=request)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(
+                request, _("The registration of %(name)s was cancelled.") % {"name": participant.full_name}
+            )
+    return redirect("training_events:participant_list", code=event.code)
+
+
+# --- attendance ----------------------------------------------------------------------------------------------
+
+
+@login_required
+def attendance(request, code):
+    event = scoped_event(request, code)
+    require(services.may_mark_attendance(request.user, event))
+    participants = list(
+        Participant.objects.visible_to(request.user)
+        .filter(event=event, status=P.REGISTERED)
+        .select_related("organisation")
+        .order_by("organisation__short_name", "last_name", "first_name", "pk")
+    )
+    sessions = list(event.sessions.all())
+    marks = {
+        (mark.participant_id, mark.session_id): mark.present for mark in Attendance.objects.filter(session__event=event)
+    }
+    form = AttendanceForm(posted(request), participants=participants, sessions=sessions, marks=marks)
+    if request.method == "POST" and form.is_valid():
+        changed = services.mark_attendance(event, form.present(), by=request.user, request=request)
+        messages.success(
+            request,
+            ngettext("Attendance saved: %(n)s mark changed.", "Attendance saved: %(n)s marks changed.", changed)
+            % {"n": changed},
+        )
+        return redirect("training_events:attendance", code=event.code)
+    rows = [
+        {
+            "participant": participant,
+            "hours": sum(
+                (session.hours for session in sessions if marks.get((participant.pk, session.pk))),
+                start=Decimal("0.00"),
+            ),
+            "cells": [(session, form[form.key(participant.pk, session.pk)]) for session in sessions],
+        }
+        for participant in participants
+    ]
+    return render(
+        request,
+        "training_events/events/attendance.html",
+        {
+            "event": event,
+            "sessions": sessions,
+            "rows": rows,
+            "form": form,
+            "agenda_hours": sum((session.hours for session in sessions), start=Decimal("0.00")),
+        },
+    )
