@@ -9,4 +9,4 @@ class TrainingEventsConfig(AppConfig):
 
     def ready(self):
         # Certificates register with the sealed-PDF pipeline; the dashboard panel and demo data connect.
-        from . import dashboard, demo, pdf  # noqa: F401
+        from . import dashboard, demo, pdf, signals  # noqa: F401

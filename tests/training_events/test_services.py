@@ -77,3 +77,30 @@ def test_certificates_wait_for_the_events_last_day_and_fix_the_issue_date(world,
     assert certificate.content["issued"] == {"by": world.org_a.legal_name, "on": "2025-03-12"}
     assert certificate.content["hours"] == "3.00" and certificate.hours == Decimal("3.00")
     assert [s["title"] for s in certificate.content["sessions"]] == ["Opening"]
+
+
+def test_accepting_an_invitation_links_the_registrations_made_before_the_account_existed(world, te):
+    from partners import services as partner_services
+    from partners.models.people import Role
+    from tests.factories import InvitationFactory
+
+    participant = services.register(
+        te.ev_a, organisation_id=world.org_b.pk, data=person("Femke.Dekker@example.org"), by=world.partner_b
+    )
+    assert participant.user is None
+    other_event = TrainingEvent.objects.create(
+        partnership=world.p1,
+        host_organisation=world.org_a,
+        title="Another",
+        start_date=date(2025, 5, 5),
+        end_date=date(2025, 5, 6),
+    )
+    elsewhere = services.register(
+        other_event, organisation_id=world.org_a.pk, data=person("femke.dekker@example.org"), by=world.pc_a
+    )
+    invitation = InvitationFactory(organisation=world.org_b, role=Role.MENTOR, email="femke.dekker@example.org")
+    user = partner_services.accept_invitation(token=invitation.token, password="a-long-test-password-42")
+    participant.refresh_from_db()
+    elsewhere.refresh_from_db()
+    assert participant.user == user
+    assert elsewhere.user is None  # registered by another organisation: not linked by this invitation
