@@ -26,6 +26,7 @@ from django.views.decorators.http import require_POST
 
 from mobility.models import Mobility
 from partners import audit
+from partners.files import no_store
 from partners.models import AuditEntry, Partnership
 
 from . import services, signing
@@ -33,12 +34,6 @@ from .models import RenderedDocument
 from .registry import by_slug, renderable_for
 
 S = RenderedDocument.Status
-
-
-def _no_store(response):
-    response["Cache-Control"] = "no-store, private"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
 
 
 @login_required
@@ -87,7 +82,7 @@ def download(request, code):
     )
     response = FileResponse(row.file.open("rb"), as_attachment=True, filename=_filename(row))
     response["Content-Type"] = "application/pdf"
-    return _no_store(response)
+    return no_store(response)
 
 
 def _zip(request, rows, name: str, *, partnership=None):
@@ -120,7 +115,7 @@ def _zip(request, rows, name: str, *, partnership=None):
         details={"zip": name, "files": len(rows)},
     )
     response = FileResponse(spool, as_attachment=True, filename=name, content_type="application/zip")
-    return _no_store(response)
+    return no_store(response)
 
 
 @login_required
@@ -189,4 +184,4 @@ def verify(request, token):
         },
     )
     response["X-Robots-Tag"] = "noindex"
-    return _no_store(response)
+    return no_store(response)

@@ -16,14 +16,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Sum, Value
 from django.db.models.functions import Coalesce
-from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from partners import audit
+from partners.files import attachment, no_store
 from partners.models import AuditEntry, Organisation, Partnership
 from partners.views.common import paginate, scope_of
 
@@ -47,12 +46,6 @@ def posted(request):
 def require(allowed: bool) -> None:
     if not allowed:
         raise PermissionDenied
-
-
-def no_store(response):
-    response["Cache-Control"] = "no-store, private"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
 
 
 def record(request, verb: str, obj, *, partnership, organisation=None, **details) -> None:
@@ -343,22 +336,11 @@ def scoped_file(request, code) -> EventFile:
     return get_object_or_404(files, code=code)
 
 
-def download_name(row: EventFile) -> str:
-    stored = os.path.basename(row.file.name or "")
-    _root, extension = os.path.splitext(stored)
-    return get_valid_filename(f"{row.title}{extension.lower()}") or stored or f"file-{row.code}"
-
-
 @login_required
 @require_safe
 def file_download(request, code):
     row = scoped_file(request, code)
-    if not row.file:
-        raise Http404
-    try:
-        handle = row.file.open("rb")
-    except (FileNotFoundError, OSError) as error:
-        raise Http404 from error
+    response = attachment(row.file, row.title, f"file-{row.code}")
     event = row.event
     record(
         request,
@@ -368,7 +350,7 @@ def file_download(request, code):
         organisation=event.organisation,
         file=os.path.basename(row.file.name),
     )
-    return no_store(FileResponse(handle, as_attachment=True, filename=download_name(row)))
+    return no_store(response)
 
 
 @login_required

@@ -14,15 +14,15 @@ import os
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, SuspiciousFileOperation
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from partners import audit
+from partners.files import attachment, no_store
 from partners.models import AuditEntry, Partnership
 
 from .. import services
@@ -39,11 +39,6 @@ def _public_cache(request, response):
         response["Cache-Control"] = "private, no-cache"
     else:
         response["Cache-Control"] = f"public, max-age={PUBLIC_MAX_AGE}"
-    return response
-
-
-def _no_store(response):
-    response["Cache-Control"] = "no-store, private"
     return response
 
 
@@ -110,25 +105,8 @@ def public_page(request, slug):
     return _public_cache(request, _render_public(request, partnership, page, preview=False))
 
 
-def download_name(result: PublicResult) -> str:
-    stored = os.path.basename(result.file.name or "")
-    _root, extension = os.path.splitext(stored)
-    try:
-        return get_valid_filename(f"{result.title}{extension.lower()}")
-    except SuspiciousFileOperation:  # a title of punctuation only, and no extension
-        return stored or f"result-{result.code}"
-
-
-def _file_response(result: PublicResult) -> FileResponse:
-    if not result.file:
-        raise Http404
-    try:
-        handle = result.file.open("rb")
-    except (FileNotFoundError, OSError) as error:
-        raise Http404 from error
-    response = FileResponse(handle, as_attachment=True, filename=download_name(result))
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+def _file_response(result: PublicResult):
+    return attachment(result.file, result.title, f"result-{result.code}")
 
 
 @require_safe
@@ -201,7 +179,7 @@ def public_settings(request, slug):
         "dissemination/public/settings.html",
         {"partnership": partnership, "public_page": page, "form": form, "results": results},
     )
-    return _no_store(response)
+    return no_store(response)
 
 
 @login_required
@@ -209,7 +187,7 @@ def public_settings(request, slug):
 def public_preview(request, slug):
     """The page as the public will see it, switched on or not (for the coordinator only)."""
     partnership = _coordinated(request, slug)
-    return _no_store(_render_public(request, partnership, _page_of(partnership), preview=True))
+    return no_store(_render_public(request, partnership, _page_of(partnership), preview=True))
 
 
 @login_required
@@ -223,7 +201,7 @@ def public_result_create(request, slug):
             _audit(result, request=request, verb=AuditEntry.Verb.CREATED, partnership=partnership)
         messages.success(request, _("“%(title)s” was added to the results.") % {"title": result.title})
         return redirect("dissemination:public_settings", slug=partnership.slug)
-    return _no_store(
+    return no_store(
         render(
             request,
             "dissemination/public/result_form.html",
@@ -258,7 +236,7 @@ def public_result_edit(request, slug, code):
                 _delete_stored(old_file, old_name)
         messages.success(request, _("“%(title)s” was saved.") % {"title": result.title})
         return redirect("dissemination:public_settings", slug=partnership.slug)
-    return _no_store(
+    return no_store(
         render(
             request,
             "dissemination/public/result_form.html",
@@ -292,4 +270,4 @@ def public_result_delete(request, slug, code):
 def public_result_download(request, slug, code):
     """The coordinator's copy of a result's file, published or not."""
     partnership = _coordinated(request, slug)
-    return _no_store(_file_response(_result_of(partnership, code)))
+    return no_store(_file_response(_result_of(partnership, code)))

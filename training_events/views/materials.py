@@ -10,25 +10,18 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from partners import audit
+from partners.files import attachment, no_store
 from partners.models import AuditEntry
 from partners.views.common import paginate
 
 from .. import services
 from ..forms.materials import MaterialForm
 from ..models import Material, TrainingEvent
-
-
-def _no_store(response):
-    response["Cache-Control"] = "no-store, private"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
 
 
 def _audit(material: Material, *, request, verb: str, **details):
@@ -93,29 +86,18 @@ def _scoped_material(request, code) -> Material:
     )
 
 
-def download_name(material: Material) -> str:
-    stored = os.path.basename(material.file.name or "")
-    _root, extension = os.path.splitext(stored)
-    return get_valid_filename(f"{material.title}{extension.lower()}") or stored or f"material-{material.code}"
-
-
 @login_required
 @require_safe
 def material_download(request, code):
     material = _scoped_material(request, code)
-    if not material.file:
-        raise Http404
-    try:
-        handle = material.file.open("rb")
-    except (FileNotFoundError, OSError) as error:
-        raise Http404 from error
+    response = attachment(material.file, material.title, f"material-{material.code}")
     _audit(
         material,
         request=request,
         verb=AuditEntry.Verb.DOWNLOADED,
         file=os.path.basename(material.file.name),
     )
-    return _no_store(FileResponse(handle, as_attachment=True, filename=download_name(material)))
+    return no_store(response)
 
 
 @login_required
