@@ -160,8 +160,7 @@ def reach_report(partnership) -> dict:
 
 def public_page_for(partnership) -> PublicPage | None:
     """The page if it is switched on, else None (the view answers 404)."""
-    page = PublicPage.objects.filter(partnership=partnership, enabled=True).first()
-    return page
+    return PublicPage.objects.filter(partnership=partnership, enabled=True).first()
 
 
 def public_content(partnership) -> dict:

@@ -21,7 +21,7 @@ from partners.dashboard import register_panel
 from partners.models import Right
 
 from .canonical import content_sha256
-from .models import Approval, EuropassMobility, LearningAgreementVersion, MemorandumParty, Transcript
+from .models import Approval, EuropassMobility, LearningAgreementVersion, Memorandum, MemorandumParty, Transcript
 from .services.approvals import kind_of
 
 PANEL_LIMIT = 10
@@ -83,8 +83,6 @@ def _agreements(user, signer_orgs) -> list[Waiting]:
 
 
 def _memoranda(user, signer_orgs) -> list[Waiting]:
-    from .models import Memorandum
-
     rows = (
         MemorandumParty.objects.filter(
             organisation_id__in=signer_orgs,

@@ -246,11 +246,17 @@ def mark_attendance(event: TrainingEvent, present: dict[tuple[int, int], bool], 
     return changed
 
 
+def attendance_by_participant(participant_ids) -> dict[int, tuple[Decimal, int]]:
+    """participant id → (hours attended, sessions attended), for many participants in one query."""
+    totals: dict[int, tuple[Decimal, int]] = {}
+    for mark in Attendance.objects.filter(participant_id__in=participant_ids, present=True).select_related("session"):
+        hours, count = totals.get(mark.participant_id, (Decimal("0"), 0))
+        totals[mark.participant_id] = (hours + mark.session.hours, count + 1)
+    return totals
+
+
 def hours_attended(participant: Participant) -> Decimal:
-    return sum(
-        (a.session.hours for a in participant.attendance.filter(present=True).select_related("session")),
-        Decimal("0"),
-    )
+    return attendance_by_participant([participant.pk]).get(participant.pk, (Decimal("0"), 0))[0]
 
 
 # --- evaluation ---------------------------------------------------------------------------------------------
@@ -381,12 +387,14 @@ def issue_certificates(event: TrainingEvent, *, by, request=None) -> list[Certif
     from documents.services import request_pdf
 
     issued = []
-    for participant in (
+    participants = list(
         Participant.objects.filter(event=event, status=P.REGISTERED, certificate__isnull=True)
         .select_related("organisation", "event__partnership", "event__host_organisation")
         .order_by("pk")
-    ):
-        hours = hours_attended(participant)
+    )
+    attended = attendance_by_participant([p.pk for p in participants])
+    for participant in participants:
+        hours = attended.get(participant.pk, (Decimal("0"), 0))[0]
         if hours <= 0:
             continue
         certificate = Certificate.objects.create(

@@ -16,7 +16,6 @@ the right → 403 (docs/access.md).
 
 from __future__ import annotations
 
-from collections import defaultdict
 from decimal import Decimal
 
 from django.contrib import messages
@@ -36,7 +35,6 @@ from partners.views.common import paginate
 from .. import services
 from ..forms.evaluation import EvaluationForm, EvaluationQuestionForm
 from ..models import (
-    Attendance,
     Certificate,
     EvaluationQuestion,
     EvaluationResponse,
@@ -254,16 +252,6 @@ def evaluation_results(request, code):
 # --- certificates -----------------------------------------------------------------------------------------
 
 
-def _hours_by_participant(participant_ids) -> tuple[dict[int, Decimal], dict[int, int]]:
-    """Hours and sessions attended per participant, in one query (the same sum as `services.hours_attended`)."""
-    hours: dict[int, Decimal] = defaultdict(lambda: Decimal("0"))
-    sessions: dict[int, int] = defaultdict(int)
-    for mark in Attendance.objects.filter(participant_id__in=participant_ids, present=True).select_related("session"):
-        hours[mark.participant_id] += mark.session.hours
-        sessions[mark.participant_id] += 1
-    return hours, sessions
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def certificate_list(request, code):
@@ -300,7 +288,9 @@ def certificate_list(request, code):
         participants = participants.filter(organisation_id__in=own_orgs)
     page = paginate(request, participants.order_by("organisation__short_name", "last_name", "first_name", "pk"))
     rows = list(page.object_list)
-    hours, sessions = _hours_by_participant([p.pk for p in rows])
+    attended = services.attendance_by_participant([p.pk for p in rows])
+    hours = {pk: total for pk, (total, _count) in attended.items()}
+    sessions = {pk: count for pk, (_total, count) in attended.items()}
     certificates = [getattr(p, "certificate", None) for p in rows]
     visible = set(
         Certificate.objects.visible_to(request.user)
@@ -310,8 +300,8 @@ def certificate_list(request, code):
     lines = [
         {
             "participant": participant,
-            "hours": hours[participant.pk],
-            "sessions": sessions[participant.pk],
+            "hours": hours.get(participant.pk, Decimal("0")),
+            "sessions": sessions.get(participant.pk, 0),
             "certificate": certificate,
             "can_open": certificate is not None and certificate.pk in visible,
         }
