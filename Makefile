@@ -8,7 +8,7 @@ PIP := $(VENV)/bin/pip
 # PDF inspection (poppler-utils), message compilation (gettext).
 APT_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core chromium poppler-utils gettext
 
-.PHONY: demo test serve setup sysdeps venv migrate lint check-deploy messages clean bench-pdf
+.PHONY: demo test serve setup sysdeps venv migrate lint check-deploy messages clean bench-pdf bench-exports api-check
 
 demo: setup migrate ## Set up, seed the demo data and serve on http://127.0.0.1:8000 (tasks in-process)
 	DJANGO_SETTINGS_MODULE=vision.settings.local $(PY) manage.py create_signing_certificate
@@ -61,6 +61,12 @@ check-deploy: $(VENV)/.installed ## `check --deploy` with production settings an
 bench-pdf: setup ## Sealed-PDF throughput, time per document and worker memory (PostgreSQL + redis-server)
 	DATABASE_URL=$${BENCH_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/postgres} \
 	  $(PY) bench/pdf_pipeline.py --documents $${DOCUMENTS:-500} --concurrency 2
+
+api-check: setup ## schemathesis against a live server (fresh SQLite + demo data, port 8024): no 5xx, no schema violation
+	.ci/schemathesis
+
+bench-exports: setup ## Streamed exports and the partnership archive of 25,000 mobilities under a fixed memory bound
+	$(PY) bench/exports.py
 
 clean:
 	rm -rf $(VENV) var

@@ -85,23 +85,32 @@ def download(request, code):
     return no_store(response)
 
 
+def downloadable(user, rows) -> list[tuple[RenderedDocument, str]]:
+    """The ready PDFs among `rows` (already `visible_to(user)`) that `user` may download, each with a file
+    name unique in the list. The selection of every ZIP of sealed PDFs (here and the partnership archive in
+    reporting/exports/archive.py)."""
+    out = []
+    used: set[str] = set()
+    for row in rows.filter(status=S.READY).select_related("content_type").order_by("pk"):
+        if not _may_download(user, row):
+            continue
+        filename = _filename(row)
+        if filename in used:
+            filename = filename.removesuffix(".pdf") + f"-{row.code.hex[:8]}.pdf"
+        used.add(filename)
+        out.append((row, filename))
+    return out
+
+
 def _zip(request, rows, name: str, *, partnership=None):
-    rows = [
-        row
-        for row in rows.filter(status=S.READY).select_related("content_type").order_by("pk")
-        if _may_download(request.user, row)
-    ]
-    if not rows:
+    selected = downloadable(request.user, rows)
+    if not selected:
         messages.info(request, _("There is no sealed PDF here that you may download."))
         return None
+    rows = [row for row, _name in selected]
     spool = SpooledTemporaryFile(max_size=32 * 1024 * 1024)  # noqa: SIM115 — FileResponse closes it
-    used: set[str] = set()
     with zipfile.ZipFile(spool, "w", compression=zipfile.ZIP_STORED) as archive:
-        for row in rows:
-            filename = _filename(row)
-            if filename in used:
-                filename = filename.removesuffix(".pdf") + f"-{row.code.hex[:8]}.pdf"
-            used.add(filename)
+        for row, filename in selected:
             with row.file.open("rb") as source, archive.open(filename, "w") as target:
                 for chunk in iter(lambda: source.read(1024 * 1024), b""):
                     target.write(chunk)

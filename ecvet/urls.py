@@ -10,4 +10,5 @@ urlpatterns = [
     path("", include("ecvet.urlconf.agreements")),  # learning agreements, approvals
     path("", include("ecvet.urlconf.results")),  # personal transcripts, validation and recognition
     path("", include("ecvet.urlconf.europass")),  # Europass Mobility
+    path("", include("ecvet.urlconf.credentials")),  # Europass digital credential (ELM / JAdES)
 ]

@@ -25,7 +25,7 @@ MENTOR_LIMIT = 20
 LEARNER_LIMIT = 5
 
 
-def _overdue(queryset):
+def overdue_items(queryset):
     return (
         queryset.open()
         .filter(due_date__lt=timezone.localdate())
@@ -45,7 +45,7 @@ def staff_panel(request, scope):
     )
     # The window count is taken before the LIMIT: the full number of overdue items in the same query.
     overdue = list(
-        _overdue(ChecklistItem.objects.visible_to(user).filter(where_we_act))
+        overdue_items(ChecklistItem.objects.visible_to(user).filter(where_we_act))
         .select_related("mobility__learner", "mobility__sending_organisation", "mobility__receiving_organisation")
         .annotate(total=Window(Count("pk")))[:PANEL_LIMIT]
     )
@@ -90,7 +90,7 @@ def mentor_panel(request, scope):
     overdue = []
     if mobilities:
         overdue = list(
-            _overdue(
+            overdue_items(
                 ChecklistItem.objects.visible_to(user).filter(
                     mobility__mentor_id=user.pk, responsible=Responsible.MENTOR
                 )

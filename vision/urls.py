@@ -23,4 +23,6 @@ urlpatterns = [
     path("", include("documents.urls")),
     path("training/", include("training_events.urls")),
     path("", include("dissemination.urls")),
+    path("", include("reporting.urls")),
+    path("api/", include("api.urls")),
 ]

@@ -3,6 +3,7 @@
 Each variable is documented in README.md ("Configuration").
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -35,12 +36,18 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "django_countries",
     "django_filters",
+    "rest_framework",
+    "knox",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "partners",
     "mobility",
     "ecvet",
     "documents",
     "training_events",
     "dissemination",
+    "reporting",
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -244,4 +251,41 @@ LOGGING = {
         "fontTools": {"level": "WARNING"},
         "pyhanko": {"level": "CRITICAL"},
     },
+}
+
+# --- REST API (api app) ---------------------------------------------------------
+# Personal tokens (django-rest-knox: stored hashed, expiring, several per user, one per connected
+# system) or the browser session; every endpoint answers with the caller's visible_to scope.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "knox.auth.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "PAGE_SIZE": 50,
+    "DEFAULT_FILTER_BACKENDS": [
+        "django_filters.rest_framework.DjangoFilterBackend",
+        "rest_framework.filters.OrderingFilter",
+    ],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.UserRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"user": env("VISION_API_RATE", default="5000/hour")},
+}
+REST_KNOX = {
+    "TOKEN_TTL": timedelta(days=env.int("VISION_API_TOKEN_DAYS", default=365)),
+    "AUTO_REFRESH": False,
+    "TOKEN_LIMIT_PER_USER": 10,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "VISION portal API",
+    "DESCRIPTION": "Read the network's organisations, partnerships, learners, mobilities, documents and "
+    "training events; create learners and planned mobilities. Every answer is limited to what the "
+    "token's user may see in the portal.",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
 }

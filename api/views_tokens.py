@@ -1,0 +1,57 @@
+"""The user's API tokens: create (the secret is shown once, on this response only), list, revoke.
+
+A token acts as its user: it reaches exactly what the user sees in the portal. Every signed-in user may
+hold tokens (a learner's token reads only their own data)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from partners.files import no_store
+
+from . import services
+from .forms import TokenForm
+from .models import TokenLabel
+
+
+@login_required
+def token_list(request):
+    form = TokenForm(request.POST or None)
+    secret = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            label, secret = services.create_token(
+                user=request.user,
+                name=form.cleaned_data["name"],
+                by=request.user,
+                request=request,
+                expiry=timedelta(days=form.cleaned_data["days"]),
+            )
+        except services.TokenLimitReached:
+            form.add_error(None, _("You hold the maximum number of tokens: revoke one first."))
+        else:
+            messages.success(request, _("The token “%(name)s” was created.") % {"name": label.name})
+            form = TokenForm()
+    response = render(
+        request,
+        "api/tokens.html",
+        {"form": form, "secret": secret, "tokens": services.tokens_of(request.user)},
+    )
+    # The page may hold a secret: never cached.
+    return no_store(response)
+
+
+@login_required
+@require_POST
+def token_revoke(request, code):
+    # Only one's own tokens: another user's token code answers 404.
+    label = get_object_or_404(TokenLabel.objects.filter(user=request.user), code=code)
+    services.revoke_token(label=label, by=request.user, request=request)
+    messages.success(request, _("The token “%(name)s” was revoked.") % {"name": label.name})
+    return redirect("api:tokens")

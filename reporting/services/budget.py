@@ -1,0 +1,449 @@
+"""The partnership's EU grant against what is committed and spent, per organisation and budget line.
+
+Definitions (docs/budget.md):
+- **allocated**: the grant agreement's split (`GrantAllocation`) for the organisation and line;
+- **committed**: engaged but not yet spent — learner mobilities that are draft, planned, agreed or in
+  mobility; registered participants of training events that have not ended (or whose attendance is not
+  recorded yet); recorded costs without a payment date;
+- **spent**: learner mobilities completed or recognised; participants who attended an ended training event;
+  recorded costs with a payment date;
+- committed and spent never overlap, so **remaining = allocated − committed − spent** (negative = over).
+
+Unit-cost lines are priced with the same functions and tables as the mobility budget pages
+(`mobility.services.money`) and the training-event participant list (`training_events.services.grant_for`).
+Mobilities count for the sending organisation, training participants for their own organisation;
+cancelled mobilities and cancelled registrations do not count, nor do absentees of an ended event whose
+attendance was recorded.
+
+Queries are bounded: the members, the allocations, the costs (aggregated), the two unit-cost tables, the
+mobilities and the participants — one query each, whatever their number.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Count, Exists, OuterRef, Q, Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from mobility.models import Mobility
+from mobility.services.money import budget_lines, budget_queryset, unit_cost_tables
+from partners import audit
+from partners.access import get_scope
+from partners.models import AuditEntry, Organisation, Partnership, PartnershipMember, Right
+from training_events import services as training_services
+from training_events.models import Attendance, Participant
+
+from ..models import BudgetLine, Cost, GrantAllocation
+
+ZERO = Decimal("0.00")
+
+# Mobility states: committed while open, spent once completed; cancelled ones are not counted at all.
+COMMITTED_MOBILITY = frozenset(
+    {Mobility.Status.DRAFT, Mobility.Status.PLANNED, Mobility.Status.AGREED, Mobility.Status.IN_MOBILITY}
+)
+SPENT_MOBILITY = frozenset({Mobility.Status.COMPLETED, Mobility.Status.RECOGNISED})
+
+
+@dataclass
+class Figures:
+    """Allocated, committed and spent on one cell of the table (or a total of cells)."""
+
+    allocated: Decimal = ZERO
+    committed: Decimal = ZERO
+    spent: Decimal = ZERO
+
+    @property
+    def used(self) -> Decimal:
+        return self.committed + self.spent
+
+    @property
+    def remaining(self) -> Decimal:
+        return self.allocated - self.committed - self.spent
+
+    @property
+    def over(self) -> bool:
+        return self.remaining < 0
+
+    @property
+    def overrun(self) -> Decimal:
+        return -self.remaining if self.over else ZERO
+
+    def percent(self, amount: Decimal) -> int:
+        """`amount` as a whole percentage of the allocation (0 without an allocation)."""
+        if self.allocated <= 0:
+            return 0
+        return int((amount * 100 / self.allocated).to_integral_value())
+
+    @property
+    def spent_percent(self) -> int:
+        return self.percent(self.spent)
+
+    @property
+    def committed_percent(self) -> int:
+        return self.percent(self.committed)
+
+    @property
+    def used_percent(self) -> int:
+        return self.percent(self.used)
+
+    @property
+    def bar_spent(self) -> int:
+        """Widths for the progress bar, capped so that together they fill at most 100 %."""
+        return min(self.spent_percent, 100)
+
+    @property
+    def bar_committed(self) -> int:
+        return max(0, min(self.committed_percent, 100 - self.bar_spent))
+
+    def add(self, other: Figures) -> None:
+        self.allocated += other.allocated
+        self.committed += other.committed
+        self.spent += other.spent
+
+
+@dataclass
+class OrganisationBudget:
+    organisation: Organisation
+    lines: dict[str, Figures] = field(default_factory=lambda: {line: Figures() for line in BudgetLine.values})
+
+    @property
+    def total(self) -> Figures:
+        out = Figures()
+        for figures in self.lines.values():
+            out.add(figures)
+        return out
+
+    def rows(self) -> list[tuple[str, str, Figures]]:
+        return [(value, label, self.lines[value]) for value, label in BudgetLine.choices]
+
+
+@dataclass
+class PartnershipBudget:
+    partnership: Partnership
+    organisations: list[OrganisationBudget]
+    # True when the user sees every member organisation (so the partnership totals mean the whole grant).
+    sees_all: bool
+    # The sum of the allocations of the organisations shown: the grant check means something only when
+    # `sees_all` (the page shows it to those only; a partner does not learn the others' split from it).
+    allocated_in_total: Decimal
+    today: date
+
+    @property
+    def eu_grant(self) -> Decimal | None:
+        return self.partnership.eu_grant
+
+    @property
+    def grant_difference(self) -> Decimal | None:
+        """EU grant − sum of all allocations: positive = not yet allocated, negative = over-allocated."""
+        if self.eu_grant is None:
+            return None
+        return self.eu_grant - self.allocated_in_total
+
+    @property
+    def allocations_match_grant(self) -> bool:
+        return self.grant_difference == 0
+
+    @property
+    def over_allocated(self) -> bool:
+        return self.grant_difference is not None and self.grant_difference < 0
+
+    @property
+    def unallocated(self) -> Decimal:
+        return abs(self.grant_difference or ZERO)
+
+    @property
+    def by_line(self) -> list[tuple[str, str, Figures]]:
+        """Each budget line summed over the organisations shown."""
+        out = []
+        for value, label in BudgetLine.choices:
+            figures = Figures()
+            for org in self.organisations:
+                figures.add(org.lines[value])
+            out.append((value, label, figures))
+        return out
+
+    @property
+    def total(self) -> Figures:
+        out = Figures()
+        for org in self.organisations:
+            out.add(org.total)
+        return out
+
+    def matrix(self) -> list[tuple[str, str, list[Figures], Figures]]:
+        """Rows for the line × organisation table: (line, label, one Figures per organisation, line total)."""
+        totals = {value: figures for value, _label, figures in self.by_line}
+        return [
+            (value, label, [org.lines[value] for org in self.organisations], totals[value])
+            for value, label in BudgetLine.choices
+        ]
+
+
+# --- who sees and does what ---------------------------------------------------------------------------------
+
+
+def member_organisations(partnership: Partnership) -> list[Organisation]:
+    members = PartnershipMember.objects.filter(partnership=partnership).select_related("organisation")
+    return sorted((m.organisation for m in members), key=lambda org: (org.short_name.casefold(), org.pk))
+
+
+def sees_whole_partnership(user, partnership: Partnership) -> bool:
+    scope = get_scope(user)
+    return scope.is_superuser or partnership.pk in scope.coordinated_partnership_ids
+
+
+def visible_organisations(user, partnership: Partnership, members: list[Organisation] | None = None):
+    """The member organisations whose money the user sees: all for the partnership's project coordinators,
+    else their own organisation (the rule of `OrganisationMoneyQuerySet`)."""
+    members = member_organisations(partnership) if members is None else members
+    if sees_whole_partnership(user, partnership):
+        return members
+    staff = get_scope(user).staff_org_ids
+    return [org for org in members if org.pk in staff]
+
+
+def may_manage_allocations(user, partnership: Partnership) -> bool:
+    """Setting the grant split is the project coordinator's (can_manage_partnership for the partnership)."""
+    return get_scope(user).has_right(Right.MANAGE_PARTNERSHIP, partnership=partnership)
+
+
+def recording_organisation_ids(user, partnership: Partnership, members: list[Organisation] | None = None) -> set[int]:
+    """Member organisations the user records costs for: the project coordinator (can_manage_organisation for
+    the partnership) for every member; a partner's staff with can_manage_organisation for their own. A right
+    delegated by coordinating *another* partnership does not count here."""
+    scope = get_scope(user)
+    members = member_organisations(partnership) if members is None else members
+    ids = {org.pk for org in members}
+    if scope.is_superuser:
+        return ids
+    if partnership.pk in scope.coordinated_partnership_ids and scope.has_right(
+        Right.MANAGE_ORGANISATION, partnership=partnership
+    ):
+        return ids
+    return {
+        pk for pk in ids & scope.staff_org_ids if Right.MANAGE_ORGANISATION in scope.rights_by_org.get(pk, frozenset())
+    }
+
+
+def may_record_for(user, partnership: Partnership, organisation_id: int) -> bool:
+    return organisation_id in recording_organisation_ids(user, partnership)
+
+
+# --- the figures --------------------------------------------------------------------------------------------
+
+
+def budget_for(partnership: Partnership, user, *, today: date | None = None) -> PartnershipBudget:
+    """The budget of `partnership` as `user` may see it. Raises PermissionDenied when the user sees no
+    organisation of it (the partnership itself must already be in the user's scope)."""
+    today = today or timezone.localdate()
+    members = member_organisations(partnership)
+    shown = visible_organisations(user, partnership, members)
+    if not shown:
+        raise PermissionDenied
+    by_org = {org.pk: OrganisationBudget(org) for org in shown}
+
+    allocated_in_total = ZERO
+    allocations = GrantAllocation.objects.visible_to(user).filter(partnership=partnership, organisation_id__in=by_org)
+    for org_id, line, amount in allocations.values_list("organisation_id", "line", "amount"):
+        allocated_in_total += amount
+        by_org[org_id].lines[line].allocated += amount
+
+    costs = (
+        Cost.objects.visible_to(user)
+        .filter(partnership=partnership, organisation_id__in=by_org)
+        .values("organisation_id", "line")
+        .annotate(
+            committed=Sum("amount", filter=Q(paid_on__isnull=True)),
+            spent=Sum("amount", filter=Q(paid_on__isnull=False)),
+        )
+    )
+    for row in costs:
+        figures = by_org[row["organisation_id"]].lines[row["line"]]
+        figures.committed += row["committed"] or ZERO
+        figures.spent += row["spent"] or ZERO
+
+    bands, rates = unit_cost_tables([partnership.call_year])
+    _add_mobilities(partnership, user, by_org, bands, rates)
+    _add_training(partnership, user, by_org, bands, rates, today)
+
+    return PartnershipBudget(
+        partnership=partnership,
+        organisations=[by_org[org.pk] for org in shown],
+        sees_all=len(shown) == len(members),
+        allocated_in_total=allocated_in_total,
+        today=today,
+    )
+
+
+def _add_mobilities(partnership, user, by_org, bands, rates) -> None:
+    mobilities = Mobility.objects.visible_to(user).filter(partnership=partnership, sending_organisation_id__in=by_org)
+    for line in budget_lines(budget_queryset(mobilities), bands=bands, rates=rates):
+        figures = by_org[line.mobility.sending_organisation_id].lines[BudgetLine.MOBILITY]
+        if line.mobility.status in SPENT_MOBILITY:
+            figures.spent += line.grant.total
+        elif line.mobility.status in COMMITTED_MOBILITY:
+            figures.committed += line.grant.total
+
+
+def training_participants(partnership, user, organisation_ids):
+    """Registered participants of the partnership's events from the given organisations, with whether they
+    attended any session and whether their event's attendance was recorded at all (one query)."""
+    recorded = Attendance.objects.filter(session__event=OuterRef("event"), present=True)
+    return (
+        Participant.objects.visible_to(user)
+        .filter(
+            event__partnership=partnership,
+            organisation_id__in=organisation_ids,
+            status=Participant.Status.REGISTERED,
+        )
+        .select_related("event__partnership", "event__host_organisation", "organisation")
+        .annotate(
+            sessions_attended=Count("attendance", filter=Q(attendance__present=True)),
+            attendance_recorded=Exists(recorded),
+        )
+        .order_by("pk")
+    )
+
+
+def training_state(participant, today: date) -> str | None:
+    """ "committed", "spent" or None (an absentee of an ended event whose attendance was recorded)."""
+    if participant.event.end_date >= today or not participant.attendance_recorded:
+        return "committed"
+    return "spent" if participant.sessions_attended else None
+
+
+def _add_training(partnership, user, by_org, bands, rates, today) -> None:
+    for participant in training_participants(partnership, user, list(by_org)):
+        state = training_state(participant, today)
+        if state is None:
+            continue
+        amount = training_services.grant_for(participant, bands=bands, rates=rates).total
+        figures = by_org[participant.organisation_id].lines[BudgetLine.TRAINING]
+        if state == "spent":
+            figures.spent += amount
+        else:
+            figures.committed += amount
+
+
+# --- changes ----------------------------------------------------------------------------------------------------
+
+
+def _record(by, verb: str, obj, *, partnership, organisation=None, request=None, **details) -> None:
+    audit.record(
+        actor=by,
+        verb=verb,
+        obj=obj,
+        request=request,
+        partnership=partnership,
+        organisation=organisation,
+        details=details or None,
+    )
+
+
+def _cost_details(cost: Cost) -> dict:
+    return {
+        "line": cost.line,
+        "amount": str(cost.amount),
+        "incurred_on": cost.incurred_on.isoformat(),
+        "paid_on": cost.paid_on.isoformat() if cost.paid_on else None,
+    }
+
+
+@transaction.atomic
+def save_cost(cost: Cost, *, by, changed: list[str] | None = None, request=None) -> Cost:
+    """Create or update a recorded cost, with an audit row. For an update the organisation it belonged to
+    must be one the user records for as well (moving a cost away from another partner is editing it)."""
+    created = cost.pk is None
+    if not may_record_for(by, cost.partnership, cost.organisation_id):
+        raise PermissionDenied
+    if not created:
+        original = Cost.objects.select_for_update().filter(pk=cost.pk).values_list("organisation_id", flat=True)
+        original_id = original.first()
+        if original_id is not None and not may_record_for(by, cost.partnership, original_id):
+            raise PermissionDenied
+    else:
+        cost.recorded_by = by if getattr(by, "is_authenticated", False) else None
+    cost.full_clean()
+    cost.save()
+    details = _cost_details(cost)
+    if not created:
+        details["fields"] = changed or []
+    _record(
+        by,
+        AuditEntry.Verb.CREATED if created else AuditEntry.Verb.UPDATED,
+        cost,
+        partnership=cost.partnership,
+        organisation=cost.organisation,
+        request=request,
+        **details,
+    )
+    return cost
+
+
+@transaction.atomic
+def delete_cost(cost: Cost, *, by, request=None) -> None:
+    if not may_record_for(by, cost.partnership, cost.organisation_id):
+        raise PermissionDenied
+    _record(
+        by,
+        AuditEntry.Verb.DELETED,
+        cost,
+        partnership=cost.partnership,
+        organisation=cost.organisation,
+        request=request,
+        description=cost.description,
+        **_cost_details(cost),
+    )
+    cost.delete()
+
+
+@transaction.atomic
+def save_allocations(partnership: Partnership, amounts: dict[tuple[int, str], Decimal | None], *, by, request=None):
+    """Set the grant split: (organisation id, line) → amount; None removes the cell. Only member organisations
+    and known lines; the sum must not exceed the EU grant. One audit row lists what changed. Returns the number
+    of cells changed."""
+    if not may_manage_allocations(by, partnership):
+        raise PermissionDenied
+    Partnership.objects.select_for_update().filter(pk=partnership.pk).first()  # one grid save at a time
+    members = {org.pk: org for org in member_organisations(partnership)}
+    errors = []
+    for (org_id, line), amount in amounts.items():
+        if org_id not in members or line not in BudgetLine.values:
+            errors.append(_("Allocations are for the partnership's organisations and budget lines only."))
+        elif amount is not None and amount < 0:
+            errors.append(_("Allocations cannot be negative."))
+    existing = {(a.organisation_id, a.line): a for a in GrantAllocation.objects.filter(partnership=partnership)}
+    final = {key: row.amount for key, row in existing.items()} | {
+        key: amount for key, amount in amounts.items() if amount is not None
+    }
+    for key, amount in amounts.items():
+        if amount is None:
+            final.pop(key, None)
+    if partnership.eu_grant is not None and sum(final.values(), ZERO) > partnership.eu_grant:
+        errors.append(_("The allocations cannot add up to more than the EU grant."))
+    if errors:
+        raise ValidationError(sorted(set(errors)))
+    changes = {}
+    for (org_id, line), amount in amounts.items():
+        row = existing.get((org_id, line))
+        old = row.amount if row else None
+        if amount is None or amount == 0:
+            # An empty cell and 0 mean the same: no allocation.
+            if row is not None:
+                row.delete()
+                changes[f"{members[org_id].slug}/{line}"] = [str(old), None]
+        elif row is None:
+            GrantAllocation.objects.create(partnership=partnership, organisation_id=org_id, line=line, amount=amount)
+            changes[f"{members[org_id].slug}/{line}"] = [None, str(amount)]
+        elif row.amount != amount:
+            row.amount = amount
+            row.save(update_fields=["amount", "updated_at"])
+            changes[f"{members[org_id].slug}/{line}"] = [str(old), str(amount)]
+    if changes:
+        _record(by, AuditEntry.Verb.UPDATED, partnership, partnership=partnership, request=request, allocations=changes)
+    return len(changes)

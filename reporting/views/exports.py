@@ -1,0 +1,145 @@
+"""The exports of a partnership: the reporting-tool files (CSV streamed, XLSX spooled to disk) and the
+whole-partnership archive (a streamed ZIP). docs/eu-reporting-export.md describes the files.
+
+Who: the staff of the partnership's organisations (`Partnership.objects.visible_to`, else 404); what each
+gets: `reporting.exports.scope`. Every export writes an audit row (verb "exported") before streaming.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404, StreamingHttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.text import get_valid_filename
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_safe
+
+from partners import audit
+from partners.access import get_scope
+from partners.files import no_store
+from partners.models import AuditEntry, PartnershipMember
+
+from ..exports import archive as archive_module
+from ..exports import reporting_tool
+from ..exports.scope import partnership_for, reported_mobilities, reported_staff, reports_everything
+from ..exports.streaming import REPORTING_TOOL, csv_chunks, xlsx_file
+
+FORMATS = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+CHUNK = 2000
+
+EXPORTS = {
+    "mobilities": {
+        "title": _("Learner mobilities"),
+        "help": _("One row per mobility (not cancelled), in the columns of the reporting tool's mobility import."),
+        "url": "reporting:export_mobilities",
+    },
+    "participants": {
+        "title": _("Participants"),
+        "help": _(
+            "One row per person: the learners of those mobilities and the staff registered for the joint staff "
+            "training events."
+        ),
+        "url": "reporting:export_participants",
+    },
+}
+
+
+def _own_organisation(request, partnership):
+    """The exporter's organisation in the partnership, so its audit log shows the export."""
+    scope = get_scope(request.user)
+    member_ids = PartnershipMember.objects.filter(partnership=partnership, organisation_id__in=scope.staff_org_ids)
+    member = member_ids.select_related("organisation").order_by("organisation_id").first()
+    return member.organisation if member else None
+
+
+def _record(request, partnership, what: str, fmt: str, rows: int | None = None):
+    details = {"export": what, "format": fmt, "everything": reports_everything(request.user, partnership)}
+    if rows is not None:
+        details["rows"] = rows
+    audit.record(
+        actor=request.user,
+        verb=AuditEntry.Verb.EXPORTED,
+        obj=partnership,
+        request=request,
+        partnership=partnership,
+        organisation=_own_organisation(request, partnership),
+        details=details,
+    )
+
+
+def _filename(partnership, what: str, ext: str) -> str:
+    stem = get_valid_filename(f"{partnership.acronym or partnership.slug}-{what}-{timezone.localdate():%Y-%m-%d}")
+    return f"{stem}.{ext}"
+
+
+@login_required
+@require_safe
+def exports_page(request, slug):
+    partnership = partnership_for(request.user, slug)
+    mobilities = reported_mobilities(request.user, partnership).count()
+    staff = reported_staff(request.user, partnership).count()
+    counts = {"mobilities": mobilities, "participants": mobilities + staff}
+    return render(
+        request,
+        "reporting/exports.html",
+        {
+            "partnership": partnership,
+            "exports": [{"name": name, "rows": counts[name], **spec} for name, spec in EXPORTS.items()],
+            "formats": list(FORMATS),
+            "everything": reports_everything(request.user, partnership),
+            "staff": staff,
+        },
+    )
+
+
+def _export(request, slug, fmt: str, what: str):
+    if fmt not in FORMATS:
+        raise Http404
+    partnership = partnership_for(request.user, slug)
+    mobilities = reported_mobilities(request.user, partnership)
+    if what == "mobilities":
+        header = reporting_tool.MOBILITY_COLUMNS
+        rows_count = mobilities.count()
+        rows = reporting_tool.mobility_rows(mobilities.iterator(chunk_size=CHUNK))
+    else:
+        staff = reported_staff(request.user, partnership)
+        header = reporting_tool.PARTICIPANT_COLUMNS
+        rows_count = mobilities.count() + staff.count()
+        rows = reporting_tool.participant_rows(mobilities.iterator(chunk_size=CHUNK), staff.iterator(chunk_size=CHUNK))
+    _record(request, partnership, what, fmt, rows_count)
+    filename = _filename(partnership, what, fmt)
+    if fmt == "csv":
+        response = StreamingHttpResponse(csv_chunks(header, rows, REPORTING_TOOL), content_type=FORMATS[fmt])
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    else:
+        response = FileResponse(
+            xlsx_file(header, rows, title=what), as_attachment=True, filename=filename, content_type=FORMATS[fmt]
+        )
+    return no_store(response)
+
+
+@login_required
+@require_safe
+def export_mobilities(request, slug, fmt):
+    return _export(request, slug, fmt, "mobilities")
+
+
+@login_required
+@require_safe
+def export_participants(request, slug, fmt):
+    return _export(request, slug, fmt, "participants")
+
+
+@login_required
+@require_safe
+def archive(request, slug):
+    partnership = partnership_for(request.user, slug)
+    built = archive_module.build(request.user, partnership)
+    _record(request, partnership, "archive", "zip")
+    response = StreamingHttpResponse(built.stream(), content_type="application/zip")
+    response["Content-Disposition"] = f'attachment; filename="{_filename(partnership, "archive", "zip")}"'
+    return no_store(response)
