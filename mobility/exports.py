@@ -8,6 +8,8 @@ import tablib
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from partners.files import spreadsheet_safe as safe
+
 from .models import Mobility
 
 FORMATS = {
@@ -42,16 +44,6 @@ COLUMNS = [
     gettext_lazy("Distance (km)"),
     gettext_lazy("Status"),
 ]
-
-
-# A cell starting with one of these is a formula to a spreadsheet program ("CSV injection").
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def safe(value):
-    if isinstance(value, str) and value.startswith(FORMULA_START):
-        return "'" + value
-    return value
 
 
 def _yes_no(value: bool) -> str:

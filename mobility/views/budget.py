@@ -13,8 +13,6 @@ whatever the number of mobilities.
 
 from __future__ import annotations
 
-import csv
-
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
@@ -24,6 +22,7 @@ from django.utils.translation import gettext as _
 
 from partners import audit
 from partners.access import get_scope
+from partners.files import csv_attachment
 from partners.models import AuditEntry, Organisation, Partnership, Right
 from partners.views.common import paginate
 
@@ -136,60 +135,44 @@ def organisation_budget_csv(request, slug):
     return _csv_response(lines, f"budget-{organisation.slug}.csv")
 
 
-CSV_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _cell(value) -> str:
-    """A spreadsheet-safe text cell: a leading formula character is neutralised (CSV injection)."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(CSV_FORMULA_START) else text
-
-
 def _csv_response(lines, filename: str) -> HttpResponse:
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response.write("\ufeff")  # so that spreadsheet programs read the file as UTF-8
-    writer = csv.writer(response)
-    writer.writerow(
+    header = [
+        _("Mobility code"),
+        _("Project number"),
+        _("Learner"),
+        _("Sending organisation"),
+        _("Receiving organisation"),
+        _("Status"),
+        _("Start"),
+        _("End"),
+        _("Activity days"),
+        _("Travel days"),
+        _("Funded days"),
+        _("Distance (km)"),
+        _("Distance band"),
+        _("Travel contribution (EUR)"),
+        _("Individual support (EUR)"),
+        _("Total (EUR)"),
+    ]
+    rows = (
         [
-            _("Mobility code"),
-            _("Project number"),
-            _("Learner"),
-            _("Sending organisation"),
-            _("Receiving organisation"),
-            _("Status"),
-            _("Start"),
-            _("End"),
-            _("Activity days"),
-            _("Travel days"),
-            _("Funded days"),
-            _("Distance (km)"),
-            _("Distance band"),
-            _("Travel contribution (EUR)"),
-            _("Individual support (EUR)"),
-            _("Total (EUR)"),
+            line.mobility.code,
+            line.mobility.partnership.project_number,
+            str(line.mobility.learner),
+            line.mobility.sending_organisation.short_name,
+            line.mobility.receiving_organisation.short_name,
+            line.mobility.get_status_display(),
+            line.mobility.start_date.isoformat(),
+            line.mobility.end_date.isoformat(),
+            line.mobility.duration_days,
+            line.mobility.travel_days,
+            line.grant.funded_days,
+            "" if line.grant.distance_km is None else line.grant.distance_km,
+            band_label(line.grant.band),
+            line.grant.travel,
+            line.grant.support,
+            line.grant.total,
         ]
+        for line in lines
     )
-    for line in lines:
-        m, grant = line.mobility, line.grant
-        writer.writerow(
-            [
-                m.code,
-                _cell(m.partnership.project_number),
-                _cell(str(m.learner)),
-                _cell(m.sending_organisation.short_name),
-                _cell(m.receiving_organisation.short_name),
-                m.get_status_display(),
-                m.start_date.isoformat(),
-                m.end_date.isoformat(),
-                m.duration_days,
-                m.travel_days,
-                grant.funded_days,
-                "" if grant.distance_km is None else grant.distance_km,
-                band_label(grant.band),
-                grant.travel,
-                grant.support,
-                grant.total,
-            ]
-        )
-    return response
+    return csv_attachment(filename, header, rows)

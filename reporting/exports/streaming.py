@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from openpyxl import Workbook
 
-from mobility.exports import safe
+from partners.files import spreadsheet_safe as safe
 
 # Rows are written to the stream in batches of this many (fewer, larger chunks for the web server).
 ROWS_PER_CHUNK = 200

@@ -10,21 +10,17 @@ coordinator's (can_manage_partnership; 403 for partners, who read their allocati
 
 from __future__ import annotations
 
-import csv
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
-from mobility.exports import safe
 from partners import audit
-from partners.files import no_store
+from partners.files import csv_attachment, no_store
 from partners.models import AuditEntry, Organisation, Partnership
 from partners.views.common import paginate
 
@@ -91,46 +87,37 @@ def budget(request, slug):
 def budget_csv(request, slug):
     partnership = scoped_partnership(request, slug)
     figures = services.budget_for(partnership, request.user)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    filename = f"budget-lines-{slugify(partnership.acronym) or partnership.slug}.csv"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response.write("\ufeff")  # so that spreadsheet programs read the file as UTF-8
-    writer = csv.writer(response)
-    writer.writerow(
-        [
-            _("Project number"),
-            _("Organisation"),
-            _("Budget line code"),
-            _("Budget line"),
-            _("Allocated (EUR)"),
-            _("Committed, not yet spent (EUR)"),
-            _("Spent (EUR)"),
-            _("Remaining (EUR)"),
-        ]
-    )
+    header = [
+        _("Project number"),
+        _("Organisation"),
+        _("Budget line code"),
+        _("Budget line"),
+        _("Allocated (EUR)"),
+        _("Committed, not yet spent (EUR)"),
+        _("Spent (EUR)"),
+        _("Remaining (EUR)"),
+    ]
 
     def row(organisation_name, line_code, line_label, f):
-        writer.writerow(
-            [
-                safe(partnership.project_number),
-                safe(organisation_name),
-                line_code,
-                safe(str(line_label)),
-                f.allocated,
-                f.committed,
-                f.spent,
-                f.remaining,
-            ]
-        )
+        return [
+            partnership.project_number,
+            organisation_name,
+            line_code,
+            str(line_label),
+            f.allocated,
+            f.committed,
+            f.spent,
+            f.remaining,
+        ]
 
+    rows = []
     for org in figures.organisations:
-        for value, label, f in org.rows():
-            row(org.organisation.short_name, value, label, f)
-        row(org.organisation.short_name, "total", _("All budget lines"), org.total)
+        rows += [row(org.organisation.short_name, value, label, f) for value, label, f in org.rows()]
+        rows.append(row(org.organisation.short_name, "total", _("All budget lines"), org.total))
     everyone = _("All organisations") if figures.sees_all else _("All organisations shown")
-    for value, label, f in figures.by_line:
-        row(everyone, value, label, f)
-    row(everyone, "total", _("All budget lines"), figures.total)
+    rows += [row(everyone, value, label, f) for value, label, f in figures.by_line]
+    rows.append(row(everyone, "total", _("All budget lines"), figures.total))
+    response = csv_attachment(f"budget-lines-{slugify(partnership.acronym) or partnership.slug}.csv", header, rows)
     audit.record(
         actor=request.user,
         verb=AuditEntry.Verb.EXPORTED,
