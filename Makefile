@@ -5,8 +5,11 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 # System libraries: WeasyPrint (Pango, HarfBuzz subsetting), the browser tests (Chromium),
-# PDF inspection (poppler-utils), message compilation (gettext).
-APT_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core chromium poppler-utils gettext
+# PDF inspection (poppler-utils), message compilation (gettext), npm for axe-core (accessibility tests).
+APT_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core chromium poppler-utils gettext npm
+# axe-core runs WCAG 2.1 A/AA rules in the browser tests (tests/browser/test_accessibility.py).
+AXE_VERSION := 4.14.1
+AXE := var/npm/node_modules/axe-core/axe.min.js
 
 .PHONY: demo test serve setup sysdeps venv migrate lint check-deploy messages clean bench-pdf bench-exports api-check
 
@@ -19,7 +22,10 @@ demo: setup migrate ## Set up, seed the demo data and serve on http://127.0.0.1:
 test: setup ## The whole suite (honours DATABASE_URL and CELERY_BROKER_URL)
 	DJANGO_SETTINGS_MODULE=vision.settings.test $(VENV)/bin/pytest $(PYTEST_ARGS)
 
-setup: sysdeps $(VENV)/.installed messages
+setup: sysdeps $(VENV)/.installed messages $(AXE)
+
+$(AXE):
+	npm install --silent --no-audit --no-fund --prefix var/npm axe-core@$(AXE_VERSION)
 
 sysdeps: ## Install the system libraries with apt when root, else print the apt line
 	@missing=""; for p in $(APT_PACKAGES); do \

@@ -258,7 +258,7 @@ def column_chart(
             raise ValueError("every series needs one value per category")
     totals = [sum((vals[i] or 0) for vals in values) for i in range(len(categories))]
     peak = max(totals, default=0) or 1
-    left, step = 10, 26
+    left, step = 28, 26  # room on the left for the first rotated label
     col_w = 20
     top = 30 + (22 if len(all_series) > 1 else 0)
     base = top + plot_height

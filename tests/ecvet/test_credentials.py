@@ -316,6 +316,16 @@ def test_the_learners_mobility_page_links_to_the_credential(world, transcript, c
     assert client.get(url)["Location"] == credential_url(transcript)
 
 
+def test_the_mentors_mobility_page_offers_no_credential_they_could_not_download(world, mob, transcript, client_for):
+    mobility = transcript.mobility
+    assert mobility.mentor_id == mob.mentor_a.pk
+    url = reverse("ecvet:mobility_credential", kwargs={"code": mobility.code})
+    page = client_for(mob.mentor_a).get(mobility.get_absolute_url())
+    assert page.status_code == 200
+    assert url not in page.content.decode()
+    assert client_for(mob.mentor_a).get(credential_url(transcript)).status_code == 403
+
+
 # --- the command --------------------------------------------------------------------------------------
 
 

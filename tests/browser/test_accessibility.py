@@ -1,0 +1,79 @@
+"""axe-core (WCAG 2.0/2.1 A and AA rules) on the reporting, API-token and credential pages, in a real browser
+with the demo data: no violation is allowed.
+
+axe-core is installed by `make setup` with npm into var/npm (pinned in the Makefile); AXE_CORE_PATH points
+elsewhere."""
+
+import os
+from pathlib import Path
+
+import pytest
+from django.urls import reverse
+
+from tests.conftest import skip_or_fail
+
+from .test_dashboards import sign_in
+
+pytestmark = pytest.mark.browser
+
+AXE = Path(
+    os.environ.get("AXE_CORE_PATH", Path(__file__).resolve().parents[2] / "var/npm/node_modules/axe-core/axe.min.js")
+)
+RULES = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+
+
+def violations(page, url: str) -> list[str]:
+    response = page.goto(url)
+    assert response.status == 200, (url, response.status)
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate("async (rules) => await axe.run(document, {runOnly: {type: 'tag', values: rules}})", RULES)
+    return [
+        f"{url}: {v['id']} ({v['impact']}) at {[node['target'] for node in v['nodes']][:3]}"
+        for v in result["violations"]
+    ]
+
+
+def recognised_mobility_pages():
+    from ecvet.models.results import Transcript
+
+    transcript = (
+        Transcript.objects.select_related("mobility")
+        .filter(mobility__status="recognised")
+        .exclude(decision="not_recognised")
+        .order_by("pk")
+        .first()
+    )
+    return [transcript.mobility.get_absolute_url(), transcript.get_absolute_url()]
+
+
+def test_reporting_api_and_credential_pages_pass_axe(page, live_server, demo_data):
+    if not AXE.exists():
+        skip_or_fail(f"axe-core is not installed at {AXE} (make setup installs it with npm)")
+    slug = "vision"
+    pages = {
+        "coordinator@kmpmc.example": [
+            reverse("home"),
+            reverse("reporting:index"),
+            reverse("reporting:dashboard", kwargs={"slug": slug}),
+            reverse("reporting:budget", kwargs={"slug": slug}),
+            reverse("reporting:cost_list", kwargs={"slug": slug}),
+            reverse("reporting:cost_create", kwargs={"slug": slug}),
+            reverse("reporting:allocations", kwargs={"slug": slug}),
+            reverse("reporting:exports", kwargs={"slug": slug}),
+            reverse("api:tokens"),
+            *recognised_mobility_pages(),
+        ],
+        "coordinator@nova.example": [
+            reverse("reporting:dashboard", kwargs={"slug": slug}),
+            reverse("reporting:budget", kwargs={"slug": slug}),
+            reverse("reporting:exports", kwargs={"slug": slug}),
+        ],
+    }
+    found = []
+    for email, urls in pages.items():
+        page.context.clear_cookies()
+        sign_in(page, live_server.url, email)
+        page.wait_for_url(f"{live_server.url}/")
+        for url in urls:
+            found += violations(page, live_server.url + url)
+    assert found == []
