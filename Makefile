@@ -5,8 +5,8 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 # System libraries: WeasyPrint (Pango, HarfBuzz subsetting), the browser tests (Chromium),
-# PDF inspection (poppler-utils), message compilation (gettext), npm for axe-core (accessibility tests).
-APT_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core chromium poppler-utils gettext npm
+# PDF inspection (poppler-utils), message compilation (gettext).
+APT_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core chromium poppler-utils gettext
 # axe-core runs WCAG 2.1 A/AA rules in the browser tests (tests/browser/test_accessibility.py).
 AXE_VERSION := 4.14.1
 AXE := var/npm/node_modules/axe-core/axe.min.js
@@ -24,7 +24,14 @@ test: setup ## The whole suite (honours DATABASE_URL and CELERY_BROKER_URL)
 
 setup: sysdeps $(VENV)/.installed messages $(AXE)
 
-$(AXE):
+$(AXE): ## npm comes with Node.js where that is installed; otherwise Debian's npm package is installed
+	@if ! command -v npm >/dev/null; then \
+	  if [ "$$(id -u)" = "0" ]; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends npm; \
+	  else \
+	    echo "npm is missing. Run:  sudo apt-get install -y npm"; exit 1; \
+	  fi; \
+	fi
 	npm install --silent --no-audit --no-fund --prefix var/npm axe-core@$(AXE_VERSION)
 
 sysdeps: ## Install the system libraries with apt when root, else print the apt line
