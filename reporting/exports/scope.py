@@ -13,23 +13,14 @@ Cancelled mobilities and cancelled registrations are not reported.
 
 from __future__ import annotations
 
-from django.shortcuts import get_object_or_404
-
 from mobility.models import Mobility
 from partners.access import get_scope
 from partners.models import Partnership
 from training_events.models import Participant
 
+from ..access import sees_whole_partnership
+
 MOBILITY_CHUNK = 2000
-
-
-def partnership_for(user, slug: str) -> Partnership:
-    return get_object_or_404(Partnership.objects.visible_to(user), slug=slug)
-
-
-def reports_everything(user, partnership: Partnership) -> bool:
-    scope = get_scope(user)
-    return scope.is_superuser or partnership.pk in scope.coordinated_partnership_ids
 
 
 def reported_mobilities(user, partnership: Partnership):
@@ -40,7 +31,7 @@ def reported_mobilities(user, partnership: Partnership):
         .select_related("learner", "partnership", "sending_organisation", "receiving_organisation")
         .order_by("start_date", "id")
     )
-    if not reports_everything(user, partnership):
+    if not sees_whole_partnership(user, partnership):
         mobilities = mobilities.filter(sending_organisation_id__in=get_scope(user).staff_org_ids)
     return mobilities
 
@@ -52,6 +43,6 @@ def reported_staff(user, partnership: Partnership):
         .select_related("event", "event__partnership", "event__host_organisation", "organisation")
         .order_by("event__start_date", "event_id", "last_name", "first_name", "id")
     )
-    if not reports_everything(user, partnership):
+    if not sees_whole_partnership(user, partnership):
         participants = participants.filter(organisation_id__in=get_scope(user).staff_org_ids)
     return participants

@@ -39,6 +39,7 @@ from partners.models import AuditEntry, Organisation, Partnership, PartnershipMe
 from training_events import services as training_services
 from training_events.models import Attendance, Participant
 
+from ..access import sees_whole_partnership
 from ..models import BudgetLine, Cost, GrantAllocation
 
 ZERO = Decimal("0.00")
@@ -190,11 +191,6 @@ class PartnershipBudget:
 def member_organisations(partnership: Partnership) -> list[Organisation]:
     members = PartnershipMember.objects.filter(partnership=partnership).select_related("organisation")
     return sorted((m.organisation for m in members), key=lambda org: (org.short_name.casefold(), org.pk))
-
-
-def sees_whole_partnership(user, partnership: Partnership) -> bool:
-    scope = get_scope(user)
-    return scope.is_superuser or partnership.pk in scope.coordinated_partnership_ids
 
 
 def visible_organisations(user, partnership: Partnership, members: list[Organisation] | None = None):

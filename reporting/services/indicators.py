@@ -45,6 +45,8 @@ from partners.access import get_scope
 from partners.models import Indicator, PartnershipMember
 from training_events.models import Attendance, Participant, TrainingEvent
 
+from ..access import sees_whole_partnership
+
 S = Mobility.Status
 
 # How the months chart stacks a month's mobilities.
@@ -89,7 +91,7 @@ def rate(part: int, whole: int) -> int | None:
 
 def coverage_for(user, partnership, members: list) -> Coverage:
     scope = get_scope(user)
-    whole = scope.is_superuser or partnership.pk in scope.coordinated_partnership_ids
+    whole = sees_whole_partnership(user, partnership)
     orgs = [m.organisation for m in members if whole or m.organisation_id in scope.staff_org_ids]
     return Coverage(whole=whole, organisations=orgs)
 

@@ -21,9 +21,10 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from partners import audit
 from partners.files import csv_attachment, no_store
-from partners.models import AuditEntry, Organisation, Partnership
+from partners.models import AuditEntry, Organisation
 from partners.views.common import paginate
 
+from ..access import partnership_in_scope
 from ..forms.budget import AllocationForm, CostFilterForm, CostForm
 from ..models import BudgetLine, Cost, GrantAllocation
 from ..services import budget as services
@@ -36,10 +37,6 @@ def posted(request):
 def require(allowed: bool) -> None:
     if not allowed:
         raise PermissionDenied
-
-
-def scoped_partnership(request, slug) -> Partnership:
-    return get_object_or_404(Partnership.objects.visible_to(request.user), slug=slug)
 
 
 def scoped_cost(request, partnership, code) -> Cost:
@@ -67,7 +64,7 @@ def refuse_forged_organisation(request, editable: set[int]) -> None:
 @login_required
 @require_safe
 def budget(request, slug):
-    partnership = scoped_partnership(request, slug)
+    partnership = partnership_in_scope(request.user, slug)
     figures = services.budget_for(partnership, request.user)
     editable, _organisations = recording_choices(request, partnership)
     return render(
@@ -85,7 +82,7 @@ def budget(request, slug):
 @login_required
 @require_safe
 def budget_csv(request, slug):
-    partnership = scoped_partnership(request, slug)
+    partnership = partnership_in_scope(request.user, slug)
     figures = services.budget_for(partnership, request.user)
     header = [
         _("Project number"),
@@ -135,7 +132,7 @@ def budget_csv(request, slug):
 @login_required
 @require_safe
 def cost_list(request, slug):
-    partnership = scoped_partnership(request, slug)
+    partnership = partnership_in_scope(request.user, slug)
     shown = services.visible_organisations(request.user, partnership)
     require(bool(shown))
     filter_form = CostFilterForm(
@@ -171,7 +168,7 @@ def _save_cost_form(request, form: CostForm) -> Cost | None:
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def cost_create(request, slug):
-    partnership = scoped_partnership(request, slug)
+    partnership = partnership_in_scope(request.user, slug)
     editable, organisations = recording_choices(request, partnership)
     require(bool(editable))
     refuse_forged_organisation(request, editable)
@@ -185,7 +182,7 @@ def cost_create(request, slug):
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def cost_edit(request, slug, code):
-    partnership = scoped_partnership(request, slug)
+    partnership = partnership_in_scope(request.user, slug)
     cost = scoped_cost(request, partnership, code)
     editable, organisations = recording_choices(request, partnership)
     require(cost.organisation_id in editable)
@@ -202,7 +199,7 @@ def cost_edit(request, slug, code):
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def cost_delete(request, slug, code):
-    partnership = scoped_partnership(request, slug)
+    partnership = partnership_in_scope(request.user, slug)
     cost = scoped_cost(request, partnership, code)
     require(services.may_record_for(request.user, partnership, cost.organisation_id))
     if request.method == "POST":
@@ -218,7 +215,7 @@ def cost_delete(request, slug, code):
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def allocations(request, slug):
-    partnership = scoped_partnership(request, slug)
+    partnership = partnership_in_scope(request.user, slug)
     require(services.may_manage_allocations(request.user, partnership))
     members = services.member_organisations(partnership)
     current = {

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -19,6 +19,7 @@ from django.views.decorators.http import require_safe
 from partners.models import Partnership
 
 from .. import charts
+from ..access import partnership_in_scope
 from ..services import indicators
 from ..services.indicators import STAGES, stage_labels
 
@@ -58,7 +59,7 @@ def index(request):
 @login_required
 @require_safe
 def dashboard(request, slug):
-    partnership = get_object_or_404(Partnership.objects.visible_to(request.user), slug=slug)
+    partnership = partnership_in_scope(request.user, slug)
     data = indicators.dashboard(request.user, partnership)
     return render(
         request,

@@ -20,9 +20,10 @@ from partners.access import get_scope
 from partners.files import no_store
 from partners.models import AuditEntry, PartnershipMember
 
+from ..access import partnership_in_scope, sees_whole_partnership
 from ..exports import archive as archive_module
 from ..exports import reporting_tool
-from ..exports.scope import partnership_for, reported_mobilities, reported_staff, reports_everything
+from ..exports.scope import reported_mobilities, reported_staff
 from ..exports.streaming import REPORTING_TOOL, csv_chunks, xlsx_file
 
 FORMATS = {
@@ -57,7 +58,7 @@ def _own_organisation(request, partnership):
 
 
 def _record(request, partnership, what: str, fmt: str, rows: int | None = None):
-    details = {"export": what, "format": fmt, "everything": reports_everything(request.user, partnership)}
+    details = {"export": what, "format": fmt, "everything": sees_whole_partnership(request.user, partnership)}
     if rows is not None:
         details["rows"] = rows
     audit.record(
@@ -79,7 +80,7 @@ def _filename(partnership, what: str, ext: str) -> str:
 @login_required
 @require_safe
 def exports_page(request, slug):
-    partnership = partnership_for(request.user, slug)
+    partnership = partnership_in_scope(request.user, slug)
     mobilities = reported_mobilities(request.user, partnership).count()
     staff = reported_staff(request.user, partnership).count()
     counts = {"mobilities": mobilities, "participants": mobilities + staff}
@@ -90,7 +91,7 @@ def exports_page(request, slug):
             "partnership": partnership,
             "exports": [{"name": name, "rows": counts[name], **spec} for name, spec in EXPORTS.items()],
             "formats": list(FORMATS),
-            "everything": reports_everything(request.user, partnership),
+            "everything": sees_whole_partnership(request.user, partnership),
             "staff": staff,
         },
     )
@@ -99,7 +100,7 @@ def exports_page(request, slug):
 def _export(request, slug, fmt: str, what: str):
     if fmt not in FORMATS:
         raise Http404
-    partnership = partnership_for(request.user, slug)
+    partnership = partnership_in_scope(request.user, slug)
     mobilities = reported_mobilities(request.user, partnership)
     if what == "mobilities":
         header = reporting_tool.MOBILITY_COLUMNS
@@ -137,7 +138,7 @@ def export_participants(request, slug, fmt):
 @login_required
 @require_safe
 def archive(request, slug):
-    partnership = partnership_for(request.user, slug)
+    partnership = partnership_in_scope(request.user, slug)
     built = archive_module.build(request.user, partnership)
     _record(request, partnership, "archive", "zip")
     response = StreamingHttpResponse(built.stream(), content_type="application/zip")
