@@ -21,13 +21,13 @@ from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from documents import views as document_views
+from documents import services as document_services
 from documents.models import RenderedDocument
+from mobility.access import home_organisation_choices, organisations_with_right
 from mobility.forms.learners import LearnerForm
 from mobility.forms.mobilities import MobilityForm
 from mobility.models import Learner, Mobility
 from mobility.services.mobilities import create_mobility
-from mobility.views.learners import home_organisation_choices, organisations_with_right
 from partners import audit
 from partners.models import AuditEntry, Organisation, Partnership, PartnershipMember
 from partners.services import save_with_audit
@@ -197,7 +197,7 @@ class LearnerViewSet(CreateMixin, ScopedViewSet):
 
     def perform_create_from(self, data):
         request = self.request
-        organisations = home_organisation_choices(request)
+        organisations = home_organisation_choices(request.user)
         if not organisations.exists():
             raise PermissionDenied
         home = organisations.filter(slug=data["home_organisation"]).first()
@@ -252,7 +252,7 @@ class MobilityViewSet(CreateMixin, ScopedViewSet):
 
     def perform_create_from(self, data):
         request = self.request
-        sending_ids = list(organisations_with_right(request).values_list("pk", flat=True))
+        sending_ids = list(organisations_with_right(request.user).values_list("pk", flat=True))
         if not sending_ids:
             raise PermissionDenied
         learners = Learner.objects.visible_to(request.user).filter(
@@ -342,7 +342,7 @@ class DocumentViewSet(ScopedViewSet):
             raise Http404 from None
         # The portal's view, given the user the token authenticated (it is a plain Django view).
         request._request.user = request.user
-        return document_views.download(request._request, code)
+        return document_services.serve_pdf(request._request, code)
 
     def get_queryset(self):
         return (

@@ -52,7 +52,7 @@ def build(n: int):
 
     from django.contrib.contenttypes.models import ContentType
 
-    from ecvet.canonical import content_sha256
+    from documents.canonical import content_sha256
     from ecvet.models import Approval, LearningAgreementUnit, LearningAgreementVersion
     from ecvet.services import agreements, approvals
     from mobility.models import Mobility

@@ -6,6 +6,3 @@ class DisseminationConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "dissemination"
     verbose_name = _("Dissemination")
-
-    def ready(self):
-        from . import demo  # noqa: F401 — demo data connects to seed_demo

@@ -16,15 +16,19 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
+from django.http import FileResponse
+from django.shortcuts import get_object_or_404
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from partners import audit
+from partners.files import no_store
 from partners.models import AuditEntry
 
-from . import rendering, signing
+from . import access, rendering, signing
 from .models import RenderedDocument
 from .qr import qr_data_uri
 from .registry import renderable_for
@@ -234,3 +238,24 @@ def verification_status(row: RenderedDocument) -> str:
     if spec.is_superseded(document) or spec.content_sha256(document) != row.content_sha256:
         return "superseded"
     return "valid"
+
+
+def serve_pdf(request, code):
+    """The sealed PDF `code` as an attachment for `request.user`: the portal's download view and the API's
+    both answer through this (same scope, same 403 where the file is withheld, same audit row)."""
+    row = get_object_or_404(
+        RenderedDocument.objects.visible_to(request.user), code=code, status=RenderedDocument.Status.READY
+    )
+    if not access.may_download(request.user, row):
+        raise PermissionDenied
+    audit.record(
+        actor=request.user,
+        verb=AuditEntry.Verb.DOWNLOADED,
+        obj=row.document or row,
+        request=request,
+        partnership=row.partnership,
+        details={"pdf": str(row.code), "sha256": row.file_sha256},
+    )
+    response = FileResponse(row.file.open("rb"), as_attachment=True, filename=access.filename(row))
+    response["Content-Type"] = "application/pdf"
+    return no_store(response)

@@ -16,7 +16,6 @@ from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.text import get_valid_filename
@@ -29,7 +28,7 @@ from partners import audit
 from partners.files import no_store
 from partners.models import AuditEntry, Partnership
 
-from . import services, signing
+from . import access, services, signing
 from .models import RenderedDocument
 from .registry import by_slug, renderable_for
 
@@ -56,54 +55,13 @@ def request_pdf(request, slug, code):
     return redirect(target)
 
 
-def _filename(row: RenderedDocument) -> str:
-    document = row.document
-    base = renderable_for(document).filename(document) if document is not None else f"document-{row.code}"
-    return get_valid_filename(base) + ".pdf"
-
-
-def _may_download(user, row) -> bool:
-    document = row.document
-    return document is not None and renderable_for(document).may_download(user, document)
-
-
 @login_required
 def download(request, code):
-    row = get_object_or_404(RenderedDocument.objects.visible_to(request.user), code=code, status=S.READY)
-    if not _may_download(request.user, row):
-        raise PermissionDenied
-    audit.record(
-        actor=request.user,
-        verb=AuditEntry.Verb.DOWNLOADED,
-        obj=row.document or row,
-        request=request,
-        partnership=row.partnership,
-        details={"pdf": str(row.code), "sha256": row.file_sha256},
-    )
-    response = FileResponse(row.file.open("rb"), as_attachment=True, filename=_filename(row))
-    response["Content-Type"] = "application/pdf"
-    return no_store(response)
-
-
-def downloadable(user, rows) -> list[tuple[RenderedDocument, str]]:
-    """The ready PDFs among `rows` (already `visible_to(user)`) that `user` may download, each with a file
-    name unique in the list. The selection of every ZIP of sealed PDFs (here and the partnership archive in
-    reporting/exports/archive.py)."""
-    out = []
-    used: set[str] = set()
-    for row in rows.filter(status=S.READY).select_related("content_type").order_by("pk"):
-        if not _may_download(user, row):
-            continue
-        filename = _filename(row)
-        if filename in used:
-            filename = filename.removesuffix(".pdf") + f"-{row.code.hex[:8]}.pdf"
-        used.add(filename)
-        out.append((row, filename))
-    return out
+    return services.serve_pdf(request, code)
 
 
 def _zip(request, rows, name: str, *, partnership=None):
-    selected = downloadable(request.user, rows)
+    selected = access.downloadable(request.user, rows)
     if not selected:
         messages.info(request, _("There is no sealed PDF here that you may download."))
         return None

@@ -9,7 +9,6 @@ class EcvetConfig(AppConfig):
 
     def ready(self):
         # Document kinds register themselves with the approval service on import.
-        # Demo data receivers connect in this order (demo, demo_agreements, demo_europass); then the dashboard panel
-        # and the GDPR receivers of the Learning Agreements.
-        from . import dashboard, demo, demo_agreements, demo_europass, gdpr, pdf  # noqa: F401
+        # Then the dashboard panel and the GDPR receivers of the Learning Agreements.
+        from . import dashboard, gdpr, pdf  # noqa: F401
         from .services import agreements, europass, memoranda, transcripts  # noqa: F401

@@ -16,11 +16,11 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from documents.canonical import content_sha256
 from mobility.models import Mobility
 from partners.dashboard import register_panel
 from partners.models import Right
 
-from .canonical import content_sha256
 from .models import Approval, EuropassMobility, LearningAgreementVersion, Memorandum, MemorandumParty, Transcript
 from .services.approvals import kind_of
 

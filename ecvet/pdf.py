@@ -7,13 +7,12 @@ times), its SHA-256 and a QR code to the public verification page.
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from decimal import Decimal
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from documents.naming import ascii_slug, initials
 from documents.registry import Renderable
 
 from .models import Approval, EuropassMobility, LearningAgreementVersion, Memorandum, Transcript
@@ -22,15 +21,6 @@ from .views.common import sees_personal_details
 
 V = LearningAgreementVersion.Status
 M = Memorandum.Status
-
-
-def ascii_slug(text: str) -> str:
-    text = unicodedata.normalize("NFKD", str(text)).encode("ascii", "ignore").decode("ascii")
-    return re.sub(r"[^A-Za-z0-9]+", "-", text).strip("-").lower()[:60] or "document"
-
-
-def initials(first: str, last: str) -> str:
-    return "".join(f"{part[:1].upper()}." for part in (first, last) if part)
 
 
 def _approval_rows(document, sha: str) -> list[dict]:

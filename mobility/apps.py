@@ -8,5 +8,5 @@ class MobilityConfig(AppConfig):
     verbose_name = _("Mobility")
 
     def ready(self):
-        # Dashboard panels and demo data plug into partners without partners importing us.
-        from . import dashboard, demo, receivers  # noqa: F401
+        # Dashboard panels plug into partners without partners importing us.
+        from . import dashboard, receivers  # noqa: F401

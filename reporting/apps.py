@@ -6,6 +6,3 @@ class ReportingConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "reporting"
     verbose_name = _("Reporting")
-
-    def ready(self):
-        from . import demo  # noqa: F401 — demo data connects to seed_demo

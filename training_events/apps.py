@@ -8,5 +8,5 @@ class TrainingEventsConfig(AppConfig):
     verbose_name = _("Training events")
 
     def ready(self):
-        # Certificates register with the sealed-PDF pipeline; the dashboard panel and demo data connect.
-        from . import dashboard, demo, pdf, signals  # noqa: F401
+        # Certificates register with the sealed-PDF pipeline; the dashboard panel connects.
+        from . import dashboard, pdf, signals  # noqa: F401

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from django.utils.translation import gettext as _
 
+from documents.canonical import content_sha256
+from documents.naming import ascii_slug, initials
 from documents.registry import Renderable
-from ecvet.canonical import content_sha256
-from ecvet.pdf import ascii_slug, initials
 
 from .models import Certificate
 

@@ -3,7 +3,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from partners.views.dashboard import home
-from partners.views.health import healthz
+from vision.health import healthz
 
 # Admin sign-in goes through the portal's login (allauth): the same rate limits,
 # email verification and two-factor authentication apply.

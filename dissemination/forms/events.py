@@ -15,8 +15,8 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from mobility.uploads import FILE_TYPES, max_upload_bytes, validate_upload
 from partners.models import Organisation, Partnership
+from partners.uploads import FILE_TYPES, max_upload_bytes, validate_upload
 
 from ..models import Activity, Channel, DisseminationEvent, EventFile, StakeholderGroup
 
@@ -187,7 +187,7 @@ def extensions(types) -> str:
 
 class EventFileForm(forms.ModelForm):
     """Agenda and materials (PDF, DOCX, ODT, PNG, JPG) or photos (PNG, JPG): checked by name and content, and
-    size (`mobility.uploads.validate_upload`)."""
+    size (`partners.uploads.validate_upload`)."""
 
     class Meta:
         model = EventFile

@@ -1,6 +1,6 @@
 """The coordinator's forms for the public results page: switching it on or off with its summary, and the
 results published on it (a link or a file; files are checked like every upload of the portal, by name AND
-content, and size — `mobility.uploads`)."""
+content, and size — `partners.uploads`)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from mobility.uploads import FILE_TYPES, max_upload_bytes, validate_upload
+from partners.uploads import FILE_TYPES, max_upload_bytes, validate_upload
 
 from ..models import PublicPage, PublicResult
 

@@ -27,9 +27,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_countries import countries
 
+from documents.canonical import content_sha256
 from mobility.models import Mobility
 
-from ..canonical import content_sha256
 from ..models import Approval, LearningAgreementVersion, Transcript
 from ..services import approvals
 from . import CredentialInvalid, CredentialUnavailable

@@ -22,11 +22,11 @@ from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
 from django.utils.translation import gettext as _
 
+from documents.canonical import canonical_json, content_sha256
 from partners import audit
 from partners.access import get_scope
 from partners.models import AuditEntry, Organisation, Right
 
-from ..canonical import canonical_json, content_sha256
 from ..models import Approval
 
 

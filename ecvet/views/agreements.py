@@ -17,12 +17,12 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from documents.canonical import canonical_json
 from mobility.models import Learner, Mobility
 from partners import audit
 from partners.models import AuditEntry
 
 from .. import printing
-from ..canonical import canonical_json
 from ..forms.agreements import DecisionForm, ProposeForm, StartForm, UnitFormSet, VersionForm
 from ..models import Approval, LearningAgreement, LearningAgreementUnit, LearningAgreementVersion
 from ..services import agreements as service

@@ -18,6 +18,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
 
+from documents.naming import ascii_slug
 from documents.signing import SigningNotConfigured
 from mobility.models import Mobility
 from partners import audit
@@ -26,7 +27,6 @@ from partners.models import AuditEntry
 
 from ..credentials import CredentialInvalid, CredentialUnavailable, elm, jades
 from ..models import Transcript
-from ..pdf import ascii_slug
 from .common import sees_personal_details
 from .transcripts import scoped_transcript
 

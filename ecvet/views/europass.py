@@ -16,12 +16,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from documents.canonical import canonical_json
 from mobility.models import Mobility
 from partners import audit
 from partners.models import AuditEntry
 
 from .. import printing
-from ..canonical import canonical_json
 from ..forms.europass import HostForm, SendingForm
 from ..models import Approval, EuropassMobility
 from ..services import approvals

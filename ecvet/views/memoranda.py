@@ -15,12 +15,12 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
+from documents.canonical import canonical_json
 from partners import audit
 from partners.models import AuditEntry, Partnership, Right
 from partners.views.common import paginate, scope_of
 
 from .. import printing
-from ..canonical import canonical_json
 from ..forms.memoranda import MemorandumForm, ReasonForm, party_formset, unit_formset
 from ..models import Memorandum
 from ..services import approvals

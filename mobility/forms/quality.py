@@ -7,11 +7,12 @@ from django.forms import BaseModelFormSet, modelformset_factory
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from partners.uploads import UploadValidator, max_upload_bytes
+
 from ..models import AssessmentItem, ChecklistTemplateItem, SoftSkill, SurveyQuestion
 from ..models.assessments import SOFT_SKILL_SCALE, AssessmentResult
 from ..services.assessments import AssessmentInput, RatingInput, ResultInput, missing_for_submission
 from ..services.reports import SCALE_LABELS
-from ..uploads import UploadValidator, max_upload_bytes
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 MAX_OFFSET_DAYS = 366

@@ -17,28 +17,10 @@ from partners.models import AuditEntry, Organisation, Right, Role
 from partners.services import save_with_audit
 from partners.views.common import paginate, scope_of
 
+from ..access import home_organisation_choices
 from ..filters import LearnerFilter
 from ..forms.learners import LearnerForm
 from ..models import Learner, Mobility
-
-
-def organisations_with_right(request, right: str = Right.MANAGE_MOBILITIES):
-    """Organisations (visible to the user) for which the user holds `right`."""
-    scope = scope_of(request)
-    organisations = Organisation.objects.visible_to(request.user).order_by("short_name")
-    if scope.is_superuser:
-        return organisations
-    return organisations.filter(pk__in=[oid for oid, rights in scope.rights_by_org.items() if right in rights])
-
-
-def home_organisation_choices(request, current=None):
-    """Where the user may enrol a learner: organisations they manage mobilities for and whose learners they
-    see (their own staff organisations), so a learner they create never drops out of their sight."""
-    scope = scope_of(request)
-    organisations = organisations_with_right(request)
-    if scope.is_superuser:
-        return organisations
-    return organisations.filter(pk__in=set(scope.staff_org_ids) | ({current.pk} if current else set()))
 
 
 def scoped_learner(request, code) -> Learner:
@@ -75,7 +57,7 @@ def learner_list(request):
         {
             "page": paginate(request, learners),
             "filter": filterset,
-            "can_create": home_organisation_choices(request).exists(),
+            "can_create": home_organisation_choices(request.user).exists(),
         },
     )
 
@@ -126,7 +108,7 @@ def learner_detail(request, code):
 
 @login_required
 def learner_create(request):
-    organisations = home_organisation_choices(request)
+    organisations = home_organisation_choices(request.user)
     if not organisations.exists():
         raise PermissionDenied
     form = LearnerForm(request.POST or None, organisations=organisations)
@@ -149,7 +131,7 @@ def learner_edit(request, code):
     form = LearnerForm(
         request.POST or None,
         instance=learner,
-        organisations=home_organisation_choices(request, current=learner.home_organisation),
+        organisations=home_organisation_choices(request.user, current=learner.home_organisation),
         lock_home_organisation=learner.mobilities.exists(),
     )
     if request.method == "POST" and form.is_valid():

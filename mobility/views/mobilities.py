@@ -18,12 +18,13 @@ from partners.models import AuditEntry, Organisation
 from partners.views.common import paginate, scope_of
 
 from .. import exports
+from ..access import organisations_with_right
 from ..filters import MobilityFilter
 from ..forms.mobilities import CancelForm, HostForm, MobilityForm
 from ..models import Learner, Mobility
 from ..services import lifecycle
 from ..services.mobilities import create_mobility, update_mobility
-from .learners import organisations_with_right, scoped_learner
+from .learners import scoped_learner
 
 S = Mobility.Status
 
@@ -102,7 +103,7 @@ def render_list(request, name: str):
             "tabs": [(n, LIST_TITLES[n], reverse(f"mobility:{LIST_URLS[n]}")) for n in available_lists(request)],
             "page": paginate(request, mobilities),
             "filter": filterset,
-            "can_create": name == "outgoing" and organisations_with_right(request).exists(),
+            "can_create": name == "outgoing" and organisations_with_right(request.user).exists(),
             "export_csv": export_url(request, name, "csv"),
             "export_xlsx": export_url(request, name, "xlsx"),
             "list_url": reverse(f"mobility:{LIST_URLS[name]}"),
@@ -232,7 +233,7 @@ def add_service_errors(form, error: ValidationError) -> None:
 
 @login_required
 def mobility_create(request):
-    sending = organisations_with_right(request)
+    sending = organisations_with_right(request.user)
     sending_ids = list(sending.values_list("pk", flat=True))
     if not sending_ids:
         raise PermissionDenied

@@ -19,8 +19,8 @@ from django.utils import timezone
 from zipstream import ZIP_DEFLATED, ZIP_STORED, ZipStream
 
 from dissemination.models import Activity, DisseminationEvent
+from documents.access import downloadable
 from documents.models import RenderedDocument
-from documents.views import downloadable
 from ecvet.models import EuropassMobility, LearningAgreementVersion, Memorandum, Transcript
 from mobility.models import Learner, Mobility
 from partners.models import Membership, Organisation, PartnershipMember

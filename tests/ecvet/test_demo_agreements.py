@@ -8,7 +8,7 @@ import pytest
 import time_machine
 from django.core.management import call_command
 
-from ecvet import demo_agreements
+from demo import ecvet_agreements as demo_agreements
 from ecvet.models import Approval, LearningAgreement, LearningAgreementVersion
 from ecvet.services.approvals import current_sha256, state
 from mobility.models import LearnerReport, MentorAssessment, Mobility

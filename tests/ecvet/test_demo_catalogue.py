@@ -8,7 +8,7 @@ import pytest
 import time_machine
 from django.core.management import call_command
 
-from ecvet.demo import MEMORANDUM_TITLE
+from demo.ecvet_catalogue import MEMORANDUM_TITLE
 from ecvet.models import Approval, Memorandum, Qualification, Unit
 from ecvet.services import approvals
 from ecvet.services.memoranda import effective_status

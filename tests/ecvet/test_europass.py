@@ -15,8 +15,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import call_command
 from django.urls import reverse
 
-from ecvet import demo_europass
-from ecvet.canonical import content_sha256
+from demo import ecvet_europass as demo_europass
+from documents.canonical import content_sha256
 from ecvet.models import Approval, EuropassMobility
 from ecvet.services import approvals
 from ecvet.services import europass as service

@@ -283,7 +283,7 @@ def test_recognition_of_a_mobility_not_yet_completed_is_refused(world, chain):
 
 
 def test_the_json_export_is_exactly_the_approved_bytes(world, chain, client_for):
-    from ecvet.canonical import canonical_json
+    from documents.canonical import canonical_json
 
     transcript = approved_transcript(world, chain)
     response = client_for(world.partner_b).get(reverse("ecvet:transcript_json", kwargs={"code": transcript.code}))
@@ -304,7 +304,7 @@ def demo(db, settings):
 
 
 def test_the_demo_runs_the_chain_to_a_recognised_mobility_and_a_second_run_adds_nothing(demo):
-    from ecvet import demo_agreements
+    from demo import ecvet_agreements as demo_agreements
 
     recognised = Transcript.objects.get(mobility__learner__last_name="de Groot")
     assert recognised.status == T.APPROVED and recognised.decision == Transcript.Decision.RECOGNISED

@@ -15,8 +15,8 @@ from django.utils import timezone
 from mobility.models import ChecklistItem, ChecklistTemplateItem
 from mobility.models.checklists import Responsible
 from mobility.services.checklists import DEFAULT_TEMPLATE, generate_checklist
-from mobility.uploads import UploadValidator, validate_upload
 from partners.models import AuditEntry
+from partners.uploads import UploadValidator, validate_upload
 from tests.factories_mobility import MobilityFactory
 
 pytestmark = pytest.mark.django_db

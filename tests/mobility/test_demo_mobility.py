@@ -9,7 +9,7 @@ from django.apps import apps
 from django.core.management import call_command
 from django.db.models import Max
 
-from mobility.demo import CURRENT_PROJECT, anchor_date
+from demo.mobility import CURRENT_PROJECT, anchor_date
 from mobility.models import (
     ChecklistItem,
     DistanceBand,

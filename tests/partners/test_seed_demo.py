@@ -9,7 +9,7 @@ from django.contrib.auth import authenticate
 from django.core.management import CommandError, call_command
 from django.db.models import Max
 
-from partners.management.commands.seed_demo import ACCOUNTS
+from demo.partners import ACCOUNTS
 from partners.models import Membership, Organisation, Partnership, PartnershipMember, User
 from partners.models.people import DEFAULT_RIGHTS, Role
 

@@ -1,6 +1,6 @@
 """Uploading a training material: title, kind, optionally the session it belongs to (of this event only), file.
 
-The file is checked like every upload of the portal (`mobility.uploads`): type by extension AND by the
+The file is checked like every upload of the portal (`partners.uploads`): type by extension AND by the
 file's leading bytes, and size (slides: PowerPoint files are zip archives holding `ppt/presentation.xml`).
 """
 
@@ -11,7 +11,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from mobility.uploads import (
+from partners.uploads import (
     FILE_TYPES,
     max_upload_bytes,
     validate_upload,

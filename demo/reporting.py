@@ -27,14 +27,10 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from django.dispatch import receiver
-
 from partners.access import clear_scope
-from partners.management.commands.seed_demo import seed_demo_signal
 from partners.models import Organisation, Partnership, User
-
-from .models import BudgetLine, Cost, GrantAllocation
-from .services import budget as services
+from reporting.models import BudgetLine, Cost, GrantAllocation
+from reporting.services import budget as services
 
 VISION_PROJECT_NUMBER = "2019-1-LT01-KA202-060748"
 ORGANISATIONS = ("kmpmc", "essenia", "nova", "savo")
@@ -87,8 +83,7 @@ def coordinator(org: str) -> User:
     return user
 
 
-@receiver(seed_demo_signal, dispatch_uid="reporting.demo.seed")
-def seed_reporting_demo(sender, stdout=None, **kwargs) -> None:
+def seed_reporting_demo(stdout=None) -> None:
     created = seed()
     if stdout is not None:
         stdout.write(f"Reporting demo data: {created} new rows.")

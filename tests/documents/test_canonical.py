@@ -3,7 +3,7 @@
 from datetime import date
 from decimal import Decimal
 
-from ecvet.canonical import canonical_json, content_sha256
+from documents.canonical import canonical_json, content_sha256
 
 
 def test_key_order_does_not_change_the_hash():

@@ -39,14 +39,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, time, timedelta
 
-from django.dispatch import receiver
-
 from partners import audit
-from partners.management.commands.seed_demo import seed_demo_signal
 from partners.models import AuditEntry, Organisation, Partnership, User
-
-from . import services
-from .models import EvaluationQuestion, Session, TrainingEvent
+from training_events import services
+from training_events.models import EvaluationQuestion, Session, TrainingEvent
 
 VISION_PROJECT_NUMBER = "2019-1-LT01-KA202-060748"
 PROJECT_COORDINATOR = "coordinator@kmpmc.example"
@@ -457,8 +453,7 @@ EVENTS = [
 ]
 
 
-@receiver(seed_demo_signal, dispatch_uid="training_events.demo.seed")
-def seed_training_events_demo(sender, stdout=None, **kwargs) -> None:
+def seed_training_events_demo(stdout=None) -> None:
     created = seed()
     if stdout is not None:
         stdout.write(f"Training-event demo data: {created} new events.")

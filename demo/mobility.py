@@ -17,14 +17,10 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
-from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.text import slugify
 
-from partners.management.commands.seed_demo import seed_demo_signal
-from partners.models import Organisation, Partnership, PartnershipMember, User
-
-from .models import (
+from mobility.models import (
     AssessmentItem,
     ChecklistItem,
     DistanceBand,
@@ -38,8 +34,9 @@ from .models import (
     SoftSkill,
     SurveyQuestion,
 )
-from .models.checklists import Category, Responsible
-from .models.mobilities import ERASMUS_PRO_MIN_DAYS
+from mobility.models.checklists import Category, Responsible
+from mobility.models.mobilities import ERASMUS_PRO_MIN_DAYS
+from partners.models import Organisation, Partnership, PartnershipMember, User
 
 S = Mobility.Status
 
@@ -188,8 +185,7 @@ def _at(day: date) -> dt.datetime:
     return min(moment, timezone.now())
 
 
-@receiver(seed_demo_signal, dispatch_uid="mobility.demo.seed")
-def seed_mobility_demo(sender, stdout=None, **kwargs) -> None:
+def seed_mobility_demo(stdout=None) -> None:
     created = seed()
     if stdout is not None:
         stdout.write(f"Mobility demo data: {created} new mobilities.")
@@ -320,7 +316,7 @@ def _mobility(spec: Spec, learner: Learner, partnership: Partnership, orgs, user
         **virtual,
     )
     _history(mobility, spec, tutor, start, end)
-    from .services.checklists import generate_checklist
+    from mobility.services.checklists import generate_checklist
 
     generate_checklist(mobility)
     submitted = _assessment(mobility, spec, mentor, end)
@@ -331,7 +327,7 @@ def _mobility(spec: Spec, learner: Learner, partnership: Partnership, orgs, user
 
 def _history(mobility: Mobility, spec: Spec, by, start: date, end: date) -> None:
     """Walk the lifecycle to the demo state through the real transition service (history + audit)."""
-    from .services.lifecycle import transition
+    from mobility.services.lifecycle import transition
 
     when = {
         S.PLANNED: start - timedelta(days=75),
@@ -358,7 +354,7 @@ def _assessment(mobility: Mobility, spec: Spec, mentor, end: date) -> bool:
     )
     if spec.assessment == "items":
         return False
-    from .services.assessments import AssessmentInput, RatingInput, ResultInput, save_draft, submit_assessment
+    from mobility.services.assessments import AssessmentInput, RatingInput, ResultInput, save_draft, submit_assessment
 
     if spec.assessment == "draft":
         # Started but not submitted: the mentor finishes it (the browser test does).
@@ -401,7 +397,7 @@ IMPROVE = [
 def _report(mobility: Mobility, spec: Spec, end: date) -> bool:
     if not spec.report:
         return False
-    from .services.reports import ensure_questions
+    from mobility.services.reports import ensure_questions
 
     questions = [q for q in ensure_questions(mobility.partnership) if q.is_active]
     report = LearnerReport.objects.create(mobility=mobility, submitted_at=_at(end + timedelta(days=10)))

@@ -24,13 +24,10 @@ from datetime import timedelta
 from decimal import Decimal
 
 from django.db.models import Q
-from django.dispatch import receiver
 
+from ecvet.models import Approval, LearningAgreement, Memorandum, Qualification, Unit
 from mobility.models import Mobility
-from partners.management.commands.seed_demo import seed_demo_signal
 from partners.models import User
-
-from .models import Approval, LearningAgreement, Memorandum, Qualification, Unit
 
 CURRENT_PROJECT_NUMBER = "2025-1-LT01-KA122-VET-000123"
 DRAFT, AWAITING, APPROVED_WITH_PROPOSAL = "draft", "awaiting", "approved+proposal"
@@ -52,8 +49,7 @@ SPECS = [
 ]
 
 
-@receiver(seed_demo_signal, dispatch_uid="ecvet.demo_agreements.seed")
-def seed_agreement_demo(sender, stdout=None, **kwargs) -> None:
+def seed_agreement_demo(stdout=None) -> None:
     created = seed()
     if stdout is not None:
         stdout.write(f"Learning Agreement demo data: {created} new agreements.")
@@ -135,7 +131,7 @@ def _qualification_and_units(mobility: Mobility, memorandum: Memorandum | None):
 
 
 def _unit_rows(mobility: Mobility, units, memorandum, *, extra_points: Decimal = Decimal("0")) -> list[dict]:
-    from .services import agreements as service
+    from ecvet.services import agreements as service
 
     limits = service.memorandum_points(memorandum)
     mentor = mobility.mentor
@@ -156,7 +152,7 @@ def _unit_rows(mobility: Mobility, units, memorandum, *, extra_points: Decimal =
 
 
 def _decide(version, party: str, user) -> None:
-    from .services import approvals
+    from ecvet.services import approvals
 
     version.refresh_from_db()
     approvals.decide(
@@ -169,7 +165,7 @@ def _decide(version, party: str, user) -> None:
 
 
 def _agreement(spec: Spec, mobility: Mobility, coordinators: dict) -> None:
-    from .services import agreements as service
+    from ecvet.services import agreements as service
 
     sender = coordinators["sending"]
     memorandum = _memorandum(mobility)
@@ -221,8 +217,7 @@ VISION_PROJECT_NUMBER = "2019-1-LT01-KA202-060748"
 TRANSCRIPT_LEARNERS = [("Sem", "de Groot", True), ("Leevi", "Järvinen", False)]
 
 
-@receiver(seed_demo_signal, dispatch_uid="ecvet.demo_agreements.seed_transcripts")
-def seed_transcript_demo(sender, stdout=None, **kwargs) -> None:
+def seed_transcript_demo(stdout=None) -> None:
     created = seed_transcripts()
     if stdout is not None:
         stdout.write(f"Personal Transcript demo data: {created} new transcripts.")
@@ -232,11 +227,10 @@ def seed_transcripts() -> int:
     """For completed VISION 2021–2022 mobilities with a submitted assessment: an approved Learning
     Agreement (one unit of the sending school's catalogue, made directly, as agreed before the portal),
     the transcript built by the host and approved by its coordinator, and recognition at home."""
+    from ecvet.models import LearningAgreementUnit, LearningAgreementVersion, Transcript
+    from ecvet.services import approvals
+    from ecvet.services import transcripts as service
     from mobility.models import AssessmentItem
-
-    from .models import LearningAgreementUnit, LearningAgreementVersion, Transcript
-    from .services import approvals
-    from .services import transcripts as service
 
     users = {u.email: u for u in User.objects.filter(email__endswith=".example")}
     created = 0

@@ -15,12 +15,8 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from django.dispatch import receiver
-
-from partners.management.commands.seed_demo import seed_demo_signal
+from ecvet.models import Approval, Memorandum, MemorandumParty, MemorandumUnit, Qualification, Unit
 from partners.models import Organisation, Partnership, User
-
-from .models import Approval, Memorandum, MemorandumParty, MemorandumUnit, Qualification, Unit
 
 EXAMPLE = " (example)"
 MEMORANDUM_TITLE = "VISION ECVET Memorandum of Understanding — Beauty qualifications"
@@ -242,8 +238,7 @@ QUALIFICATIONS = [
 ]  # fmt: skip
 
 
-@receiver(seed_demo_signal, dispatch_uid="ecvet.demo.seed")
-def seed_ecvet_demo(sender, stdout=None, **kwargs) -> None:
+def seed_ecvet_demo(stdout=None) -> None:
     qualifications, units = seed_catalogue()
     memorandum = seed_memorandum()
     if stdout is not None:
@@ -301,8 +296,8 @@ def demo_partnership() -> Partnership | None:
 
 def seed_memorandum() -> Memorandum | None:
     """The memorandum in force among the four partners (made once; later runs leave it as it is)."""
-    from .services import approvals
-    from .services import memoranda as service
+    from ecvet.services import approvals
+    from ecvet.services import memoranda as service
 
     existing = Memorandum.objects.filter(title=MEMORANDUM_TITLE, version=1).first()
     if existing is not None:

@@ -10,13 +10,9 @@ Idempotent: nothing is made when a VISION mobility already has a Europass Mobili
 
 from __future__ import annotations
 
-from django.dispatch import receiver
-
+from ecvet.models import Approval, EuropassMobility
 from mobility.models import Mobility
-from partners.management.commands.seed_demo import seed_demo_signal
 from partners.models import User
-
-from .models import Approval, EuropassMobility
 
 VISION_PROJECT_NUMBER = "2019-1-LT01-KA202-060748"
 UNTOUCHED_LEARNERS = ("learner@nova.example", "learner@kmpmc.example")
@@ -34,8 +30,7 @@ SECTION_5A = {
 }
 
 
-@receiver(seed_demo_signal, dispatch_uid="ecvet.demo_europass.seed")
-def seed_europass_demo(sender, stdout=None, **kwargs) -> None:
+def seed_europass_demo(stdout=None) -> None:
     created = seed()
     if stdout is not None:
         stdout.write(f"Europass Mobility demo data: {created} new documents.")
@@ -70,8 +65,8 @@ def seed() -> int:
 
 
 def _europass(mobility: Mobility, sender, host) -> None:
-    from .services import approvals
-    from .services import europass as service
+    from ecvet.services import approvals
+    from ecvet.services import europass as service
 
     europass = service.start_europass(mobility, by=sender)
     service.update_sending(

@@ -40,14 +40,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from django.dispatch import receiver
-
-from partners import audit
-from partners.management.commands.seed_demo import seed_demo_signal
-from partners.models import AuditEntry, Organisation, Partnership, User
-
-from . import services
-from .models import (
+from dissemination import services
+from dissemination.models import (
     Activity,
     Channel,
     DisseminationEvent,
@@ -56,6 +50,8 @@ from .models import (
     ReachTarget,
     StakeholderGroup,
 )
+from partners import audit
+from partners.models import AuditEntry, Organisation, Partnership, User
 
 VISION_PROJECT_NUMBER = "2019-1-LT01-KA202-060748"
 PROJECT_COORDINATOR = "coordinator@kmpmc.example"
@@ -398,8 +394,7 @@ RESULTS = [
 ]
 
 
-@receiver(seed_demo_signal, dispatch_uid="dissemination.demo.seed")
-def seed_dissemination_demo(sender, stdout=None, **kwargs) -> None:
+def seed_dissemination_demo(stdout=None) -> None:
     created = seed()
     if stdout is not None:
         stdout.write(f"Dissemination demo data: {created} new rows.")
