@@ -69,6 +69,48 @@ class Scope:
             out |= roles
         return frozenset(out)
 
+    # Named questions every app asks of a scope. Apps ask these (through their own `<app>/access.py`)
+    # instead of reading `is_superuser` themselves: this module is the only one that does.
+    @property
+    def unrestricted(self) -> bool:
+        """Sees and may do everything (a superuser): querysets skip their filters."""
+        return self.is_superuser
+
+    @property
+    def is_staff(self) -> bool:
+        """Project or partner coordinator somewhere (or unrestricted): the staff pages and menus."""
+        return self.is_superuser or bool(self.staff_org_ids)
+
+    def coordinates(self, partnership) -> bool:
+        """Project coordinator of `partnership` (or unrestricted): sees every organisation's part of it."""
+        pid = getattr(partnership, "pk", partnership)
+        return self.is_superuser or pid in self.coordinated_partnership_ids
+
+    def coordinates_any(self) -> bool:
+        return self.is_superuser or bool(self.coordinated_partnership_ids)
+
+    def in_partnership(self, partnership) -> bool:
+        """Staff of an organisation that belongs to `partnership` (or unrestricted)."""
+        pid = getattr(partnership, "pk", partnership)
+        return self.is_superuser or pid in self.partnership_ids
+
+    def is_staff_of(self, organisation) -> bool:
+        """Project or partner coordinator at `organisation` itself (or unrestricted)."""
+        oid = getattr(organisation, "pk", organisation)
+        return self.is_superuser or oid in self.staff_org_ids
+
+    def manages(self, organisation) -> bool:
+        """Reads `organisation`'s internal data (people, strategy, audit): its own staff or the project
+        coordinator of a partnership it belongs to (or unrestricted)."""
+        oid = getattr(organisation, "pk", organisation)
+        return self.is_superuser or oid in self.managed_org_ids
+
+    def org_ids_with_right(self, right: str) -> frozenset[int] | None:
+        """Organisations where the user holds `right`; None means every organisation (unrestricted)."""
+        if self.is_superuser:
+            return None
+        return frozenset(oid for oid, rights in self.rights_by_org.items() if right in rights)
+
     def has_role(self, *roles: str) -> bool:
         return bool(self.roles & set(roles))
 
@@ -104,6 +146,22 @@ class Scope:
 
 
 ANONYMOUS = Scope(user_id=None)
+
+
+def is_unrestricted(user) -> bool:
+    """A superuser: Django admin, and every object in every scope."""
+    return bool(user is not None and getattr(user, "is_active", False) and getattr(user, "is_superuser", False))
+
+
+def register(app_label: str, *predicates) -> None:
+    """Publish an app's access predicates as named rules (`rules` library), so templates ask the same
+    function the view asks: `{% load rules %}{% test_rule "ecvet.may_export_json" request.user obj as ok %}`.
+
+    The rule's name is `<app_label>.<function name>`; registering again replaces it (module reloads)."""
+    import rules
+
+    for fn in predicates:
+        rules.set_rule(f"{app_label}.{fn.__name__}", rules.predicate(fn))
 
 
 def get_scope(user) -> Scope:

@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "allauth.account",
     "allauth.mfa",
     "crispy_forms",
+    "rules",
     "crispy_bootstrap5",
     "django_countries",
     "django_filters",
