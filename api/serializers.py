@@ -11,9 +11,9 @@ from rest_framework import serializers
 
 from documents.models import RenderedDocument
 from documents.registry import Renderable
+from mobility.access import sees_personal_details
 from mobility.models import Learner, Mobility
-from partners.access import get_scope
-from partners.models import Organisation, Partnership, PartnershipMember, Right
+from partners.models import Organisation, Partnership, PartnershipMember
 from training_events.models import Session, TrainingEvent
 
 
@@ -99,17 +99,6 @@ class PartnershipSerializer(ReadSerializer):
 # --- learners ------------------------------------------------------------------------------------------
 
 
-def sees_learner_personal(user, learner: Learner) -> bool:
-    """As the learner's page: the home organisation's managers, the learner themself and admins
-    (a mentor or the host's staff see the name, studies and emergency contact only)."""
-    scope = get_scope(user)
-    return (
-        scope.is_superuser
-        or scope.has_right(Right.MANAGE_MOBILITIES, organisation=learner.home_organisation_id)
-        or (learner.user_id is not None and learner.user_id == user.pk)
-    )
-
-
 class LearnerPersonalSerializer(ReadSerializer):
     gender = serializers.ChoiceField(choices=Learner.Gender.choices, allow_blank=True, read_only=True)
     nationality = serializers.CharField(source="nationality.code", read_only=True, allow_blank=True)
@@ -166,7 +155,7 @@ class LearnerSerializer(ReadSerializer):
     @extend_schema_field(LearnerPersonalSerializer(allow_null=True))
     def get_personal(self, learner):
         request = self.context.get("request")
-        if request is None or not sees_learner_personal(request.user, learner):
+        if request is None or not sees_personal_details(request.user, learner):
             return None
         return LearnerPersonalSerializer(learner, context=self.context).data
 

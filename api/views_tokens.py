@@ -16,8 +16,8 @@ from django.views.decorators.http import require_POST
 from partners.files import no_store
 
 from . import services
+from .access import own_tokens
 from .forms import TokenForm
-from .models import TokenLabel
 
 
 @login_required
@@ -51,7 +51,7 @@ def token_list(request):
 @require_POST
 def token_revoke(request, code):
     # Only one's own tokens: another user's token code answers 404.
-    label = get_object_or_404(TokenLabel.objects.filter(user=request.user), code=code)
+    label = get_object_or_404(own_tokens(request.user), code=code)
     services.revoke_token(label=label, by=request.user, request=request)
     messages.success(request, _("The token “%(name)s” was revoked.") % {"name": label.name})
     return redirect("api:tokens")

@@ -50,8 +50,7 @@ from dissemination.models import (
     ReachTarget,
     StakeholderGroup,
 )
-from partners import audit
-from partners.models import AuditEntry, Organisation, Partnership, User
+from partners.models import Organisation, Partnership, User
 
 VISION_PROJECT_NUMBER = "2019-1-LT01-KA202-060748"
 PROJECT_COORDINATOR = "coordinator@kmpmc.example"
@@ -443,17 +442,16 @@ def seed() -> int:
             audience=spec.audience,
             is_public=spec.is_public,
         )
-        _create(activity, by=users[coordinator(spec.organisation)], partnership=vision, organisation=org)
+        services.create_activity(activity, by=users[coordinator(spec.organisation)])
         created += 1
-    targets = [(group, "", n) for group, n in GROUP_TARGETS.items()]
-    targets += [("", channel, n) for channel, n in CHANNEL_TARGETS.items()]
-    for group, channel, n in targets:
-        if ReachTarget.objects.filter(partnership=vision, group=group, channel=channel).exists():
-            continue
-        _create(ReachTarget(partnership=vision, group=group, channel=channel, target=n), by=lead, partnership=vision)
-        created += 1
+    targets = {(group, ""): n for group, n in GROUP_TARGETS.items()}
+    targets |= {("", channel): n for channel, n in CHANNEL_TARGETS.items()}
+    existing = set(ReachTarget.objects.filter(partnership=vision).values_list("group", "channel"))
+    missing = {key: n for key, n in targets.items() if key not in existing}
+    if missing:
+        created += len(services.save_targets(vision, missing, by=lead))
     if not PublicPage.objects.filter(partnership=vision).exists():
-        _create(PublicPage(partnership=vision, enabled=True, summary=SUMMARY), by=lead, partnership=vision)
+        services.save_public_page(PublicPage(partnership=vision, enabled=True, summary=SUMMARY), by=lead)
         created += 1
     for order, (title, description, path) in enumerate(RESULTS, start=1):
         if PublicResult.objects.filter(partnership=vision, title=title).exists():
@@ -461,14 +459,7 @@ def seed() -> int:
         result = PublicResult(
             partnership=vision, title=title, description=description, link=f"{SITE}/{path}", order=order
         )
-        _create(result, by=lead, partnership=vision)
+        result.full_clean()
+        services.create_result(result, by=lead)
         created += 1
     return created
-
-
-def _create(obj, *, by, partnership, organisation=None):
-    """Validate, save and write the audit row, as the views do."""
-    obj.full_clean()
-    obj.save()
-    audit.record(actor=by, verb=AuditEntry.Verb.CREATED, obj=obj, partnership=partnership, organisation=organisation)
-    return obj

@@ -187,14 +187,12 @@ def seed(password: str) -> int:
         )
         created += new
 
-    admin, new = User.objects.get_or_create(
-        email="admin@vision.example",
-        defaults={"first_name": "Portal", "last_name": "Administrator", "is_staff": True, "is_superuser": True},
-    )
-    if new:
-        admin.set_password(password)
-        admin.save(update_fields=["password"])
-    created += new
+    admin = User.objects.filter(email="admin@vision.example").first()
+    if admin is None:
+        admin = User.objects.create_superuser(
+            "admin@vision.example", password, first_name="Portal", last_name="Administrator"
+        )
+        created += 1
     created += _verify(admin)
     for email, first, last, org_slug, role in ACCOUNTS:
         user, new = User.objects.get_or_create(

@@ -39,9 +39,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, time, timedelta
 
-from partners import audit
-from partners.models import AuditEntry, Organisation, Partnership, User
-from training_events import services
+from partners.models import Organisation, Partnership, User
+from training_events import services, zones
 from training_events.models import EvaluationQuestion, Session, TrainingEvent
 
 VISION_PROJECT_NUMBER = "2019-1-LT01-KA202-060748"
@@ -477,11 +476,8 @@ def seed() -> int:
 
 
 # The agenda's times are the host's local times.
-HOST_TIME_ZONES = {"LT": "Europe/Vilnius", "IT": "Europe/Rome", "NL": "Europe/Amsterdam", "FI": "Europe/Helsinki"}
-
-
 def _event(spec: EventSpec, vision: Partnership, orgs, users) -> TrainingEvent:
-    event = TrainingEvent.objects.create(
+    event = TrainingEvent(
         partnership=vision,
         host_organisation=orgs[spec.host],
         title=spec.title,
@@ -495,27 +491,32 @@ def _event(spec: EventSpec, vision: Partnership, orgs, users) -> TrainingEvent:
         capacity_per_organisation=4,
         description=spec.description,
         learning_outcomes="\n".join(spec.outcomes),
-        time_zone=HOST_TIME_ZONES.get(orgs[spec.host].country.code, "Europe/Brussels"),
+        time_zone=zones.zone_for_organisation(orgs[spec.host]),
     )
-    audit.record(actor=users[PROJECT_COORDINATOR], verb=AuditEntry.Verb.CREATED, obj=event, partnership=vision)
+    services.create_event(event, by=users[PROJECT_COORDINATOR])
+    host = users[coordinator(spec.host)]
     sessions = [
-        Session.objects.create(
-            event=event,
-            day=spec.start + timedelta(days=day),
-            start_time=start,
-            end_time=end,
-            title=title,
-            speaker=speaker,
-            room=room,
+        services.add_session(
+            Session(
+                event=event,
+                day=spec.start + timedelta(days=day),
+                start_time=start,
+                end_time=end,
+                title=title,
+                speaker=speaker,
+                room=room,
+            ),
+            by=host,
         )
         for day, start, end, title, speaker, room in spec.sessions
     ]
     questions = [
-        EvaluationQuestion.objects.create(event=event, order=order, text=text, kind=kind, required=required)
+        services.add_question(
+            EvaluationQuestion(event=event, order=order, text=text, kind=kind, required=required), by=host
+        )
         for order, (text, kind, required) in enumerate(QUESTIONS, start=1)
     ]
     participants = _register(spec, event, orgs, users)
-    host = users[coordinator(spec.host)]
     _attendance(spec, event, participants, sessions, host)
     for email, answers in spec.evaluations.items():
         participant = participants.get(email)

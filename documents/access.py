@@ -2,21 +2,31 @@
 archive ask.
 
 Scope comes first: rows are `RenderedDocument.objects.visible_to(user)` (the document's own scope).
-Within scope, each document type's renderable decides (`Renderable.may_download`), since what a PDF
-carries differs (a Learning Agreement prints the learner's date of birth; a certificate does not).
+Within scope, each document type's renderable decides (`Renderable.may_download`, which asks its own app's
+access module, e.g. `ecvet.access.may_download_pdf`), since what a PDF carries differs (a Learning Agreement
+prints the learner's date of birth; a certificate does not). The rules are published for the templates
+(bottom of the module): `{% test_rule "documents.may_download_zip" request.user mobility as ok %}`.
 """
 
 from __future__ import annotations
 
 from django.utils.text import get_valid_filename
 
+from partners.access import register
+
 from .models import RenderedDocument
-from .registry import renderable_for
+from .registry import is_renderable, renderable_for
 
 
 def may_download(user, row: RenderedDocument) -> bool:
+    """The sealed PDF of this row (already `visible_to(user)`): as its document's type decides."""
     document = row.document
-    return document is not None and renderable_for(document).may_download(user, document)
+    return document is not None and may_download_document(user, document)
+
+
+def may_download_document(user, document) -> bool:
+    """The sealed PDF of a document the user reads (the document page's download button)."""
+    return is_renderable(document) and renderable_for(document).may_download(user, document)
 
 
 def filename(row: RenderedDocument) -> str:
@@ -40,3 +50,14 @@ def downloadable(user, rows) -> list[tuple[RenderedDocument, str]]:
         used.add(name)
         out.append((row, name))
     return out
+
+
+def may_download_zip(user, subject) -> bool:
+    """The ZIP of a mobility's or a partnership's sealed PDFs (`subject` in the user's scope): only when it
+    would hold at least one PDF the user may download (else the link would lead to "nothing here")."""
+    field = "partnership" if subject._meta.model_name == "partnership" else "mobility"
+    rows = RenderedDocument.objects.visible_to(user).filter(**{field: subject})
+    return bool(downloadable(user, rows))
+
+
+register("documents", may_download, may_download_document, may_download_zip)

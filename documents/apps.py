@@ -6,3 +6,7 @@ class DocumentsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "documents"
     verbose_name = _("Sealed documents")
+
+    def ready(self):
+        # The download rules register themselves with `rules` for the templates.
+        from . import access  # noqa: F401

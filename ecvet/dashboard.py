@@ -21,6 +21,7 @@ from mobility.models import Mobility
 from partners.dashboard import register_panel
 from partners.models import Right
 
+from .access import own_organisation_ids_with
 from .models import Approval, EuropassMobility, LearningAgreementVersion, Memorandum, MemorandumParty, Transcript
 from .services.approvals import kind_of
 
@@ -37,11 +38,6 @@ class Waiting:
     title: str = ""
     # (party key, content SHA-256) pairs this user may still approve; empty for a task that is not an approval.
     parties: tuple = ()
-
-
-def _orgs_with(scope, right: str) -> set[int]:
-    # Signing is never delegated: only organisations where the user is a member with the right.
-    return {org for org in scope.member_org_ids if right in scope.rights_by_org.get(org, ())}
 
 
 def _mobility_fields(prefix: str) -> list[str]:
@@ -199,8 +195,9 @@ def waiting_panel(request, scope):
     user = request.user
     if scope.user_id is None:
         return None
-    signer_orgs = _orgs_with(scope, Right.SIGN_DOCUMENTS)
-    manager_orgs = _orgs_with(scope, Right.MANAGE_MOBILITIES)
+    # Signing is never delegated: only organisations where the user is a member with the right.
+    signer_orgs = own_organisation_ids_with(user, Right.SIGN_DOCUMENTS)
+    manager_orgs = own_organisation_ids_with(user, Right.MANAGE_MOBILITIES)
     if not signer_orgs and not manager_orgs and not scope.has_role("learner"):
         return None
     approvals = _agreements(user, signer_orgs)

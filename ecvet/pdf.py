@@ -15,9 +15,9 @@ from django.utils.translation import gettext as _
 from documents.naming import ascii_slug, initials
 from documents.registry import Renderable
 
+from .access import document_mobility, may_download_pdf
 from .models import Approval, EuropassMobility, LearningAgreementVersion, Memorandum, Transcript
 from .services import approvals
-from .views.common import sees_personal_details
 
 V = LearningAgreementVersion.Status
 M = Memorandum.Status
@@ -57,10 +57,8 @@ class EcvetRenderable(Renderable):
         return mobility.pk if mobility else None
 
     def may_download(self, user, document):
-        # The PDF carries the learner's date of birth (and gender, guardian): the parties and the project
-        # coordinator take it away; a mentor reads the page, which hides them.
-        mobility = document_mobility(document)
-        return mobility is None or sees_personal_details(user, mobility)
+        # The PDF carries the learner's date of birth (and gender, guardian): ecvet.access decides.
+        return may_download_pdf(user, document)
 
     def context(self, document):
         sha = self.content_sha256(document)
@@ -93,12 +91,6 @@ class EcvetRenderable(Renderable):
     def approved_on(self, document):
         last = approvals.approvals_of(document).filter(decision=Approval.Decision.APPROVED).order_by("-at").first()
         return last.at.date() if last else None
-
-
-def document_mobility(document):
-    if isinstance(document, LearningAgreementVersion):
-        return document.agreement.mobility
-    return getattr(document, "mobility", None)
 
 
 class AgreementPdf(EcvetRenderable):

@@ -8,5 +8,6 @@ class MobilityConfig(AppConfig):
     verbose_name = _("Mobility")
 
     def ready(self):
-        # Dashboard panels plug into partners without partners importing us.
-        from . import dashboard, receivers  # noqa: F401
+        # Dashboard panels plug into partners without partners importing us; the access rules register
+        # themselves with `rules` for the templates.
+        from . import access, dashboard, receivers  # noqa: F401

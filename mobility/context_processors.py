@@ -8,13 +8,13 @@ def navigation(request):
     if user is None or not user.is_authenticated:
         return {}
     scope = get_scope(user)
-    staff = scope.is_superuser or bool(scope.staff_org_ids)
+    staff = scope.is_staff
     return {
         "mobility_nav": {
             "outgoing": staff,
             "incoming": staff,
             "learners": staff,
-            "all": scope.is_superuser or bool(scope.coordinated_partnership_ids),
+            "all": scope.coordinates_any(),
             "my_learners": scope.has_role(Role.MENTOR),
             "my_mobility": scope.has_role(Role.LEARNER),
         }

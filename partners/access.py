@@ -147,6 +147,9 @@ class Scope:
 
 ANONYMOUS = Scope(user_id=None)
 
+# What `createsuperuser` (and the demo's administrator) sets on an account: Django admin and every scope.
+ADMINISTRATOR_FLAGS = {"is_staff": True, "is_superuser": True}
+
 
 def is_unrestricted(user) -> bool:
     """A superuser: Django admin, and every object in every scope."""
@@ -240,3 +243,175 @@ def _build_scope(user) -> Scope:
         partnership_ids=frozenset(partnership_ids),
         network_org_ids=frozenset(network_org_ids),
     )
+
+
+# --- the partners app's rules ---------------------------------------------------------------------------------
+# Named after the action; views call them, templates ask the same function (`{% test_rule "partners.…" %}`) or
+# get the boolean the view computed with it. `Right`/`Role` are imported inside: models import this module.
+
+
+def has_administrator_flags(account) -> bool:
+    """The account carries Django's staff or superuser flag, active or not (an account to keep when a
+    learner linked to it is erased)."""
+    return bool(getattr(account, "is_staff", False) or getattr(account, "is_superuser", False))
+
+
+def holds_admin_powers(user) -> bool:
+    """A superuser or a Django staff account (the administration): two-factor authentication applies as to
+    the roles named in VISION_MFA_REQUIRED_ROLES ("admin")."""
+    return is_unrestricted(user) or bool(getattr(user, "is_staff", False))
+
+
+def may_open_admin(user) -> bool:
+    """Django's admin lets in active staff accounts only (`AdminSite.has_permission`): the link follows it."""
+    return bool(user is not None and getattr(user, "is_active", False) and getattr(user, "is_staff", False))
+
+
+def sees_everything(user) -> bool:
+    """The administrator's view: every partnership and organisation (the dashboard says so)."""
+    return get_scope(user).unrestricted
+
+
+def sees_staff_pages(user) -> bool:
+    """Partnerships, organisations, reports and the other staff menus: coordinators (and administrators)."""
+    return get_scope(user).is_staff
+
+
+def sees_network_overview(user) -> bool:
+    """The network counts on the dashboard: project coordinators of some partnership (and administrators)."""
+    return get_scope(user).coordinates_any()
+
+
+def may_create_partnership(user) -> bool:
+    return get_scope(user).unrestricted or bool(partnership_coordinator_org_ids(user))
+
+
+def partnership_coordinator_org_ids(user) -> set[int]:
+    """Organisations a new partnership may be coordinated by: where the user is project coordinator with
+    can_manage_partnership. (Administrators choose any organisation: callers ask `sees_everything` first.)"""
+    from .models import Right, Role
+
+    scope = get_scope(user)
+    return {
+        org
+        for org, roles in scope.roles_by_org.items()
+        if Role.PROJECT_COORDINATOR in roles and scope.has_right(Right.MANAGE_PARTNERSHIP, organisation=org)
+    }
+
+
+def may_edit_partnership(user, partnership) -> bool:
+    """Edit the partnership, add members, its quality checklist and report questions: its project coordinator."""
+    from .models import Right
+
+    return get_scope(user).has_right(Right.MANAGE_PARTNERSHIP, partnership=partnership)
+
+
+def may_view_partnership_audit(user, partnership) -> bool:
+    from .models import Right
+
+    return get_scope(user).has_right(Right.VIEW_AUDIT, partnership=partnership)
+
+
+def may_edit_organisation(user, organisation) -> bool:
+    from .models import Right
+
+    return get_scope(user).has_right(Right.MANAGE_ORGANISATION, organisation=organisation)
+
+
+def sees_people(user, organisation) -> bool:
+    """The organisation's staff list (and other internal data): its own coordinators, the project coordinator
+    of a partnership it belongs to, administrators."""
+    return get_scope(user).manages(organisation)
+
+
+def may_view_audit(user, organisation) -> bool:
+    """The organisation's audit log: those who see its people, holding can_view_audit for it."""
+    from .models import Right
+
+    scope = get_scope(user)
+    return scope.manages(organisation) and scope.has_right(Right.VIEW_AUDIT, organisation=organisation)
+
+
+def sees_all_strategies(user, partnership) -> bool:
+    """Every partner's column on the strategies page, including those not started yet: the project coordinator."""
+    return get_scope(user).coordinates(partnership)
+
+
+def may_start_strategy(user, organisation) -> bool:
+    """Start an organisation's strategy in a partnership: who may edit the organisation (the view also
+    requires that it has none there yet)."""
+    return may_edit_organisation(user, organisation)
+
+
+def may_edit_strategy(user, strategy) -> bool:
+    """Edit a strategy, its goals, indicators and their values: who may edit its organisation."""
+    return may_edit_organisation(user, strategy.organisation_id)
+
+
+def may_invite_anyone(user) -> bool:
+    """The invitations page: holders of can_invite somewhere."""
+    from .models import Right
+
+    return get_scope(user).has_right(Right.INVITE)
+
+
+def may_invite(user, organisation) -> bool:
+    """Invite people to `organisation`, manage its invitations and memberships."""
+    from .models import Right
+
+    return get_scope(user).has_right(Right.INVITE, organisation=organisation)
+
+
+def invitable_organisation_ids(user) -> set[int] | None:
+    """Organisations the user may invite people to (None = every organisation: administrators)."""
+    from .models import Right
+
+    scope = get_scope(user)
+    if scope.unrestricted:
+        return None
+    return {org for org in scope.managed_org_ids if scope.has_right(Right.INVITE, organisation=org)}
+
+
+def may_assign_project_coordinator(user) -> bool:
+    """Only a project coordinator (or an administrator) hands out the project coordinator role."""
+    from .models import Role
+
+    scope = get_scope(user)
+    return scope.unrestricted or scope.has_role(Role.PROJECT_COORDINATOR)
+
+
+def may_edit_membership(user, membership) -> bool:
+    """Change someone's role and rights: who may invite to that organisation; nobody edits their own
+    membership (except administrators)."""
+    scope = get_scope(user)
+    if membership.user_id == scope.user_id and not scope.unrestricted:
+        return False
+    return may_invite(user, membership.organisation_id)
+
+
+def may_manage_invitation(user, invitation) -> bool:
+    """Resend or withdraw an invitation: who may invite to its organisation."""
+    return may_invite(user, invitation.organisation_id)
+
+
+register(
+    "partners",
+    sees_everything,
+    sees_staff_pages,
+    sees_network_overview,
+    may_open_admin,
+    may_create_partnership,
+    may_edit_partnership,
+    may_view_partnership_audit,
+    may_edit_organisation,
+    sees_people,
+    may_view_audit,
+    sees_all_strategies,
+    may_start_strategy,
+    may_edit_strategy,
+    may_invite_anyone,
+    may_invite,
+    may_assign_project_coordinator,
+    may_edit_membership,
+    may_manage_invitation,
+)

@@ -1,7 +1,7 @@
 from django.conf import settings
 
-from .access import get_scope
-from .models import Right, Role
+from . import access
+from .models import Role
 
 
 def navigation(request):
@@ -9,16 +9,16 @@ def navigation(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"LANGUAGES": settings.LANGUAGES}
-    scope = get_scope(user)
-    staff = scope.is_superuser or bool(scope.staff_org_ids)
+    scope = access.get_scope(user)
+    staff = access.sees_staff_pages(user)
     return {
         "LANGUAGES": settings.LANGUAGES,
         "nav": {
             "partnerships": staff,
             "organisations": staff,
-            "invitations": scope.has_right(Right.INVITE),
+            "invitations": access.may_invite_anyone(user),
             "mentor": scope.has_role(Role.MENTOR),
             "learner": scope.has_role(Role.LEARNER),
-            "admin": user.is_staff,
+            "admin": access.may_open_admin(user),
         },
     }

@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 
-from .access import get_scope
+from .access import get_scope, holds_admin_powers
 
 # Paths a user without MFA may still reach: setting it up, signing out, assets.
 ALLOWED_PREFIXES = ("/accounts/", "/static/", "/i18n/", "/healthz", "/favicon")
@@ -14,7 +14,7 @@ def mfa_required_for(user) -> bool:
     required = set(settings.VISION_MFA_REQUIRED_ROLES)
     if not required:
         return False
-    if "admin" in required and (user.is_superuser or user.is_staff):
+    if "admin" in required and holds_admin_powers(user):
         return True
     return bool(get_scope(user).roles & required)
 

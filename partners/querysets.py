@@ -17,7 +17,7 @@ class ScopedQuerySet(models.QuerySet):
         scope = get_scope(user)
         if scope.user_id is None:
             return self.none()
-        if scope.is_superuser:
+        if scope.unrestricted:
             return self.all()
         return self.filter(self.scope_filter(scope))
 

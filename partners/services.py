@@ -19,6 +19,7 @@ from .access import clear_scope
 from .models import (
     AuditEntry,
     Indicator,
+    InternationalisationStrategy,
     Invitation,
     Membership,
     Organisation,
@@ -259,6 +260,23 @@ def save_with_audit(
 
 
 @transaction.atomic
+def create_partnership(*, form, by: User, request=None) -> Partnership:
+    """A new partnership from the NewPartnershipForm, with the chosen organisation as its coordinator."""
+    partnership = form.save(commit=False)
+    partnership.slug = form.cleaned_data["slug"]
+    partnership.save()
+    form.save_m2m()
+    add_partnership_member(
+        partnership=partnership,
+        organisation=form.cleaned_data["coordinator"],
+        role=PartnershipMember.Role.COORDINATOR,
+        by=by,
+        request=request,
+    )
+    return partnership
+
+
+@transaction.atomic
 def add_partnership_member(
     *, partnership: Partnership, organisation: Organisation, role: str, by: User, request=None
 ) -> PartnershipMember:
@@ -273,6 +291,27 @@ def add_partnership_member(
         details={"role": role},
     )
     return member
+
+
+@transaction.atomic
+def start_strategy(
+    *, partnership: Partnership, organisation: Organisation, by: User, request=None
+) -> InternationalisationStrategy:
+    """The organisation's strategy in the partnership, created (and audited) if it has none yet; starting
+    it twice (a double click, two tabs) gives the same one."""
+    strategy, created = InternationalisationStrategy.objects.get_or_create(
+        partnership=partnership, organisation=organisation
+    )
+    if created:
+        audit.record(
+            actor=by,
+            verb=AuditEntry.Verb.CREATED,
+            obj=strategy,
+            request=request,
+            partnership=partnership,
+            organisation=organisation,
+        )
+    return strategy
 
 
 @transaction.atomic

@@ -8,5 +8,6 @@ class TrainingEventsConfig(AppConfig):
     verbose_name = _("Training events")
 
     def ready(self):
-        # Certificates register with the sealed-PDF pipeline; the dashboard panel connects.
-        from . import dashboard, pdf, signals  # noqa: F401
+        # The access rules publish themselves to `rules` (templates ask them); certificates register with
+        # the sealed-PDF pipeline; the dashboard panel connects.
+        from . import access, dashboard, pdf, signals  # noqa: F401

@@ -100,6 +100,7 @@ class TrainingEvent(TimeStampedModel):
 class Session(models.Model):
     """One item of the agenda."""
 
+    code = code_field()
     event = models.ForeignKey(TrainingEvent, on_delete=models.CASCADE, related_name="sessions")
     day = models.DateField(_("day"))
     start_time = models.TimeField(_("starts"))
@@ -208,6 +209,7 @@ class EvaluationQuestion(models.Model):
         SCALE = "scale", _("Scale from 1 (poor) to 5 (excellent)")
         TEXT = "text", _("Free text")
 
+    code = code_field()
     event = models.ForeignKey(TrainingEvent, on_delete=models.CASCADE, related_name="questions")
     order = models.PositiveSmallIntegerField(_("order"), default=0)
     text = models.CharField(_("question"), max_length=300)

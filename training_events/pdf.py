@@ -8,6 +8,7 @@ from documents.canonical import content_sha256
 from documents.naming import ascii_slug, initials
 from documents.registry import Renderable
 
+from . import access
 from .models import Certificate
 
 
@@ -24,6 +25,9 @@ class CertificatePdf(Renderable):
 
     def is_final(self, certificate):
         return True  # issued = final; its content was fixed when it was issued
+
+    def may_download(self, user, certificate):
+        return access.may_download_certificate(user, certificate)
 
     def partnership(self, certificate):
         return certificate.participant.event.partnership

@@ -6,7 +6,7 @@ from django.dispatch import receiver
 from partners.models.people import Role
 from partners.signals import invitation_accepted
 
-from .models import Participant
+from . import services
 
 
 @receiver(invitation_accepted, dispatch_uid="training_events.link_participations")
@@ -14,6 +14,4 @@ def link_participations(sender, invitation, user, **kwargs):
     # Staff of the organisation that registered them, never a learner account.
     if invitation.role == Role.LEARNER:
         return
-    Participant.objects.filter(
-        user__isnull=True, email__iexact=user.email, organisation_id=invitation.organisation_id
-    ).update(user=user)
+    services.link_participations(user, invitation.organisation_id)

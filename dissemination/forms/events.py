@@ -1,7 +1,7 @@
 """Forms of the dissemination pages: an event with its audience grid, an event's files, an activity, the reach
 targets and the list filters.
 
-The organisation a user records for is chosen among `services.editable_organisations` only (the view answers
+The organisation a user records for is chosen among `access.editable_organisations` only (the view answers
 403 to a forged one before the form sees it); counts are whole numbers from 0 and targets whole numbers from 1,
 so a bad value gives a field error, never a crash.
 """
@@ -219,14 +219,6 @@ class EventFileForm(forms.ModelForm):
             except ValidationError as error:
                 self.add_error("file", error)
         return cleaned
-
-    def save(self, commit: bool = True) -> EventFile:
-        row = super().save(commit=False)
-        row.event = self.event
-        row.size = self.cleaned_data["file"].size
-        if commit:
-            row.save()
-        return row
 
 
 # --- an activity ----------------------------------------------------------------------------------------------------

@@ -1,19 +1,16 @@
 """Dissemination events and activities: the lists, an event with its audience and files, activities.
 
 Every object is found through `visible_to` (out of scope → 404: the staff of the partnership's organisations
-read everything of it); recording is `services.may_edit_for` (each partner for its own organisation, the project
-coordinator for all; in scope without the right → 403). Files are served only through `file_download`
-(attachment, no-store, audited); media are never served directly.
+read everything of it); recording is `dissemination.access` (each partner for its own organisation, the project
+coordinator for all; in scope without the right → 403), and every change a `dissemination.services` function.
+Files are served only through `file_download` (attachment, no-store, audited); media are never served directly.
 """
 
 from __future__ import annotations
 
-import os
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.db.models import Sum, Value
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404, redirect, render
@@ -21,12 +18,11 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from partners import audit
 from partners.files import attachment, no_store
-from partners.models import AuditEntry, Organisation, Partnership
-from partners.views.common import paginate, scope_of
+from partners.models import Organisation, Partnership
+from partners.pagination import paginate
 
-from .. import services
+from .. import access, services
 from ..forms.events import (
     ActivityFilterForm,
     ActivityForm,
@@ -48,18 +44,6 @@ def require(allowed: bool) -> None:
         raise PermissionDenied
 
 
-def record(request, verb: str, obj, *, partnership, organisation=None, **details) -> None:
-    audit.record(
-        actor=request.user,
-        verb=verb,
-        obj=obj,
-        request=request,
-        partnership=partnership,
-        organisation=organisation,
-        details=details or None,
-    )
-
-
 def scoped_partnership(request, slug) -> Partnership:
     return get_object_or_404(Partnership.objects.visible_to(request.user), slug=slug)
 
@@ -76,8 +60,9 @@ def scoped_activity(request, code) -> Activity:
 
 def editable_choices(request, partnership):
     """The organisations the user records for in `partnership` (ids, and a queryset for the form's choices)."""
-    editable = services.editable_organisations(request.user, partnership)
-    return editable, Organisation.objects.filter(pk__in=editable).order_by("short_name")
+    return access.editable_organisations(request.user, partnership), access.organisation_choices(
+        request.user, partnership
+    )
 
 
 def refuse_forged_organisation(request, editable: list[int]) -> None:
@@ -89,16 +74,11 @@ def refuse_forged_organisation(request, editable: list[int]) -> None:
 
 def editable_by_partnership(request, partnership_ids) -> dict[int, set[int]]:
     """partnership id → the organisations the user records for there: one query per partnership shown."""
-    return {pk: set(services.editable_organisations(request.user, pk)) for pk in set(partnership_ids)}
-
-
-def may_create_somewhere(request) -> bool:
-    scope = scope_of(request)
-    return scope.is_superuser or bool(scope.staff_org_ids and scope.partnership_ids)
+    return {pk: set(access.editable_organisations(request.user, pk)) for pk in set(partnership_ids)}
 
 
 def list_context(request, partnerships) -> dict:
-    return {"can_create": may_create_somewhere(request), "partnerships": partnerships}
+    return {"can_create": access.may_record_somewhere(request.user), "partnerships": partnerships}
 
 
 # --- the lists -------------------------------------------------------------------------------------------------
@@ -170,11 +150,7 @@ def activity_list(request):
 
 def choose_partnership(request, name: str, title: str):
     """Without ?partnership=: the partnerships the user records for (straight there if only one)."""
-    scope = scope_of(request)
-    partnerships = Partnership.objects.visible_to(request.user).filter(members__isnull=False).distinct()
-    if not scope.is_superuser:
-        partnerships = partnerships.filter(members__organisation_id__in=scope.staff_org_ids)
-    choices = list(partnerships.order_by("acronym", "pk"))
+    choices = list(access.recording_partnerships(request.user).order_by("acronym", "pk"))
     require(bool(choices))
     if len(choices) == 1:
         return redirect(f"{reverse(f'dissemination:{name}')}?partnership={choices[0].slug}")
@@ -190,9 +166,8 @@ def choose_partnership(request, name: str, title: str):
 
 def save_event_form(request, form: EventForm) -> DisseminationEvent | None:
     """Save through `services.save_event` (one transaction); its validation errors go back on the form."""
-    event = form.save(commit=False)
     try:
-        return services.save_event(event, form.audience(), by=request.user, request=request)
+        return services.save_event(form.instance, form.audience(), by=request.user, request=request)
     except ValidationError as error:
         add_service_errors(form, error)
         return None
@@ -222,7 +197,7 @@ def event_create(request):
 def event_edit(request, code):
     event = scoped_event(request, code)
     partnership = event.partnership
-    require(services.may_edit_for(request.user, partnership, event.organisation_id))
+    require(access.may_edit_event(request.user, event))
     editable, organisations = editable_choices(request, partnership)
     refuse_forged_organisation(request, editable)
     form = EventForm(posted(request), instance=event, partnership=partnership, organisations=organisations)
@@ -249,7 +224,7 @@ def audience_rows(event: DisseminationEvent) -> tuple[list[dict], dict]:
 
 
 def render_detail(request, event: DisseminationEvent, *, file_form=None, status: int = 200):
-    may_edit = services.may_edit_for(request.user, event.partnership, event.organisation_id)
+    may_edit = access.may_edit_event(request.user, event)
     if may_edit and file_form is None:
         file_form = EventFileForm(event=event)
     files = list(EventFile.objects.visible_to(request.user).filter(event=event).select_related("uploaded_by"))
@@ -280,27 +255,13 @@ def event_detail(request, code):
 @require_http_methods(["GET", "HEAD", "POST"])
 def event_delete(request, code):
     event = scoped_event(request, code)
-    require(services.may_edit_for(request.user, event.partnership, event.organisation_id))
-    files = list(EventFile.objects.filter(event=event))
+    require(access.may_edit_event(request.user, event))
     if request.method == "POST":
-        names = [row.file.name for row in files if row.file]
-        storage = EventFile._meta.get_field("file").storage
-        with transaction.atomic():
-            record(
-                request,
-                AuditEntry.Verb.DELETED,
-                event,
-                partnership=event.partnership,
-                organisation=event.organisation,
-                title=event.title,
-                files=len(files),
-            )
-            event.delete()
-            for name in names:
-                transaction.on_commit(lambda name=name: storage.delete(name))
+        services.delete_event(event, by=request.user, request=request)
         messages.success(request, _("“%(title)s” was deleted.") % {"title": event.title})
         return redirect("dissemination:event_list")
-    return render(request, "dissemination/events/delete.html", {"event": event, "files": len(files)})
+    files = EventFile.objects.filter(event=event).count()
+    return render(request, "dissemination/events/delete.html", {"event": event, "files": files})
 
 
 # --- an event's files -----------------------------------------------------------------------------------------------
@@ -310,23 +271,11 @@ def event_delete(request, code):
 @require_POST
 def file_upload(request, code):
     event = scoped_event(request, code)
-    require(services.may_edit_for(request.user, event.partnership, event.organisation_id))
+    require(access.may_edit_event(request.user, event))
     form = EventFileForm(request.POST, request.FILES, event=event)
     if not form.is_valid():
         return render_detail(request, event, file_form=form)
-    with transaction.atomic():
-        row = form.save(commit=False)
-        row.uploaded_by = request.user
-        row.save()
-        record(
-            request,
-            AuditEntry.Verb.CREATED,
-            row,
-            partnership=event.partnership,
-            organisation=event.organisation,
-            file=os.path.basename(row.file.name),
-            size=row.size,
-        )
+    row = services.add_file(form.instance, by=request.user, request=request)
     messages.success(request, _("“%(title)s” was added.") % {"title": row.title})
     return redirect(f"{event.get_absolute_url()}#files")
 
@@ -341,15 +290,7 @@ def scoped_file(request, code) -> EventFile:
 def file_download(request, code):
     row = scoped_file(request, code)
     response = attachment(row.file, row.title, f"file-{row.code}")
-    event = row.event
-    record(
-        request,
-        AuditEntry.Verb.DOWNLOADED,
-        row,
-        partnership=event.partnership,
-        organisation=event.organisation,
-        file=os.path.basename(row.file.name),
-    )
+    services.record_download(row, by=request.user, request=request)
     return no_store(response)
 
 
@@ -358,44 +299,13 @@ def file_download(request, code):
 def file_delete(request, code):
     row = scoped_file(request, code)
     event = row.event
-    require(services.may_edit_for(request.user, event.partnership, event.organisation_id))
-    file = row.file
-    name = file.name
-    with transaction.atomic():
-        record(
-            request,
-            AuditEntry.Verb.DELETED,
-            row,
-            partnership=event.partnership,
-            organisation=event.organisation,
-            title=row.title,
-            file=name,
-        )
-        row.delete()
-        if name:
-            transaction.on_commit(lambda: file.storage.delete(name))
+    require(access.may_delete_file(request.user, row))
+    services.delete_file(row, by=request.user, request=request)
     messages.success(request, _("“%(title)s” was removed.") % {"title": row.title})
     return redirect(f"{event.get_absolute_url()}#files")
 
 
 # --- activities ------------------------------------------------------------------------------------------------------
-
-
-def save_activity(request, form: ActivityForm, verb: str) -> Activity:
-    with transaction.atomic():
-        activity = form.save(commit=False)
-        # The form offers only the editable organisations; checked again where the row is written.
-        require(services.may_edit_for(request.user, activity.partnership, activity.organisation_id))
-        activity.save()
-        record(
-            request,
-            verb,
-            activity,
-            partnership=activity.partnership,
-            organisation=activity.organisation,
-            **({"fields": form.changed_data} if verb == AuditEntry.Verb.UPDATED else {}),
-        )
-    return activity
 
 
 @login_required
@@ -410,7 +320,7 @@ def activity_create(request):
     refuse_forged_organisation(request, editable)
     form = ActivityForm(posted(request), partnership=partnership, organisations=organisations)
     if request.method == "POST" and form.is_valid():
-        save_activity(request, form, AuditEntry.Verb.CREATED)
+        services.create_activity(form.instance, by=request.user, request=request)
         messages.success(request, _("The activity was recorded."))
         return redirect("dissemination:activity_list")
     return render(
@@ -423,13 +333,13 @@ def activity_create(request):
 def activity_edit(request, code):
     activity = scoped_activity(request, code)
     partnership = activity.partnership
-    require(services.may_edit_for(request.user, partnership, activity.organisation_id))
+    require(access.may_edit_activity(request.user, activity))
     editable, organisations = editable_choices(request, partnership)
     refuse_forged_organisation(request, editable)
     title = activity.title
     form = ActivityForm(posted(request), instance=activity, partnership=partnership, organisations=organisations)
     if request.method == "POST" and form.is_valid():
-        save_activity(request, form, AuditEntry.Verb.UPDATED)
+        services.update_activity(form.instance, by=request.user, fields=form.changed_data, request=request)
         messages.success(request, _("The activity was saved."))
         return redirect("dissemination:activity_list")
     return render(
@@ -443,18 +353,9 @@ def activity_edit(request, code):
 @require_http_methods(["GET", "HEAD", "POST"])
 def activity_delete(request, code):
     activity = scoped_activity(request, code)
-    require(services.may_edit_for(request.user, activity.partnership, activity.organisation_id))
+    require(access.may_edit_activity(request.user, activity))
     if request.method == "POST":
-        with transaction.atomic():
-            record(
-                request,
-                AuditEntry.Verb.DELETED,
-                activity,
-                partnership=activity.partnership,
-                organisation=activity.organisation,
-                title=activity.title,
-            )
-            activity.delete()
+        services.delete_activity(activity, by=request.user, request=request)
         messages.success(request, _("“%(title)s” was deleted.") % {"title": activity.title})
         return redirect("dissemination:activity_list")
     return render(request, "dissemination/events/activity_delete.html", {"activity": activity})

@@ -5,7 +5,8 @@
   `services.public_content` returns is shown: organisations, published results, public events — nothing
   about people.
 - `public_settings`, `public_preview` and the results pages: the project coordinator of the partnership
-  (`services.may_coordinate`; 403 for others in scope, 404 out of scope — `Partnership.objects.visible_to`).
+  (`access.may_coordinate`; 403 for others in scope, 404 out of scope — `Partnership.objects.visible_to`);
+  their changes are `dissemination.services` functions.
 """
 
 from __future__ import annotations
@@ -15,17 +16,15 @@ import os
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from partners import audit
 from partners.files import attachment, no_store
-from partners.models import AuditEntry, Partnership
+from partners.models import Partnership
 
-from .. import services
+from .. import access, services
 from ..forms.public import PublicPageForm, PublicResultForm
 from ..models import PublicPage, PublicResult
 
@@ -123,7 +122,7 @@ def public_result_file(request, slug, code):
 
 def _coordinated(request, slug) -> Partnership:
     partnership = get_object_or_404(Partnership.objects.visible_to(request.user), slug=slug)
-    if not services.may_coordinate(request.user, partnership):
+    if not access.may_coordinate(request.user, partnership):
         raise PermissionDenied
     return partnership
 
@@ -141,12 +140,6 @@ def _page_of(partnership) -> PublicPage:
     return PublicPage.objects.filter(partnership=partnership).first() or PublicPage(partnership=partnership)
 
 
-def _audit(obj, *, request, verb, partnership, **details):
-    audit.record(
-        actor=request.user, verb=verb, obj=obj, request=request, partnership=partnership, details=details or None
-    )
-
-
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def public_settings(request, slug):
@@ -156,16 +149,7 @@ def public_settings(request, slug):
     was_enabled = page.enabled
     form = PublicPageForm(_posted(request), instance=page)
     if request.method == "POST" and form.is_valid():
-        created = page.pk is None
-        with transaction.atomic():
-            page = form.save()
-            _audit(
-                page,
-                request=request,
-                verb=AuditEntry.Verb.CREATED if created else AuditEntry.Verb.UPDATED,
-                partnership=partnership,
-                enabled=page.enabled,
-            )
+        page = services.save_public_page(form.instance, by=request.user, request=request)
         if page.enabled and not was_enabled:
             messages.success(request, _("The public results page is published: anyone can open it."))
         elif was_enabled and not page.enabled:
@@ -196,9 +180,7 @@ def public_result_create(request, slug):
     partnership = _coordinated(request, slug)
     form = PublicResultForm(*_posted_with_files(request), partnership=partnership)
     if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
-            result = form.save()
-            _audit(result, request=request, verb=AuditEntry.Verb.CREATED, partnership=partnership)
+        result = services.create_result(form.instance, by=request.user, request=request)
         messages.success(request, _("“%(title)s” was added to the results.") % {"title": result.title})
         return redirect("dissemination:public_settings", slug=partnership.slug)
     return no_store(
@@ -214,26 +196,15 @@ def _result_of(partnership, code) -> PublicResult:
     return get_object_or_404(PublicResult, partnership=partnership, code=code)
 
 
-def _delete_stored(file, name: str) -> None:
-    if name:
-        transaction.on_commit(lambda: file.storage.delete(name))
-
-
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def public_result_edit(request, slug, code):
     partnership = _coordinated(request, slug)
     result = _result_of(partnership, code)
-    old_file, old_name = result.file, result.file.name
+    old_name = result.file.name
     form = PublicResultForm(*_posted_with_files(request), instance=result, partnership=partnership)
     if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
-            result = form.save()
-            _audit(
-                result, request=request, verb=AuditEntry.Verb.UPDATED, partnership=partnership, fields=form.changed_data
-            )
-            if old_name and result.file.name != old_name:  # replaced or cleared: the old file goes
-                _delete_stored(old_file, old_name)
+        result = services.update_result(form.instance, by=request.user, fields=form.changed_data, request=request)
         messages.success(request, _("“%(title)s” was saved.") % {"title": result.title})
         return redirect("dissemination:public_settings", slug=partnership.slug)
     return no_store(
@@ -256,11 +227,7 @@ def public_result_edit(request, slug, code):
 def public_result_delete(request, slug, code):
     partnership = _coordinated(request, slug)
     result = _result_of(partnership, code)
-    file, name = result.file, result.file.name
-    with transaction.atomic():
-        _audit(result, request=request, verb=AuditEntry.Verb.DELETED, partnership=partnership, title=result.title)
-        result.delete()
-        _delete_stored(file, name)
+    services.delete_result(result, by=request.user, request=request)
     messages.success(request, _("“%(title)s” was removed from the results.") % {"title": result.title})
     return redirect("dissemination:public_settings", slug=partnership.slug)
 

@@ -1,7 +1,7 @@
 """The reach report of a partnership and its targets.
 
 Read by the staff of the partnership's organisations (`Partnership.objects.visible_to`, else 404); the targets
-are set by the project coordinator (`services.may_coordinate`, else 403). The report is
+are set by the project coordinator (`access.may_coordinate`, else 403) through `services.save_targets`. The report is
 `services.reach_report`: a fixed number of queries whatever the number of events and activities.
 """
 
@@ -9,18 +9,17 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 from django_countries import countries
 
-from partners.models import AuditEntry, Partnership
+from partners.models import Partnership
 
-from .. import services
+from .. import access, services
 from ..forms.events import TargetsForm
 from ..models import Channel, ReachTarget
-from .events import posted, record, require
+from .events import posted, require
 
 
 def scoped_partnership(request, slug) -> Partnership:
@@ -85,7 +84,7 @@ def reach_report(request, slug):
             "organisation_totals": totals_of(organisations, ("events", "people", "reach")),
             "countries": countries_rows,
             "country_totals": totals_of(countries_rows, ("events", "people", "reach")),
-            "may_coordinate": services.may_coordinate(request.user, partnership),
+            "may_coordinate": access.may_coordinate(request.user, partnership),
         },
     )
 
@@ -94,28 +93,11 @@ def reach_report(request, slug):
 @require_http_methods(["GET", "HEAD", "POST"])
 def reach_targets(request, slug):
     partnership = scoped_partnership(request, slug)
-    require(services.may_coordinate(request.user, partnership))
-    stored = {(t.group, t.channel): t for t in ReachTarget.objects.filter(partnership=partnership)}
-    form = TargetsForm(posted(request), targets={key: t.target for key, t in stored.items()})
+    require(access.may_coordinate(request.user, partnership))
+    stored = {(t.group, t.channel): t.target for t in ReachTarget.objects.filter(partnership=partnership)}
+    form = TargetsForm(posted(request), targets=stored)
     if request.method == "POST" and form.is_valid():
-        changed = {}
-        with transaction.atomic():
-            for (group, channel), value in form.targets().items():
-                row = stored.get((group, channel))
-                label = f"group:{group}" if group else f"channel:{channel}"
-                if value is None:
-                    if row is not None:
-                        row.delete()
-                        changed[label] = None
-                elif row is None:
-                    ReachTarget.objects.create(partnership=partnership, group=group, channel=channel, target=value)
-                    changed[label] = value
-                elif row.target != value:
-                    row.target = value
-                    row.save(update_fields=["target"])
-                    changed[label] = value
-            if changed:
-                record(request, AuditEntry.Verb.UPDATED, partnership, partnership=partnership, reach_targets=changed)
+        services.save_targets(partnership, form.targets(), by=request.user, request=request)
         messages.success(request, _("The reach targets were saved."))
         return redirect("dissemination:reach_report", slug=partnership.slug)
     return render(request, "dissemination/reach/targets.html", {"partnership": partnership, "form": form})

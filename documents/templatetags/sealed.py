@@ -1,5 +1,6 @@
 from django import template
 
+from ..access import may_download_document
 from ..registry import is_renderable, renderable_for
 from ..services import current_row
 
@@ -23,6 +24,6 @@ def sealed_pdf(context, document, level=2):
         "document": document,
         "level": level,
         "request": request,
-        "can_download": user is not None and spec.may_download(user, document),
+        "can_download": user is not None and may_download_document(user, document),
         "csrf_token": context.get("csrf_token"),
     }

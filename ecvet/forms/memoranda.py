@@ -5,10 +5,10 @@ from django import forms
 from django.forms import BaseInlineFormSet, inlineformset_factory
 from django.utils.translation import gettext_lazy as _
 
-from partners.access import get_scope
 from partners.forms import CrispyFormMixin
-from partners.models import Organisation, Partnership, Right
+from partners.models import Organisation, Partnership
 
+from ..access import manages_a_party, may_prepare_memoranda_of
 from ..models import Approval, Memorandum, MemorandumParty, MemorandumUnit, Qualification, Unit
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -81,7 +81,7 @@ class MemorandumForm(CrispyFormMixin, forms.ModelForm):
         if (
             partnership is not None
             and "partnership" in self.changed_data
-            and not get_scope(self.user).has_right(Right.MANAGE_PARTNERSHIP, partnership=partnership)
+            and not may_prepare_memoranda_of(self.user, partnership)
         ):
             raise forms.ValidationError(
                 _("Only the project coordinator of this partnership may prepare its memoranda.")
@@ -133,11 +133,7 @@ class BasePartyFormSet(BaseInlineFormSet):
             seen.add(org.pk)
             org_ids.append(org.pk)
         if self.partnership is None and self.user is not None:
-            scope = get_scope(self.user)
-            if not scope.is_superuser and not any(
-                oid in scope.staff_org_ids and scope.has_right(Right.MANAGE_ORGANISATION, organisation=oid)
-                for oid in org_ids
-            ):
+            if not manages_a_party(self.user, org_ids):
                 raise forms.ValidationError(
                     _(
                         "Without a partnership, one of the signing organisations must be an organisation "

@@ -12,7 +12,7 @@ from mobility.models import Mobility
 from mobility.services import assessments as mobility_assessments
 from mobility.services import lifecycle
 from partners import audit
-from partners.models import AuditEntry, Right
+from partners.models import AuditEntry
 
 from ..models import LearningAgreement, LearningAgreementUnit, LearningAgreementVersion
 from .approvals import DocumentKind, Party
@@ -174,13 +174,6 @@ def assessment_items(version) -> list[dict]:
 
 
 # --- Drafting ----------------------------------------------------------------------------------
-
-
-def may_edit(user, mobility: Mobility) -> bool:
-    """The sending organisation prepares and changes the agreement."""
-    from partners.access import get_scope
-
-    return get_scope(user).has_right(Right.MANAGE_MOBILITIES, organisation=mobility.sending_organisation_id)
 
 
 @transaction.atomic

@@ -24,9 +24,9 @@ from django.utils.translation import gettext as _
 
 from documents.canonical import canonical_json, content_sha256
 from partners import audit
-from partners.access import get_scope
-from partners.models import AuditEntry, Organisation, Right
+from partners.models import AuditEntry, Organisation
 
+from ..access import may_act_for
 from ..models import Approval
 
 
@@ -118,19 +118,6 @@ def state(document) -> dict[str, Any]:
         "waiting_for": [p for p in parties if p.key not in approved],
         "decisions": decisions,
     }
-
-
-def may_act_for(user, party: Party) -> bool:
-    if party.user_id is not None:
-        return user.pk == party.user_id
-    if party.organisation is None:
-        return False
-    # Signing is never delegated (partners.access): only the organisation's own signers.
-    scope = get_scope(user)
-    # Superusers are no exception: an approval is a signature of a real member of the organisation.
-    return party.organisation.pk in scope.member_org_ids and Right.SIGN_DOCUMENTS in scope.rights_by_org.get(
-        party.organisation.pk, frozenset()
-    )
 
 
 def parties_for(user, document) -> list[Party]:

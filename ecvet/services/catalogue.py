@@ -8,25 +8,9 @@ from django.db.models import ProtectedError
 from django.utils.translation import gettext_lazy
 
 from partners import audit
-from partners.access import get_scope
-from partners.models import AuditEntry, Organisation, Right
+from partners.models import AuditEntry
 
-from ..models import LearningAgreementUnit, MemorandumUnit, Qualification, Unit
-
-
-def managed_organisations(user):
-    """Organisations (visible to the user) whose catalogue the user maintains."""
-    scope = get_scope(user)
-    organisations = Organisation.objects.visible_to(user).order_by("short_name")
-    if scope.is_superuser:
-        return organisations
-    return organisations.filter(
-        pk__in=[oid for oid, rights in scope.rights_by_org.items() if Right.MANAGE_ORGANISATION in rights]
-    )
-
-
-def may_edit(user, qualification: Qualification) -> bool:
-    return get_scope(user).has_right(Right.MANAGE_ORGANISATION, organisation=qualification.organisation_id)
+from ..models import LearningAgreementUnit, MemorandumUnit, Unit
 
 
 def unit_in_use(unit: Unit) -> bool:

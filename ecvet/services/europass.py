@@ -17,9 +17,9 @@ from django.utils.translation import gettext_noop
 
 from mobility.models import Mobility
 from partners import audit
-from partners.access import get_scope
-from partners.models import AuditEntry, Right
+from partners.models import AuditEntry
 
+from ..access import may_edit_europass_host, may_edit_europass_sending
 from ..models import EuropassMobility, LearningAgreementVersion
 from .approvals import DocumentKind, Party, freeze
 from .notify import notify
@@ -34,23 +34,13 @@ ELIGIBLE_STATUSES = (Mobility.Status.COMPLETED, Mobility.Status.RECOGNISED)
 # --- who may do what ---------------------------------------------------------------------------------
 
 
-def may_edit_sending(user, mobility: Mobility) -> bool:
-    return get_scope(user).has_right(Right.MANAGE_MOBILITIES, organisation=mobility.sending_organisation_id)
-
-
-def may_edit_host(user, mobility: Mobility) -> bool:
-    if mobility.mentor_id is not None and mobility.mentor_id == user.pk:
-        return True
-    return get_scope(user).has_right(Right.MANAGE_MOBILITIES, organisation=mobility.receiving_organisation_id)
-
-
 def require_sending(user, mobility: Mobility) -> None:
-    if not may_edit_sending(user, mobility):
+    if not may_edit_europass_sending(user, mobility):
         raise PermissionDenied(_("Only the sending organisation may do this."))
 
 
 def require_host(user, mobility: Mobility) -> None:
-    if not may_edit_host(user, mobility):
+    if not may_edit_europass_host(user, mobility):
         raise PermissionDenied(_("Only the host organisation or the mentor may do this."))
 
 

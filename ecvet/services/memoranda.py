@@ -26,9 +26,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from partners import audit
-from partners.access import get_scope
-from partners.models import AuditEntry, Right
+from partners.models import AuditEntry
 
+from ..access import may_manage_memorandum
 from ..models import Approval, Memorandum, MemorandumParty, MemorandumUnit
 from .approvals import DocumentKind, Party
 from .notify import notify
@@ -152,22 +152,8 @@ def memorandum_content(memorandum: Memorandum) -> dict:
 # --- Rights --------------------------------------------------------------------------------------
 
 
-def may_manage(user, memorandum: Memorandum, party_org_ids=None) -> bool:
-    """Who drafts, sends, amends and terminates: the project coordinator (can_manage_partnership) of its
-    partnership; without a partnership, staff with can_manage_organisation at a signing organisation."""
-    scope = get_scope(user)
-    if memorandum.partnership_id:
-        return scope.has_right(Right.MANAGE_PARTNERSHIP, partnership=memorandum.partnership_id)
-    if party_org_ids is None:
-        party_org_ids = [p.organisation_id for p in memorandum.parties.all()]
-    return scope.is_superuser or any(
-        oid in scope.staff_org_ids and scope.has_right(Right.MANAGE_ORGANISATION, organisation=oid)
-        for oid in party_org_ids
-    )
-
-
 def require_manage(user, memorandum: Memorandum) -> None:
-    if not may_manage(user, memorandum):
+    if not may_manage_memorandum(user, memorandum):
         raise PermissionDenied
 
 
@@ -180,17 +166,6 @@ def ensure_editable(memorandum: Memorandum) -> None:
 
 
 # --- Approval ------------------------------------------------------------------------------------
-
-
-def _record_state(memorandum: Memorandum, *, by, old: str, new: str, request=None, **details) -> None:
-    audit.record(
-        actor=by,
-        verb=AuditEntry.Verb.STATE_CHANGED,
-        obj=memorandum,
-        request=request,
-        partnership=memorandum.partnership,
-        details={"from": old, "to": new, **details},
-    )
 
 
 class MemorandumKind(DocumentKind):
@@ -220,20 +195,41 @@ class MemorandumKind(DocumentKind):
     def on_fully_approved(self, memorandum, *, by, request):
         memorandum.status = S.IN_FORCE
         memorandum.save(update_fields=["status", "updated_at"])
-        _record_state(memorandum, by=by, old=S.OUT_FOR_APPROVAL, new=S.IN_FORCE, request=request)
+        audit.record(
+            actor=by,
+            verb=AuditEntry.Verb.STATE_CHANGED,
+            obj=memorandum,
+            request=request,
+            partnership=memorandum.partnership,
+            details={"from": S.OUT_FOR_APPROVAL, "to": S.IN_FORCE},
+        )
         if memorandum.previous_id:
             previous = Memorandum.objects.select_for_update().get(pk=memorandum.previous_id)
             old = previous.status
             previous.status = S.SUPERSEDED
             previous.save(update_fields=["status", "updated_at"])
-            _record_state(previous, by=by, old=old, new=S.SUPERSEDED, request=request, by_version=memorandum.version)
+            audit.record(
+                actor=by,
+                verb=AuditEntry.Verb.STATE_CHANGED,
+                obj=previous,
+                request=request,
+                partnership=previous.partnership,
+                details={"from": old, "to": S.SUPERSEDED, "by_version": memorandum.version},
+            )
         notify(memorandum, gettext_noop("Every party has approved the %(document)s: it is now in force."))
 
     def on_refused(self, memorandum, *, by, reason, request):
         memorandum.status = S.DRAFT
         memorandum.frozen_content = None  # editable again; sending it again freezes the new content
         memorandum.save(update_fields=["status", "frozen_content", "updated_at"])
-        _record_state(memorandum, by=by, old=S.OUT_FOR_APPROVAL, new=S.DRAFT, request=request)
+        audit.record(
+            actor=by,
+            verb=AuditEntry.Verb.STATE_CHANGED,
+            obj=memorandum,
+            request=request,
+            partnership=memorandum.partnership,
+            details={"from": S.OUT_FOR_APPROVAL, "to": S.DRAFT},
+        )
         notify(
             memorandum,
             gettext_noop("%(who)s refused the %(document)s, which is back in draft. Reason: %(reason)s"),
@@ -294,7 +290,14 @@ def send_for_approval(memorandum: Memorandum, *, by, request=None) -> Memorandum
     memorandum.status = S.OUT_FOR_APPROVAL
     sha256 = freeze(memorandum)
     memorandum.save(update_fields=["status", "frozen_content", "updated_at"])
-    _record_state(memorandum, by=by, old=S.DRAFT, new=S.OUT_FOR_APPROVAL, request=request, sha256=sha256)
+    audit.record(
+        actor=by,
+        verb=AuditEntry.Verb.STATE_CHANGED,
+        obj=memorandum,
+        request=request,
+        partnership=memorandum.partnership,
+        details={"from": S.DRAFT, "to": S.OUT_FOR_APPROVAL, "sha256": sha256},
+    )
     notify(memorandum, gettext_noop("The %(document)s waits for your organisation's approval."), exclude=by)
     return memorandum
 
@@ -382,13 +385,27 @@ def terminate(memorandum: Memorandum, *, by, reason: str, request=None) -> Memor
     memorandum.status = S.TERMINATED
     memorandum.terminated_reason = reason.strip()
     memorandum.save(update_fields=["status", "terminated_reason", "updated_at"])
-    _record_state(memorandum, by=by, old=S.IN_FORCE, new=S.TERMINATED, request=request, reason=reason.strip())
+    audit.record(
+        actor=by,
+        verb=AuditEntry.Verb.STATE_CHANGED,
+        obj=memorandum,
+        request=request,
+        partnership=memorandum.partnership,
+        details={"from": S.IN_FORCE, "to": S.TERMINATED, "reason": reason.strip()},
+    )
     for amendment in memorandum.amendments.select_for_update().filter(status__in=[S.DRAFT, S.OUT_FOR_APPROVAL]):
         old = amendment.status
         amendment.status = S.TERMINATED
         amendment.terminated_reason = reason.strip()
         amendment.save(update_fields=["status", "terminated_reason", "updated_at"])
-        _record_state(amendment, by=by, old=old, new=S.TERMINATED, request=request)
+        audit.record(
+            actor=by,
+            verb=AuditEntry.Verb.STATE_CHANGED,
+            obj=amendment,
+            request=request,
+            partnership=amendment.partnership,
+            details={"from": old, "to": S.TERMINATED},
+        )
     notify(
         memorandum,
         gettext_noop("The %(document)s was terminated. Reason: %(reason)s"),

@@ -20,7 +20,6 @@ from mobility.models import AssessmentResult, MentorAssessment, Mobility
 from mobility.services import lifecycle
 from mobility.services.gdpr import collecting_learner_data, erasing_learner
 from partners import audit
-from partners.access import get_scope
 from partners.models import AuditEntry, Right
 
 from ..models import LearningAgreementVersion, Transcript, TranscriptEntry, TranscriptUnit
@@ -29,19 +28,6 @@ from .notify import notify
 
 T = Transcript.Status
 ACHIEVED = AssessmentResult.Result.ACHIEVED
-
-
-# --- who may do what ------------------------------------------------------------------------------
-
-
-def may_issue(user, mobility: Mobility) -> bool:
-    """The host issues the transcript."""
-    return get_scope(user).has_right(Right.MANAGE_MOBILITIES, organisation=mobility.receiving_organisation_id)
-
-
-def may_recognise(user, mobility: Mobility) -> bool:
-    """The sending organisation validates and recognises the result."""
-    return get_scope(user).has_right(Right.MANAGE_MOBILITIES, organisation=mobility.sending_organisation_id)
 
 
 # --- what the transcript is built from -----------------------------------------------------------
@@ -91,19 +77,6 @@ def is_mixed(results: list[str]) -> bool:
 def mixed_units(transcript: Transcript) -> list[TranscriptUnit]:
     results = unit_results(transcript)
     return [u for u in transcript.units.select_related("unit") if is_mixed(results.get(u.unit_id, []))]
-
-
-def _audit(transcript: Transcript, *, by, verb, request, organisation=None, **details) -> None:
-    mobility = transcript.mobility
-    audit.record(
-        actor=by,
-        verb=verb,
-        obj=transcript,
-        request=request,
-        partnership=mobility.partnership,
-        organisation=organisation or mobility.receiving_organisation,
-        details=details or None,
-    )
 
 
 @transaction.atomic
@@ -163,13 +136,14 @@ def build_transcript(mobility: Mobility, *, by, request=None) -> Transcript:
         points = la_unit.ecvet_points if unit_res and all(r == ACHIEVED for r in unit_res) else Decimal("0")
         units.append(TranscriptUnit(transcript=transcript, unit=la_unit.unit, points_awarded=points))
     TranscriptUnit.objects.bulk_create(units)
-    _audit(
-        transcript,
-        by=by,
+    audit.record(
+        actor=by,
         verb=AuditEntry.Verb.CREATED if created else AuditEntry.Verb.UPDATED,
+        obj=transcript,
         request=request,
-        assessment_version=assessment.version,
-        rebuilt=not created,
+        partnership=mobility.partnership,
+        organisation=mobility.receiving_organisation,
+        details={"assessment_version": assessment.version, "rebuilt": not created},
     )
     return transcript
 
@@ -201,12 +175,14 @@ def update_transcript(transcript: Transcript, *, points: dict[int, Decimal], hos
         unit.save(update_fields=["points_awarded"])
     transcript.host_remarks = host_remarks.strip()
     transcript.save(update_fields=["host_remarks", "updated_at"])
-    _audit(
-        transcript,
-        by=by,
+    audit.record(
+        actor=by,
         verb=AuditEntry.Verb.UPDATED,
+        obj=transcript,
         request=request,
-        points={str(k): str(v) for k, v in points.items()},
+        partnership=transcript.mobility.partnership,
+        organisation=transcript.mobility.receiving_organisation,
+        details={"points": {str(k): str(v) for k, v in points.items()}},
     )
     return transcript
 
@@ -221,7 +197,15 @@ def send_for_approval(transcript: Transcript, *, by, request=None) -> Transcript
     transcript.status = T.AWAITING
     sha = freeze(transcript)
     transcript.save(update_fields=["status", "frozen_content", "updated_at"])
-    _audit(transcript, by=by, verb=AuditEntry.Verb.STATE_CHANGED, request=request, to=T.AWAITING, sha256=sha)
+    audit.record(
+        actor=by,
+        verb=AuditEntry.Verb.STATE_CHANGED,
+        obj=transcript,
+        request=request,
+        partnership=transcript.mobility.partnership,
+        organisation=transcript.mobility.receiving_organisation,
+        details={"to": T.AWAITING, "sha256": sha},
+    )
     notify(transcript, gettext_noop("The %(document)s waits for your approval."), exclude=by)
     return transcript
 
@@ -323,7 +307,15 @@ class TranscriptKind(DocumentKind):
         transcript.status = T.DRAFT
         transcript.frozen_content = None
         transcript.save(update_fields=["status", "frozen_content", "updated_at"])
-        _audit(transcript, by=by, verb=AuditEntry.Verb.STATE_CHANGED, request=request, to=T.DRAFT, reason=reason)
+        audit.record(
+            actor=by,
+            verb=AuditEntry.Verb.STATE_CHANGED,
+            obj=transcript,
+            request=request,
+            partnership=transcript.mobility.partnership,
+            organisation=transcript.mobility.receiving_organisation,
+            details={"to": T.DRAFT, "reason": reason},
+        )
         # Back to whoever prepares it at the host.
         notify(
             transcript,
@@ -390,14 +382,17 @@ def record_recognition(
             "updated_at",
         ]
     )
-    _audit(
-        transcript,
-        by=by,
+    audit.record(
+        actor=by,
         verb=AuditEntry.Verb.STATE_CHANGED,
+        obj=transcript,
         request=request,
+        partnership=mobility.partnership,
         organisation=mobility.sending_organisation,
-        recognition=decision,
-        points=str(points_recognised) if points_recognised is not None else None,
+        details={
+            "recognition": decision,
+            "points": str(points_recognised) if points_recognised is not None else None,
+        },
     )
     lifecycle.transition(
         mobility,

@@ -1,7 +1,7 @@
 """Learning Agreement pages: start, read, edit a draft, send, approve or refuse, propose a change, export.
 
 Every page starts from `visible_to(request.user)` (out of scope → 404); the sending side edits
-(`agreements.may_edit`, else 403); approving needs a party the user may act for
+(`ecvet.access.may_edit_agreement`, else 403); approving needs a party the user may act for
 (`approvals.parties_for`, else 403) and a re-authentication within the last five minutes.
 """
 
@@ -18,16 +18,17 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from documents.canonical import canonical_json
+from mobility.access import is_learner_of, sees_personal_details
 from mobility.models import Learner, Mobility
 from partners import audit
 from partners.models import AuditEntry
 
-from .. import printing
+from .. import access, printing
 from ..forms.agreements import DecisionForm, ProposeForm, StartForm, UnitFormSet, VersionForm
 from ..models import Approval, LearningAgreement, LearningAgreementUnit, LearningAgreementVersion
 from ..services import agreements as service
 from ..services import approvals
-from .common import add_errors, is_learner, sees_personal_details
+from .common import add_errors
 from .decisions import decision_page
 
 V = LearningAgreementVersion.Status
@@ -83,7 +84,7 @@ def display_content(version: LearningAgreementVersion, *, personal: bool) -> dic
 
 def viewing_language(user, mobility: Mobility) -> str | None:
     """The language of the side of the mobility the viewer reads for (a learner: their sending school's)."""
-    learner_org = mobility.sending_organisation if is_learner(user, mobility) else None
+    learner_org = mobility.sending_organisation if is_learner_of(user, mobility) else None
     return printing.reader_language(
         user, [mobility.sending_organisation, mobility.receiving_organisation], learner_organisation=learner_org
     )
@@ -107,18 +108,6 @@ def _versions(agreement: LearningAgreement) -> list[LearningAgreementVersion]:
     return versions
 
 
-def _audit(request, verb, obj, mobility, **details):
-    audit.record(
-        actor=request.user,
-        verb=verb,
-        obj=obj,
-        request=request,
-        partnership=mobility.partnership,
-        organisation=mobility.sending_organisation,
-        details=details or None,
-    )
-
-
 # --- entry and reading -------------------------------------------------------------------------------
 
 
@@ -129,7 +118,7 @@ def agreement_for_mobility(request, code):
     agreement = LearningAgreement.objects.filter(mobility=mobility).first()
     if agreement is not None:
         return redirect(agreement)
-    can_start = service.may_edit(request.user, mobility) and mobility.status != Mobility.Status.CANCELLED
+    can_start = access.may_edit_agreement(request.user, mobility) and mobility.status != Mobility.Status.CANCELLED
     if request.method == "POST" and not can_start:
         raise PermissionDenied
     form = StartForm(request.POST or None, mobility=mobility, user=request.user) if can_start else None
@@ -155,7 +144,7 @@ def agreement_detail(request, code):
     approved = next((v for v in versions if v.status == V.APPROVED), None)
     open_version = next((v for v in versions if v.status in (V.DRAFT, V.AWAITING)), None)
     personal = sees_personal_details(request.user, mobility)
-    can_edit = service.may_edit(request.user, mobility)
+    can_edit = access.may_edit_agreement(request.user, mobility)
     shown = []
     for version, title in (
         (open_version, _("Change proposal") if open_version and open_version.based_on_id else _("Open version")),
@@ -170,14 +159,21 @@ def agreement_detail(request, code):
                 "title": title,
                 "content": display_content(version, personal=personal),
                 "approval_state": state,
-                "my_parties": [p for p in state["waiting_for"] if approvals.may_act_for(request.user, p)]
+                "my_parties": [p for p in state["waiting_for"] if access.may_act_for(request.user, p)]
                 if version.status == V.AWAITING
                 else [],
             }
         )
     latest = versions[0] if versions else None
-    if not is_learner(request.user, mobility):
-        _audit(request, AuditEntry.Verb.VIEWED, agreement, mobility)
+    if not is_learner_of(request.user, mobility):
+        audit.record(
+            actor=request.user,
+            verb=AuditEntry.Verb.VIEWED,
+            obj=agreement,
+            request=request,
+            partnership=mobility.partnership,
+            organisation=mobility.sending_organisation,
+        )
     return render(
         request,
         "ecvet/agreements/detail.html",
@@ -232,8 +228,16 @@ def agreement_print(request, code):
     mobility = version.agreement.mobility
     _prepare(version.agreement)
     state = approvals.state(version)
-    if not is_learner(request.user, mobility):
-        _audit(request, AuditEntry.Verb.VIEWED, version, mobility, view="print")
+    if not is_learner_of(request.user, mobility):
+        audit.record(
+            actor=request.user,
+            verb=AuditEntry.Verb.VIEWED,
+            obj=version,
+            request=request,
+            partnership=mobility.partnership,
+            organisation=mobility.sending_organisation,
+            details={"view": "print"},
+        )
     return render(
         request,
         "ecvet/agreements/print.html",
@@ -254,11 +258,19 @@ def agreement_json(request, code):
     version = scoped_version(request, code)
     mobility = version.agreement.mobility
     # The full content carries the learner's personal details: for the parties only.
-    if not sees_personal_details(request.user, mobility):
+    if not access.may_export_json(request.user, version):
         raise PermissionDenied
     _prepare(version.agreement)
     content = approvals.document_content(version)
-    _audit(request, AuditEntry.Verb.EXPORTED, version, mobility, format="json")
+    audit.record(
+        actor=request.user,
+        verb=AuditEntry.Verb.EXPORTED,
+        obj=version,
+        request=request,
+        partnership=mobility.partnership,
+        organisation=mobility.sending_organisation,
+        details={"format": "json"},
+    )
     response = HttpResponse(canonical_json(content).encode("utf-8"), content_type="application/json; charset=utf-8")
     filename = f"learning-agreement-{version.agreement.code}-v{version.number}.json"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
@@ -270,7 +282,7 @@ def agreement_json(request, code):
 
 def _require_edit(request, mobility: Mobility) -> None:
     # Mentors, learners and the host read the agreement; only the sending side changes it.
-    if not service.may_edit(request.user, mobility):
+    if not access.may_edit_agreement(request.user, mobility):
         raise PermissionDenied
 
 

@@ -8,9 +8,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from partners.pagination import paginate
 from partners.services import save_with_audit
-from partners.views.common import paginate, scope_of
 
+from .. import access
 from ..forms.catalogue import QualificationFilter, QualificationForm, UnitDeleteForm, UnitForm
 from ..models import Qualification, Unit
 from ..services import catalogue
@@ -24,8 +25,7 @@ OUTCOME_LABELS = (
 
 def require_staff(request) -> None:
     """The catalogue is a staff tool: mentors, learners and people without a membership get 403."""
-    scope = scope_of(request)
-    if not (scope.is_superuser or scope.staff_org_ids):
+    if not access.may_use_catalogue(request.user):
         raise PermissionDenied
 
 
@@ -40,7 +40,7 @@ def scoped_unit(request, code) -> Unit:
 
 
 def require_edit(request, qualification: Qualification) -> None:
-    if not catalogue.may_edit(request.user, qualification):
+    if not access.may_edit_qualification(request.user, qualification):
         raise PermissionDenied
 
 
@@ -70,7 +70,7 @@ def qualification_list(request):
         {
             "page": paginate(request, qualifications),
             "filter": filterset,
-            "can_create": catalogue.managed_organisations(request.user).exists(),
+            "can_create": access.may_create_qualification(request.user),
         },
     )
 
@@ -89,7 +89,7 @@ def qualification_detail(request, code):
             "qualification": qualification,
             "units": units,
             "unit_points": points,
-            "can_edit": catalogue.may_edit(request.user, qualification),
+            "can_edit": access.may_edit_qualification(request.user, qualification),
         },
     )
 
@@ -97,7 +97,7 @@ def qualification_detail(request, code):
 @login_required
 def qualification_create(request):
     require_staff(request)
-    organisations = catalogue.managed_organisations(request.user)
+    organisations = access.qualification_owner_choices(request.user)
     if not organisations.exists():
         raise PermissionDenied
     form = QualificationForm(request.POST or None, organisations=organisations)
@@ -115,7 +115,7 @@ def qualification_edit(request, code):
     qualification = scoped_qualification(request, code)
     require_edit(request, qualification)
     form = QualificationForm(
-        request.POST or None, instance=qualification, organisations=catalogue.managed_organisations(request.user)
+        request.POST or None, instance=qualification, organisations=access.qualification_owner_choices(request.user)
     )
     if request.method == "POST" and form.is_valid():
         save_with_audit(form=form, by=request.user, request=request, organisation=form.cleaned_data["organisation"])

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from documents.naming import ascii_slug
 from documents.signing import SigningNotConfigured
+from mobility.access import sees_personal_details
 from mobility.models import Mobility
 from partners import audit
 from partners.files import no_store
@@ -27,7 +28,6 @@ from partners.models import AuditEntry
 
 from ..credentials import CredentialInvalid, CredentialUnavailable, elm, jades
 from ..models import Transcript
-from .common import sees_personal_details
 from .transcripts import scoped_transcript
 
 log = logging.getLogger(__name__)

@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from ..access import may_act_for
 from ..forms.memoranda import DecisionForm
 from ..services import approvals
 
@@ -36,7 +37,7 @@ def decision_page(
     `form_class`: a form with `party`, `decision`, `comment` and `expected_sha256` fields."""
     back = back or document
     kind = approvals.kind_of(document)
-    if not any(approvals.may_act_for(request.user, p) for p in kind.parties(document)):
+    if not any(may_act_for(request.user, p) for p in kind.parties(document)):
         raise PermissionDenied
     if not kind.is_open(document):
         messages.info(request, not_waiting)

@@ -17,16 +17,16 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from documents.canonical import canonical_json
+from mobility.access import is_learner_of, sees_personal_details
 from mobility.models import Mobility
 from partners import audit
 from partners.models import AuditEntry
 
-from .. import printing
+from .. import access, printing
 from ..forms.europass import HostForm, SendingForm
 from ..models import Approval, EuropassMobility
 from ..services import approvals
 from ..services import europass as service
-from .common import is_learner, sees_personal_details
 from .decisions import decision_page
 
 E = EuropassMobility.Status
@@ -45,17 +45,6 @@ def scoped_europass(request, code) -> EuropassMobility:
     )
 
 
-def _audit(request, verb, europass, **details) -> None:
-    audit.record(
-        actor=request.user,
-        verb=verb,
-        obj=europass,
-        request=request,
-        partnership=europass.mobility.partnership,
-        details=details or None,
-    )
-
-
 def _latest_refusal(europass, decisions):
     if europass.status != E.DRAFT:
         return None
@@ -70,7 +59,7 @@ def europass_for_mobility(request, code):
     europass = EuropassMobility.objects.filter(mobility=mobility).first()
     if europass is not None:
         return redirect(europass)
-    can_start = service.may_edit_sending(request.user, mobility)
+    can_start = access.may_edit_europass_sending(request.user, mobility)
     if request.method == "POST":
         if not can_start:
             raise PermissionDenied
@@ -94,8 +83,14 @@ def europass_detail(request, code):
     europass = scoped_europass(request, code)
     mobility = europass.mobility
     state = approvals.state(europass)
-    _audit(request, AuditEntry.Verb.VIEWED, europass)
-    sending = service.may_edit_sending(request.user, mobility)
+    audit.record(
+        actor=request.user,
+        verb=AuditEntry.Verb.VIEWED,
+        obj=europass,
+        request=request,
+        partnership=europass.mobility.partnership,
+    )
+    sending = access.may_edit_europass_sending(request.user, mobility)
     draft = europass.status == E.DRAFT
     return render(
         request,
@@ -109,10 +104,10 @@ def europass_detail(request, code):
             "approval_state": state,
             "refusal": _latest_refusal(europass, state["decisions"]),
             "can_edit_sending": sending and draft,
-            "can_edit_host": service.may_edit_host(request.user, mobility) and draft,
+            "can_edit_host": access.may_edit_europass_host(request.user, mobility) and draft,
             "can_send": sending and draft,
             "can_decide": europass.status == E.AWAITING and bool(approvals.parties_for(request.user, europass)),
-            "can_export": sees_personal_details(request.user, mobility),
+            "can_export": access.may_export_json(request.user, europass),
         },
     )
 
@@ -122,11 +117,18 @@ def europass_print(request, code):
     """A clean printable read view with bilingual headings (English + the reader's organisation's language)."""
     europass = scoped_europass(request, code)
     mobility = europass.mobility
-    _audit(request, AuditEntry.Verb.VIEWED, europass, view="print")
+    audit.record(
+        actor=request.user,
+        verb=AuditEntry.Verb.VIEWED,
+        obj=europass,
+        request=request,
+        partnership=europass.mobility.partnership,
+        details={"view": "print"},
+    )
     language = printing.reader_language(
         request.user,
         [mobility.sending_organisation, mobility.receiving_organisation],
-        learner_organisation=mobility.sending_organisation if is_learner(request.user, mobility) else None,
+        learner_organisation=mobility.sending_organisation if is_learner_of(request.user, mobility) else None,
     )
     return render(
         request,
@@ -223,11 +225,18 @@ def europass_json(request, code):
     """The canonical content, byte for byte what the approvals' SHA-256 is computed over."""
     europass = scoped_europass(request, code)
     # The content carries the holder's date of birth: for the parties only.
-    if not sees_personal_details(request.user, europass.mobility):
+    if not access.may_export_json(request.user, europass):
         raise PermissionDenied
     body = canonical_json(approvals.document_content(europass)).encode("utf-8")
     sha = approvals.current_sha256(europass)
-    _audit(request, AuditEntry.Verb.EXPORTED, europass, format="json", sha256=sha)
+    audit.record(
+        actor=request.user,
+        verb=AuditEntry.Verb.EXPORTED,
+        obj=europass,
+        request=request,
+        partnership=europass.mobility.partnership,
+        details={"format": "json", "sha256": sha},
+    )
     response = HttpResponse(body, content_type="application/json; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="europass-mobility-{europass.code}.json"'
     response["X-Content-SHA256"] = sha

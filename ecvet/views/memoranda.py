@@ -2,7 +2,7 @@
 
 Readers: staff of a signing organisation and the project coordinator of its partnership
 (`Memorandum.objects.visible_to`); out of scope → 404. Drafting, sending, amending and terminating:
-`services.memoranda.may_manage` (403 otherwise). Deciding: a signer of a party organisation, after
+`ecvet.access.may_manage_memorandum` (403 otherwise). Deciding: a signer of a party organisation, after
 re-authentication within the last five minutes.
 """
 
@@ -17,10 +17,10 @@ from django.utils.translation import gettext as _
 
 from documents.canonical import canonical_json
 from partners import audit
-from partners.models import AuditEntry, Partnership, Right
-from partners.views.common import paginate, scope_of
+from partners.models import AuditEntry, Partnership
+from partners.pagination import paginate
 
-from .. import printing
+from .. import access, printing
 from ..forms.memoranda import MemorandumForm, ReasonForm, party_formset, unit_formset
 from ..models import Memorandum
 from ..services import approvals
@@ -40,6 +40,13 @@ def scoped_memorandum(request, code) -> Memorandum:
     return get_object_or_404(service.with_content(Memorandum.objects.visible_to(request.user)), code=code)
 
 
+def _visible(request, memorandum: Memorandum | None) -> Memorandum | None:
+    """`memorandum` if the user may open it (an amendment may have other parties), else None."""
+    if memorandum is None or not Memorandum.objects.visible_to(request.user).filter(pk=memorandum.pk).exists():
+        return None
+    return memorandum
+
+
 def annotate_status(memorandum: Memorandum) -> Memorandum:
     memorandum.shown_status, memorandum.shown_status_label = service.effective_status(memorandum)
     return memorandum
@@ -57,26 +64,6 @@ def version_history(memorandum: Memorandum, user) -> list[Memorandum]:
         frontier = [c.pk for c in children]
     visible = set(Memorandum.objects.visible_to(user).filter(pk__in=[m.pk for m in chain]).values_list("pk", flat=True))
     return [annotate_status(m) for m in chain if m.pk in visible]
-
-
-def _audit_read(request, memorandum, verb=AuditEntry.Verb.VIEWED, **details):
-    audit.record(
-        actor=request.user,
-        verb=verb,
-        obj=memorandum,
-        request=request,
-        partnership=memorandum.partnership,
-        details=details or None,
-    )
-
-
-def _may_create(request) -> bool:
-    scope = scope_of(request)
-    return (
-        scope.is_superuser
-        or any(Right.MANAGE_PARTNERSHIP in rights for rights in scope.rights_by_partnership.values())
-        or any(scope.has_right(Right.MANAGE_ORGANISATION, organisation=oid) for oid in scope.staff_org_ids)
-    )
 
 
 @login_required
@@ -101,7 +88,12 @@ def memorandum_list(request):
     return render(
         request,
         "ecvet/memoranda/list.html",
-        {"page": page, "partnership": partnership, "query": query, "can_create": _may_create(request)},
+        {
+            "page": page,
+            "partnership": partnership,
+            "query": query,
+            "can_create": access.may_create_memorandum(request.user),
+        },
     )
 
 
@@ -135,7 +127,7 @@ def _edit(request, memorandum: Memorandum | None):
 @login_required
 def memorandum_create(request):
     require_staff(request)
-    if not _may_create(request):
+    if not access.may_create_memorandum(request.user):
         raise PermissionDenied
     return _edit(request, None)
 
@@ -154,8 +146,14 @@ def memorandum_edit(request, code):
 def memorandum_detail(request, code):
     memorandum = annotate_status(scoped_memorandum(request, code))
     state = approvals.state(memorandum)
-    _audit_read(request, memorandum)
-    may_manage = service.may_manage(request.user, memorandum)
+    audit.record(
+        actor=request.user,
+        verb=AuditEntry.Verb.VIEWED,
+        obj=memorandum,
+        request=request,
+        partnership=memorandum.partnership,
+    )
+    may_manage = access.may_manage_memorandum(request.user, memorandum)
     live = memorandum.shown_status == S.IN_FORCE
     return render(
         request,
@@ -166,7 +164,7 @@ def memorandum_detail(request, code):
             "approval_state": state,
             "refusal": service.latest_refusal(memorandum, state["decisions"]),
             "history": version_history(memorandum, request.user),
-            "open_amendment": service.open_amendment(memorandum) if live else None,
+            "open_amendment": _visible(request, service.open_amendment(memorandum)) if live else None,
             "can_edit": may_manage and memorandum.status == S.DRAFT,
             "can_send": may_manage and memorandum.status == S.DRAFT,
             "can_amend": may_manage and live,
@@ -261,7 +259,14 @@ def memorandum_json(request, code):
     memorandum = scoped_memorandum(request, code)
     body = canonical_json(approvals.document_content(memorandum)).encode("utf-8")
     sha = approvals.current_sha256(memorandum)
-    _audit_read(request, memorandum, AuditEntry.Verb.EXPORTED, format="json", sha256=sha)
+    audit.record(
+        actor=request.user,
+        verb=AuditEntry.Verb.EXPORTED,
+        obj=memorandum,
+        request=request,
+        partnership=memorandum.partnership,
+        details={"format": "json", "sha256": sha},
+    )
     response = HttpResponse(body, content_type="application/json; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="memorandum-{memorandum.code}-v{memorandum.version}.json"'
     response["X-Content-SHA256"] = sha
@@ -273,7 +278,14 @@ def memorandum_print(request, code):
     memorandum = annotate_status(scoped_memorandum(request, code))
     state = approvals.state(memorandum)
     lang = viewer_language(request, memorandum)
-    _audit_read(request, memorandum, view="print")
+    audit.record(
+        actor=request.user,
+        verb=AuditEntry.Verb.VIEWED,
+        obj=memorandum,
+        request=request,
+        partnership=memorandum.partnership,
+        details={"view": "print"},
+    )
     return render(
         request,
         "ecvet/memoranda/print.html",

@@ -1,9 +1,9 @@
 """Personal Transcript pages: build, read, the host's points, approval, recognition, JSON export.
 
 Every page starts from `visible_to(request.user)` (out of scope → 404). The host builds and edits
-(`transcripts.may_issue`, else 403); the host's signer approves (`approvals.parties_for`, else 403) after
+(`ecvet.access.may_issue_transcript`, else 403); the host's signer approves (`approvals.parties_for`, else 403) after
 a re-authentication within the last five minutes; the sending side records recognition
-(`transcripts.may_recognise`, else 403). The learner and the mentor read.
+(`ecvet.access.may_recognise_transcript`, else 403). The learner and the mentor read.
 """
 
 from __future__ import annotations
@@ -18,16 +18,17 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from documents.canonical import canonical_json
+from mobility.access import is_learner_of, sees_personal_details
 from mobility.models import Mobility
 from partners import audit
 from partners.models import AuditEntry
 
-from .. import printing
+from .. import access, printing
 from ..forms.transcripts import RecognitionForm, TranscriptForm
 from ..models import Approval, Transcript
 from ..services import approvals
 from ..services import transcripts as service
-from .common import add_errors, is_learner, sees_personal_details
+from .common import add_errors
 from .decisions import decision_page
 
 T = Transcript.Status
@@ -48,19 +49,6 @@ def scoped_transcript(request, code) -> Transcript:
     )
 
 
-def _audit(request, verb, transcript, **details):
-    mobility = transcript.mobility
-    audit.record(
-        actor=request.user,
-        verb=verb,
-        obj=transcript,
-        request=request,
-        partnership=mobility.partnership,
-        organisation=mobility.receiving_organisation,
-        details=details or None,
-    )
-
-
 def display_content(transcript: Transcript, *, personal: bool) -> dict:
     content = dict(approvals.document_content(transcript))
     if not personal:
@@ -73,7 +61,7 @@ def transcript_for_mobility(request, code):
     """The mobility's transcript; the host builds it here (POST builds, or rebuilds a draft)."""
     mobility = get_object_or_404(Mobility.objects.visible_to(request.user).with_list_related(), code=code)
     transcript = Transcript.objects.filter(mobility=mobility).first()
-    can_build = service.may_issue(request.user, mobility)
+    can_build = access.may_issue_transcript(request.user, mobility)
     if request.method == "POST":
         if not can_build:
             raise PermissionDenied
@@ -104,9 +92,16 @@ def transcript_detail(request, code):
     prefetch_related_objects([transcript], "entries")
     state = approvals.state(transcript)
     is_draft = transcript.status == T.DRAFT
-    can_issue = service.may_issue(request.user, mobility)
-    if not is_learner(request.user, mobility):
-        _audit(request, AuditEntry.Verb.VIEWED, transcript)
+    can_issue = access.may_issue_transcript(request.user, mobility)
+    if not is_learner_of(request.user, mobility):
+        audit.record(
+            actor=request.user,
+            verb=AuditEntry.Verb.VIEWED,
+            obj=transcript,
+            request=request,
+            partnership=mobility.partnership,
+            organisation=mobility.receiving_organisation,
+        )
     return render(
         request,
         "ecvet/transcripts/detail.html",
@@ -120,8 +115,9 @@ def transcript_detail(request, code):
             "may_decide": transcript.status == T.AWAITING and bool(approvals.parties_for(request.user, transcript)),
             "may_recognise": transcript.status == T.APPROVED
             and not transcript.decision
-            and service.may_recognise(request.user, mobility),
-            "may_export": sees_personal_details(request.user, mobility),
+            and access.may_recognise_transcript(request.user, mobility),
+            "may_export": access.may_export_json(request.user, transcript),
+            "may_download_credential": access.may_download_credential(request.user, transcript),
             "total_points": service.total_points(transcript),
             "last_refusal": next(
                 (a for a in reversed(state["decisions"]) if a.decision == Approval.Decision.REFUSED), None
@@ -138,9 +134,17 @@ def transcript_print(request, code):
     transcript = scoped_transcript(request, code)
     mobility = transcript.mobility
     prefetch_related_objects([transcript], "entries")
-    learner = is_learner(request.user, mobility)
+    learner = is_learner_of(request.user, mobility)
     if not learner:
-        _audit(request, AuditEntry.Verb.VIEWED, transcript, view="print")
+        audit.record(
+            actor=request.user,
+            verb=AuditEntry.Verb.VIEWED,
+            obj=transcript,
+            request=request,
+            partnership=mobility.partnership,
+            organisation=mobility.receiving_organisation,
+            details={"view": "print"},
+        )
     language = printing.reader_language(
         request.user,
         [mobility.sending_organisation, mobility.receiving_organisation],
@@ -165,7 +169,7 @@ def transcript_print(request, code):
 def transcript_edit(request, code):
     """The host's part of a draft: points for partly achieved units, and remarks."""
     transcript = scoped_transcript(request, code)
-    if not service.may_issue(request.user, transcript.mobility):
+    if not access.may_issue_transcript(request.user, transcript.mobility):
         raise PermissionDenied
     if transcript.status != T.DRAFT:
         messages.info(request, _("Only a draft transcript can be changed."))
@@ -198,7 +202,7 @@ def transcript_edit(request, code):
 @require_POST
 def transcript_send(request, code):
     transcript = scoped_transcript(request, code)
-    if not service.may_issue(request.user, transcript.mobility):
+    if not access.may_issue_transcript(request.user, transcript.mobility):
         raise PermissionDenied
     try:
         service.send_for_approval(transcript, by=request.user, request=request)
@@ -237,7 +241,7 @@ def transcript_decide(request, code):
 def transcript_recognise(request, code):
     """Validation and recognition by the sending organisation."""
     transcript = scoped_transcript(request, code)
-    if not service.may_recognise(request.user, transcript.mobility):
+    if not access.may_recognise_transcript(request.user, transcript.mobility):
         raise PermissionDenied
     if transcript.status != T.APPROVED or transcript.decision:
         messages.info(
@@ -275,11 +279,20 @@ def transcript_recognise(request, code):
 def transcript_json(request, code):
     """The canonical content, exactly the bytes the host's approval binds to."""
     transcript = scoped_transcript(request, code)
+    mobility = transcript.mobility
     # It carries the learner's date of birth: for the parties only (not the mentor).
-    if not sees_personal_details(request.user, transcript.mobility):
+    if not access.may_export_json(request.user, transcript):
         raise PermissionDenied
     content = approvals.document_content(transcript)
-    _audit(request, AuditEntry.Verb.EXPORTED, transcript, format="json")
+    audit.record(
+        actor=request.user,
+        verb=AuditEntry.Verb.EXPORTED,
+        obj=transcript,
+        request=request,
+        partnership=mobility.partnership,
+        organisation=mobility.receiving_organisation,
+        details={"format": "json"},
+    )
     response = HttpResponse(canonical_json(content).encode("utf-8"), content_type="application/json; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="personal-transcript-{transcript.code}.json"'
     return response

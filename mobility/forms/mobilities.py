@@ -11,10 +11,11 @@ from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy as _
 
 from partners.forms import CrispyFormMixin
-from partners.models import Membership, Organisation, Partnership
+from partners.models import Membership, Organisation, Partnership, Role
 
+from ..access import TUTOR_ROLES, mentor_candidates, tutor_candidates
 from ..models import Mobility
-from ..services.mobilities import mentor_candidates, mobility_errors, tutor_candidates
+from ..services.mobilities import MENTOR_ELSEWHERE, TUTOR_ELSEWHERE, mobility_errors
 from .learners import date_input
 
 HOST_FIELDS = [
@@ -29,8 +30,23 @@ MENTOR_FIELDS = ["mentor", "mentor_responsibilities"]
 VIRTUAL_FIELDS = ["virtual_start", "virtual_end", "virtual_platform", "virtual_hours", "virtual_activities"]
 
 
+class PersonSelect(forms.Select):
+    """Each option names the organisations it belongs to (`data-organisation`, ids separated by spaces), so
+    the page's script can keep only the people of the organisation chosen in another field."""
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex=subindex, attrs=attrs)
+        user = getattr(value, "instance", None)
+        if user is not None:
+            ids = sorted({m.organisation_id for m in getattr(user, "candidate_memberships", [])})
+            option["attrs"]["data-organisation"] = " ".join(str(i) for i in ids)
+        return option
+
+
 class PersonChoiceField(forms.ModelChoiceField):
     """A person, with the organisation(s) they belong to, so a name shared by two people is not ambiguous."""
+
+    widget = PersonSelect
 
     def label_from_instance(self, user):
         name = user.get_full_name() or user.email
@@ -38,17 +54,20 @@ class PersonChoiceField(forms.ModelChoiceField):
         return f"{name} ({', '.join(organisations)})" if organisations else name
 
 
-def people_at(queryset, organisation_ids):
-    """`queryset` of users with their active memberships at these organisations, for the labels."""
+def people_at(queryset, organisation_ids, roles=None):
+    """`queryset` of users with their active memberships (in `roles`, if given) at these organisations, for the
+    labels and the options' `data-organisation`."""
+    memberships = Membership.objects.filter(organisation_id__in=organisation_ids, is_active=True)
+    if roles is not None:
+        memberships = memberships.filter(role__in=roles)
     return queryset.prefetch_related(
-        Prefetch(
-            "memberships",
-            queryset=Membership.objects.filter(organisation_id__in=organisation_ids, is_active=True).select_related(
-                "organisation"
-            ),
-            to_attr="candidate_memberships",
-        )
+        Prefetch("memberships", queryset=memberships.select_related("organisation"), to_attr="candidate_memberships")
     )
+
+
+def mentor_field_for(field, organisation_ids) -> None:
+    """The mentors of these (receiving) organisations: active mentor memberships there (mobility.access)."""
+    field.queryset = people_at(mentor_candidates(organisation_ids), organisation_ids, roles=[Role.MENTOR])
 
 
 class MobilityRulesMixin:
@@ -79,8 +98,18 @@ class MobilityRulesMixin:
 class MobilityForm(MobilityRulesMixin, CrispyFormMixin, forms.ModelForm):
     """The sending side's form: everything about the mobility."""
 
-    tutor = PersonChoiceField(label=_("Tutor (sending side)"), queryset=None, required=False)
-    mentor = PersonChoiceField(label=_("Mentor (host side)"), queryset=None, required=False)
+    tutor = PersonChoiceField(
+        label=_("Tutor (sending side)"),
+        queryset=None,
+        required=False,
+        error_messages={"invalid_choice": TUTOR_ELSEWHERE},
+    )
+    mentor = PersonChoiceField(
+        label=_("Mentor (host side)"),
+        queryset=None,
+        required=False,
+        error_messages={"invalid_choice": MENTOR_ELSEWHERE},
+    )
 
     class Meta:
         model = Mobility
@@ -137,12 +166,7 @@ class MobilityForm(MobilityRulesMixin, CrispyFormMixin, forms.ModelForm):
         if len(sending_ids) == 1:
             receiving = receiving.exclude(pk=sending_ids[0])
         self.fields["receiving_organisation"].queryset = receiving
-        mentor_orgs = [self.instance.receiving_organisation_id] if self.instance.pk else receiving.values("pk")
-        self.fields["mentor"].queryset = people_at(mentor_candidates(mentor_orgs), mentor_orgs)
-        self.fields["tutor"].queryset = people_at(tutor_candidates(sending_ids), sending_ids)
-        self.fields["mentor"].help_text = _(
-            "Someone with a portal account at the receiving organisation (a company mentor can be invited)."
-        )
+        self.fields["tutor"].queryset = people_at(tutor_candidates(sending_ids), sending_ids, roles=TUTOR_ROLES)
         self.fields["tutor"].help_text = _("A member of staff of the sending organisation.")
         if not self.is_bound and not self.instance.pk:
             for name in ("partnership", "receiving_organisation"):
@@ -150,6 +174,15 @@ class MobilityForm(MobilityRulesMixin, CrispyFormMixin, forms.ModelForm):
                 if len(options) == 1:
                     # The only possible choice: preselect it.
                     self.fields[name].initial = options[0]
+        host = self._chosen_host(receiving)
+        # The mentors of the chosen host; before one is chosen, those of every possible host, each option
+        # naming its organisation so the page's script keeps only the chosen host's (without the script, the
+        # server refuses another host's mentor and shows the right list again).
+        mentor_field_for(self.fields["mentor"], [host] if host else list(receiving.values_list("pk", flat=True)))
+        self.fields["mentor"].widget.attrs["data-people-of"] = self["receiving_organisation"].auto_id
+        self.fields["mentor"].help_text = _(
+            "A mentor at the receiving organisation chosen above (a company mentor is invited to it as a mentor first)."
+        )
         self.helper.layout = Layout(
             Fieldset(
                 _("People and organisations"),
@@ -166,6 +199,20 @@ class MobilityForm(MobilityRulesMixin, CrispyFormMixin, forms.ModelForm):
             Fieldset(_("Travel distance"), "distance_km"),
         )
 
+    def _chosen_host(self, receiving) -> int | None:
+        """The receiving organisation chosen in the submitted data (if it is one of the choices), else the
+        mobility's or the preselected one."""
+        if self.is_bound:
+            value = self.data.get(self.add_prefix("receiving_organisation"))
+            try:
+                return receiving.filter(pk=int(value)).values_list("pk", flat=True).first()
+            except (TypeError, ValueError):
+                return None
+        if self.instance.pk:
+            return self.instance.receiving_organisation_id
+        initial = self.fields["receiving_organisation"].initial
+        return initial.pk if initial is not None else None
+
     def clean(self):
         cleaned = super().clean()
         learner = cleaned.get("learner") if "learner" in self.fields else self.instance.learner
@@ -178,7 +225,12 @@ class MobilityForm(MobilityRulesMixin, CrispyFormMixin, forms.ModelForm):
 class HostForm(MobilityRulesMixin, CrispyFormMixin, forms.ModelForm):
     """The receiving side's form: the host workplace and the mentor only."""
 
-    mentor = PersonChoiceField(label=_("Mentor (host side)"), queryset=None, required=False)
+    mentor = PersonChoiceField(
+        label=_("Mentor (host side)"),
+        queryset=None,
+        required=False,
+        error_messages={"invalid_choice": MENTOR_ELSEWHERE},
+    )
 
     class Meta:
         model = Mobility
@@ -191,10 +243,9 @@ class HostForm(MobilityRulesMixin, CrispyFormMixin, forms.ModelForm):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
-        receiving = [self.instance.receiving_organisation_id]
-        self.fields["mentor"].queryset = people_at(mentor_candidates(receiving), receiving)
+        mentor_field_for(self.fields["mentor"], [self.instance.receiving_organisation_id])
         self.fields["mentor"].help_text = _(
-            "Someone with a portal account at your organisation (a company mentor can be invited)."
+            "A mentor at your organisation (a company mentor is invited to it as a mentor first)."
         )
         self.helper.layout = Layout(
             Fieldset(_("Host workplace"), *HOST_FIELDS),

@@ -15,8 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from partners import audit
-from partners.access import get_scope
-from partners.models import AuditEntry, Right
+from partners.models import AuditEntry
 
 from ..models import AssessmentItem, AssessmentResult, MentorAssessment, Mobility, SoftSkill, SoftSkillRating
 
@@ -55,38 +54,6 @@ class AssessmentInput:
     overall_comment: str = ""
 
 
-# --- Who may do what ---------------------------------------------------------------------------------
-
-
-def may_assess(user, mobility: Mobility) -> bool:
-    """The mentor of the mobility and the host's staff who manage mobilities fill in the assessment."""
-    if user is None or not user.is_authenticated:
-        return False
-    return mobility.mentor_id == user.pk or get_scope(user).has_right(
-        Right.MANAGE_MOBILITIES, organisation=mobility.receiving_organisation_id
-    )
-
-
-def may_edit_items(user, mobility: Mobility) -> bool:
-    """The sending side's staff (who agree the learning outcomes) and the mentor edit free-text items."""
-    if user is None or not user.is_authenticated:
-        return False
-    return mobility.mentor_id == user.pk or get_scope(user).has_right(
-        Right.MANAGE_MOBILITIES, organisation=mobility.sending_organisation_id
-    )
-
-
-def is_learner_of(user, mobility: Mobility) -> bool:
-    return user.is_authenticated and mobility.learner.user_id == user.pk
-
-
-def may_read(user, mobility: Mobility, assessment: MentorAssessment) -> bool:
-    """Anyone who sees the mobility reads submitted versions; the learner never sees a draft."""
-    if assessment.status != Status.DRAFT:
-        return True
-    return may_assess(user, mobility) or not is_learner_of(user, mobility)
-
-
 def has_submitted(mobility: Mobility) -> bool:
     """Once a version has been submitted, the items it assessed are fixed."""
     return mobility.assessments.filter(status__in=[Status.SUBMITTED, Status.SUPERSEDED]).exists()
@@ -105,18 +72,6 @@ def _lock_mobility(mobility: Mobility) -> Mobility:
         Mobility.objects.select_for_update(of=("self",))
         .select_related("partnership", "sending_organisation")
         .get(pk=mobility.pk)
-    )
-
-
-def _record(assessment_or_item, *, by, verb, mobility, request, details) -> None:
-    audit.record(
-        actor=by,
-        verb=verb,
-        obj=assessment_or_item,
-        request=request,
-        partnership=mobility.partnership,
-        organisation=mobility.sending_organisation,
-        details=details,
     )
 
 
@@ -195,11 +150,12 @@ def save_draft(mobility: Mobility, *, by, data: AssessmentInput, request=None) -
     mobility = _lock_mobility(mobility)
     assessment, created = _draft_for_update(mobility, by)
     _apply(assessment, list(mobility.assessment_items.all()), data)
-    _record(
-        assessment,
-        by=by,
+    audit.record(
+        obj=assessment,
+        actor=by,
         verb=AuditEntry.Verb.CREATED if created else AuditEntry.Verb.UPDATED,
-        mobility=mobility,
+        partnership=mobility.partnership,
+        organisation=mobility.sending_organisation,
         request=request,
         details={"version": assessment.version, "status": assessment.status},
     )
@@ -223,11 +179,12 @@ def submit_assessment(mobility: Mobility, *, by, data: AssessmentInput, request=
     assessment.submitted_at = timezone.now()
     assessment.assessor = by
     assessment.save(update_fields=["status", "submitted_at", "assessor", "updated_at"])
-    _record(
-        assessment,
-        by=by,
+    audit.record(
+        obj=assessment,
+        actor=by,
         verb=AuditEntry.Verb.STATE_CHANGED,
-        mobility=mobility,
+        partnership=mobility.partnership,
+        organisation=mobility.sending_organisation,
         request=request,
         details={"version": assessment.version, "from": Status.DRAFT.value, "to": Status.SUBMITTED.value},
     )
@@ -272,19 +229,21 @@ def start_correction(mobility: Mobility, *, by, reason: str, request=None) -> Me
             for r in old.soft_skills.all()
         ]
     )
-    _record(
-        old,
-        by=by,
+    audit.record(
+        obj=old,
+        actor=by,
         verb=AuditEntry.Verb.STATE_CHANGED,
-        mobility=mobility,
+        partnership=mobility.partnership,
+        organisation=mobility.sending_organisation,
         request=request,
         details={"version": old.version, "from": Status.SUBMITTED.value, "to": Status.SUPERSEDED.value},
     )
-    _record(
-        new,
-        by=by,
+    audit.record(
+        obj=new,
+        actor=by,
         verb=AuditEntry.Verb.CREATED,
-        mobility=mobility,
+        partnership=mobility.partnership,
+        organisation=mobility.sending_organisation,
         request=request,
         details={"version": new.version, "corrects": old.version, "reason": reason},
     )
@@ -322,11 +281,12 @@ def save_manual_items(mobility: Mobility, formset, *, by, request=None) -> dict[
         "changed": len(formset.changed_objects),
         "deleted": len(formset.deleted_objects),
     }
-    _record(
-        mobility,
-        by=by,
+    audit.record(
+        obj=mobility,
+        actor=by,
         verb=AuditEntry.Verb.UPDATED,
-        mobility=mobility,
+        partnership=mobility.partnership,
+        organisation=mobility.sending_organisation,
         request=request,
         details={"assessment_items": counts},
     )
@@ -371,11 +331,12 @@ def set_assessment_items(mobility: Mobility, items: list[dict], *, by=None, requ
     removed = [i for i in existing if i.pk not in keep]
     _delete_items(removed)
     if created or updated or removed:
-        _record(
-            mobility,
-            by=by,
+        audit.record(
+            obj=mobility,
+            actor=by,
             verb=AuditEntry.Verb.UPDATED,
-            mobility=mobility,
+            partnership=mobility.partnership,
+            organisation=mobility.sending_organisation,
             request=request,
             details={
                 "assessment_items": {

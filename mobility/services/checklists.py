@@ -7,8 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_noop
 
 from partners import audit
-from partners.access import get_scope
-from partners.models import AuditEntry, Right
+from partners.models import AuditEntry
 
 from ..models import ChecklistItem, ChecklistTemplateItem, Mobility
 from ..models.checklists import Anchor, Category, Responsible
@@ -87,31 +86,7 @@ def generate_checklist(mobility: Mobility) -> int:
     return len(new)
 
 
-# --- Who acts, ticking items, editing the template -------------------------------------------------
-
-
-def may_tick(user, item: ChecklistItem) -> bool:
-    """May `user` mark this item done or not done? (`item.mobility` should be loaded.)
-
-    Staff with can_manage_mobilities act for their side; the mentor for mentor items and the learner for
-    learner items. The host's staff may also act for the mentor and the sending staff for the learner:
-    mentors and learners do not always have a portal account, and the checklist must still be closable.
-    """
-    mobility = item.mobility
-    scope = get_scope(user)
-    if scope.user_id is None:
-        return False
-    sending = scope.has_right(Right.MANAGE_MOBILITIES, organisation=mobility.sending_organisation_id)
-    receiving = scope.has_right(Right.MANAGE_MOBILITIES, organisation=mobility.receiving_organisation_id)
-    if item.responsible == Responsible.SENDING:
-        return sending
-    if item.responsible == Responsible.RECEIVING:
-        return receiving
-    if item.responsible == Responsible.MENTOR:
-        return mobility.mentor_id == user.pk or receiving
-    if item.responsible == Responsible.LEARNER:
-        return mobility.learner.user_id == user.pk or sending
-    return False
+# --- Ticking items (who may: mobility.access.may_tick), editing the template ----------------------------------
 
 
 def _delete_file_on_commit(file_field) -> None:

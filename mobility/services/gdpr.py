@@ -35,8 +35,9 @@ from django.utils.translation import gettext as _
 from django_countries.fields import Country
 
 from partners import audit
-from partners.models import AuditEntry, Invitation, Membership, Role, User
+from partners.models import AuditEntry, Invitation, Membership, User
 
+from ..access import is_work_account
 from ..models import (
     AssessmentItem,
     AssessmentResult,
@@ -592,9 +593,7 @@ class _Changes:
 def erasure_refusal(dossier: LearnerDossier) -> str | None:
     """Why the learner cannot be erased here, if they cannot."""
     account = dossier.account
-    if account and (
-        account.is_staff or account.is_superuser or any(m.role != Role.LEARNER for m in dossier.memberships)
-    ):
+    if account and is_work_account(account, dossier.memberships):
         return _(
             "The learner's portal account also works as staff, mentor or administrator. Remove those roles "
             "(or unlink the account from the learner) first, so that nobody's work account is erased by mistake."

@@ -7,15 +7,14 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from partners import audit
-from partners.access import get_scope
-from partners.models import AuditEntry, Right
+from partners.models import AuditEntry
 
+from ..access import RECEIVING, SENDING, sides_of
 from ..models import Mobility, MobilityStatusChange
 
 S = Mobility.Status
 
-# Which side's staff (with can_manage_mobilities) may make each move.
-SENDING, RECEIVING = "sending", "receiving"
+# Which side's staff (with can_manage_mobilities, mobility.access.sides_of) may make each move.
 WHO_MAY: dict[tuple[str, str], tuple[str, ...]] = {
     (S.DRAFT, S.PLANNED): (SENDING,),
     (S.PLANNED, S.DRAFT): (SENDING,),
@@ -27,17 +26,6 @@ WHO_MAY: dict[tuple[str, str], tuple[str, ...]] = {
     (S.COMPLETED, S.RECOGNISED): (SENDING,),
 }
 CANCEL_SIDES = (SENDING, RECEIVING)
-
-
-def sides_of(user, mobility: Mobility) -> set[str]:
-    """The sides on which the user may manage this mobility."""
-    scope = get_scope(user)
-    sides = set()
-    if scope.has_right(Right.MANAGE_MOBILITIES, organisation=mobility.sending_organisation_id):
-        sides.add(SENDING)
-    if scope.has_right(Right.MANAGE_MOBILITIES, organisation=mobility.receiving_organisation_id):
-        sides.add(RECEIVING)
-    return sides
 
 
 def transitions_for(user, mobility: Mobility) -> list[str]:

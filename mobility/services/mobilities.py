@@ -10,54 +10,20 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from partners import audit
-from partners.models import AuditEntry, Membership, PartnershipMember, Role, User
+from partners.models import AuditEntry, PartnershipMember, User
 
+from ..access import may_mentor, may_tutor
 from ..models import Mobility
 from .checklists import generate_checklist
 from .money import organisation_distance_km
 
 # A change to any of these moves the checklist's due dates.
 DATE_FIELDS = frozenset({"start_date", "end_date"})
-# A tutor is staff of the sending organisation: anyone there but a learner.
-TUTOR_ROLES = (Role.PROJECT_COORDINATOR, Role.PARTNER_COORDINATOR, Role.MENTOR)
-
-
-def mentor_candidates(organisation_ids):
-    """People who may mentor at these (receiving) organisations: anyone with an active membership there."""
-    return (
-        User.objects.filter(
-            is_active=True,
-            memberships__organisation_id__in=organisation_ids,
-            memberships__is_active=True,
-        )
-        .distinct()
-        .order_by("last_name", "first_name", "email")
-    )
-
-
-def tutor_candidates(organisation_ids):
-    """People who may tutor for these (sending) organisations: active staff, not learners."""
-    return (
-        User.objects.filter(
-            is_active=True,
-            memberships__organisation_id__in=organisation_ids,
-            memberships__is_active=True,
-            memberships__role__in=TUTOR_ROLES,
-        )
-        .distinct()
-        .order_by("last_name", "first_name", "email")
-    )
-
-
-def _active_member(user_id, organisation_id, roles=None) -> bool:
-    memberships = Membership.objects.filter(
-        user_id=user_id, organisation_id=organisation_id, is_active=True, user__is_active=True
-    )
-    if roles is not None:
-        memberships = memberships.filter(role__in=roles)
-    return memberships.exists()
+MENTOR_ELSEWHERE = gettext_lazy("The mentor must be a mentor at the receiving organisation.")
+TUTOR_ELSEWHERE = gettext_lazy("The tutor must be a member of staff of the sending organisation.")
 
 
 def mobility_errors(mobility: Mobility) -> dict[str, list[str]]:
@@ -83,10 +49,11 @@ def mobility_errors(mobility: Mobility) -> dict[str, list[str]]:
         if receiving and receiving != sending and receiving not in members:
             add("receiving_organisation", _("The receiving organisation must be a member of the partnership."))
     # "sending ≠ receiving" is Mobility.clean's.
-    if mobility.mentor_id and receiving and not _active_member(mobility.mentor_id, receiving):
-        add("mentor", _("The mentor must be a member of the receiving organisation."))
-    if mobility.tutor_id and sending and not _active_member(mobility.tutor_id, sending, TUTOR_ROLES):
-        add("tutor", _("The tutor must be a member of staff of the sending organisation."))
+    # The pickers' rules (mobility.access), re-checked whoever calls.
+    if mobility.mentor_id and receiving and not may_mentor(mobility.mentor_id, receiving):
+        add("mentor", str(MENTOR_ELSEWHERE))
+    if mobility.tutor_id and sending and not may_tutor(mobility.tutor_id, sending):
+        add("tutor", str(TUTOR_ELSEWHERE))
     if mobility.learner_id and mobility.start_date:
         learner = mobility.learner
         if learner.is_minor_on(mobility.start_date) and not learner.guardian_name:

@@ -13,9 +13,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, gettext_noop
 
 from partners import audit
-from partners.access import get_scope
 from partners.models import AuditEntry, Organisation, Partnership
 
+from ..access import is_learner_of
 from ..models import LearnerAnswer, LearnerReport, Mobility, SurveyQuestion
 from ..models.reports import MIN_GROUP_SIZE, SCALE_MAX, SCALE_MIN
 from .common import save_partnership_formset
@@ -68,23 +68,6 @@ def ensure_questions(partnership: Partnership) -> list[SurveyQuestion]:
         ]
     )
     return list(SurveyQuestion.objects.filter(partnership=partnership))
-
-
-def is_learner_of(user, mobility: Mobility) -> bool:
-    return user.is_authenticated and mobility.learner.user_id == user.pk
-
-
-def may_read_report(user, mobility: Mobility) -> bool:
-    """The learner and the staff who see the mobility (not the mentor: the report rates the host)."""
-    if is_learner_of(user, mobility):
-        return True
-    scope = get_scope(user)
-    return (
-        scope.is_superuser
-        or mobility.sending_organisation_id in scope.staff_org_ids
-        or mobility.receiving_organisation_id in scope.staff_org_ids
-        or mobility.partnership_id in scope.coordinated_partnership_ids
-    )
 
 
 def filing_problem(user, mobility: Mobility, report: LearnerReport | None) -> str | None:

@@ -10,6 +10,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
+from .. import access
 from ..forms.quality import AssessmentForm, AssessmentItemFormSet, CorrectionForm
 from ..models import AssessmentItem, AssessmentResult, MentorAssessment, Mobility
 from ..models.assessments import SOFT_SKILL_SCALE
@@ -31,9 +32,9 @@ def _with_rows(queryset):
 
 def _context(request, mobility, *, form=None, error=None):
     user = request.user
-    versions = [v for v in _with_rows(mobility.assessments.order_by("-version")) if service.may_read(user, mobility, v)]
+    versions = [v for v in _with_rows(mobility.assessments.order_by("-version")) if access.may_read_assessment(user, v)]
     current = next((v for v in versions if v.status != Status.SUPERSEDED), None)
-    can_assess = service.may_assess(user, mobility)
+    can_assess = access.may_assess(user, mobility)
     items = list(mobility.assessment_items.all())
     if form is None and can_assess and (current is None or current.status == Status.DRAFT):
         form = AssessmentForm(initial=AssessmentForm.initial_from(current), mobility=mobility, items=items)
@@ -45,11 +46,11 @@ def _context(request, mobility, *, form=None, error=None):
         "form": form,
         "error": error,
         "can_assess": can_assess,
-        "can_edit_items": service.may_edit_items(user, mobility)
+        "can_edit_items": access.may_edit_items(user, mobility)
         and not service.has_submitted(mobility)
         and not service.items_from_agreement(mobility),
         "can_correct": can_assess and current is not None and current.status == Status.SUBMITTED,
-        "is_learner": service.is_learner_of(user, mobility),
+        "is_learner": access.is_learner_of(user, mobility),
         "scale": SOFT_SKILL_SCALE,
     }
 
@@ -64,7 +65,7 @@ def assessment(request, code):
     mobility = _mobility(request, code)
     if request.method != "POST":
         return render(request, "mobility/quality/assessment.html", _context(request, mobility))
-    if not service.may_assess(request.user, mobility):
+    if not access.may_assess(request.user, mobility):
         raise PermissionDenied
     current = service.current_assessment(mobility)
     if current is not None and current.is_locked:
@@ -106,7 +107,7 @@ def assessment_version(request, code):
         code=code,
     )
     mobility = version.mobility
-    if not service.may_read(request.user, mobility, version):
+    if not access.may_read_assessment(request.user, version):
         # The learner does not learn that a draft exists.
         raise Http404
     return render(
@@ -120,7 +121,7 @@ def assessment_version(request, code):
 def assessment_items(request, code):
     """Free-text learning outcomes, until the Learning Agreement provides them."""
     mobility = _mobility(request, code)
-    if not service.may_edit_items(request.user, mobility):
+    if not access.may_edit_items(request.user, mobility):
         raise PermissionDenied
     locked_reason = None
     if service.has_submitted(mobility):
@@ -162,7 +163,7 @@ def assessment_items(request, code):
 def assessment_correct(request, code):
     """Start a correction of the submitted assessment: a new version, with a reason."""
     mobility = _mobility(request, code)
-    if not service.may_assess(request.user, mobility):
+    if not access.may_assess(request.user, mobility):
         raise PermissionDenied
     current = service.current_assessment(mobility)
     if current is None or current.status != Status.SUBMITTED:

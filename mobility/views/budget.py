@@ -23,9 +23,10 @@ from django.utils.translation import gettext as _
 from partners import audit
 from partners.access import get_scope
 from partners.files import csv_attachment
-from partners.models import AuditEntry, Organisation, Partnership, Right
-from partners.views.common import paginate
+from partners.models import AuditEntry, Organisation, Partnership
+from partners.pagination import paginate
 
+from .. import access
 from ..models import Mobility
 from ..services.money import budget_lines, budget_queryset, totals, totals_by, unit_cost_tables
 from ..templatetags.mobility_money import band_label
@@ -34,19 +35,13 @@ from ..templatetags.mobility_money import band_label
 def _partnership_budget(request, slug):
     """The partnership, the organisations whose rows the user sees, whether they see them all, and the lines."""
     partnership = get_object_or_404(Partnership.objects.visible_to(request.user), slug=slug)
-    scope = get_scope(request.user)
     members = [m.organisation for m in partnership.members.select_related("organisation")]
-    sees_all = scope.has_right(Right.MANAGE_MOBILITIES, partnership=partnership)
+    sees_all = access.sees_whole_budget(request.user, partnership)
     if sees_all:
         shown = members
     else:
-        # Only one's own organisation: a right delegated through coordinating another partnership does
-        # not open this partnership's figures of that organisation.
-        shown = [
-            org
-            for org in members
-            if org.pk in scope.staff_org_ids and scope.has_right(Right.MANAGE_MOBILITIES, organisation=org)
-        ]
+        own = access.budget_organisation_ids(request.user, partnership)
+        shown = [org for org in members if org.pk in own]
         if not shown:
             raise PermissionDenied
     shown.sort(key=lambda org: org.short_name.casefold())
@@ -94,12 +89,12 @@ def partnership_budget_csv(request, slug):
 
 def _organisation_budget(request, slug):
     organisation = get_object_or_404(Organisation.objects.visible_to(request.user), slug=slug)
-    scope = get_scope(request.user)
-    scope.require_right(Right.MANAGE_MOBILITIES, organisation=organisation)
+    if not access.may_read_organisation_budget(request.user, organisation):
+        raise PermissionDenied
     mobilities = Mobility.objects.visible_to(request.user).outgoing_for([organisation.pk])
-    if not scope.is_superuser and organisation.pk not in scope.staff_org_ids:
+    if access.budget_only_coordinated(request.user, organisation):
         # A project coordinator manages a partner's mobilities only within the partnerships they coordinate.
-        mobilities = mobilities.filter(partnership_id__in=scope.coordinated_partnership_ids)
+        mobilities = mobilities.filter(partnership_id__in=get_scope(request.user).coordinated_partnership_ids)
     bands, rates = unit_cost_tables()
     lines = budget_lines(budget_queryset(mobilities), bands=bands, rates=rates)
     return organisation, lines

@@ -13,9 +13,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from partners import audit
-from partners.access import get_scope
-from partners.models import AuditEntry, Partnership, Right
+from partners.models import AuditEntry, Partnership
 
+from .. import access
 from ..forms.quality import ChecklistItemForm, ChecklistTemplateFormSet
 from ..models import ChecklistItem, ChecklistTemplateItem, Mobility
 from ..models.checklists import Category
@@ -35,12 +35,11 @@ def checklist(request, code):
     items = list(mobility.checklist.select_related("done_by").order_by("due_date", "order", "id"))
     for item in items:
         item.mobility = mobility  # already loaded: no query per item
-        item.can_tick = service.may_tick(request.user, item)
+        item.can_tick = access.may_tick(request.user, item)
     by_category = {value: [] for value in Category.values}
     for item in items:
         by_category.setdefault(item.category, []).append(item)
     groups = [(Category(value).label, value, rows) for value, rows in by_category.items() if rows]
-    scope = get_scope(request.user)
     return render(
         request,
         "mobility/quality/checklist.html",
@@ -51,8 +50,8 @@ def checklist(request, code):
             "done": sum(1 for i in items if i.is_done),
             "overdue": sum(1 for i in items if i.is_overdue),
             "is_cancelled": mobility.status == Mobility.Status.CANCELLED,
-            "can_edit_template": scope.has_right(Right.MANAGE_PARTNERSHIP, partnership=mobility.partnership_id),
-            "can_see_template": mobility.partnership_id in scope.partnership_ids or scope.is_superuser,
+            "can_edit_template": access.may_edit_checklist_template(request.user, mobility.partnership_id),
+            "can_see_template": access.may_read_checklist_template(request.user, mobility.partnership_id),
         },
     )
 
@@ -67,7 +66,7 @@ def checklist_item(request, code):
         code=code,
     )
     mobility = item.mobility
-    if not service.may_tick(request.user, item):
+    if not access.may_tick(request.user, item):
         raise PermissionDenied
     if request.method == "POST":
         form = ChecklistItemForm(request.POST, request.FILES)
@@ -127,7 +126,7 @@ def evidence_download(request, code):
 def checklist_template(request, slug):
     """The partnership's checklist template: the project coordinator edits it, partners read it."""
     partnership = get_object_or_404(Partnership.objects.visible_to(request.user), slug=slug)
-    can_edit = get_scope(request.user).has_right(Right.MANAGE_PARTNERSHIP, partnership=partnership)
+    can_edit = access.may_edit_checklist_template(request.user, partnership)
     service.ensure_template(partnership)
     queryset = ChecklistTemplateItem.objects.filter(partnership=partnership).order_by("order", "id")
     formset = None

@@ -5,7 +5,7 @@ the member organisations of the partnerships they coordinate)."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -13,9 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods
 
-from partners.access import get_scope
-from partners.models import Right
-
+from .. import access
 from ..forms.gdpr import ErasureForm
 from ..models import Learner
 from ..services import gdpr
@@ -23,7 +21,8 @@ from ..services import gdpr
 
 def _managed_learner(request, code) -> Learner:
     learner = get_object_or_404(Learner.objects.visible_to(request.user).select_related("home_organisation"), code=code)
-    get_scope(request.user).require_right(Right.MANAGE_MOBILITIES, organisation=learner.home_organisation_id)
+    if not access.may_manage_learner(request.user, learner):
+        raise PermissionDenied
     return learner
 
 

@@ -20,9 +20,7 @@ from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from partners.access import get_scope
-from partners.models import Organisation, Right
-
+from ..access import organisations_with_right
 from ..forms.imports import ConfirmImportForm, ImportForm
 from ..resources import KINDS, Table, template_dataset_rows
 from ..services.imports import run_import
@@ -36,14 +34,10 @@ TEMPLATE_FORMATS = {
 
 def import_organisations(user):
     """The organisations the user may import into (where they may manage mobilities); 403 if none."""
-    scope = get_scope(user)
-    visible = Organisation.objects.visible_to(user).order_by("short_name")
-    if scope.is_superuser:
-        return visible
-    ids = [org_id for org_id in scope.rights_by_org if scope.has_right(Right.MANAGE_MOBILITIES, organisation=org_id)]
-    if not ids:
+    organisations = organisations_with_right(user)
+    if not organisations.exists():
         raise PermissionDenied
-    return visible.filter(pk__in=ids)
+    return organisations
 
 
 def _page(request, form, result=None, **extra):

@@ -13,10 +13,12 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from partners import audit
-from partners.models import AuditEntry, Organisation, Right, Role
+from partners.access import get_scope, may_invite
+from partners.models import AuditEntry, Organisation, Role
+from partners.pagination import paginate
 from partners.services import save_with_audit
-from partners.views.common import paginate, scope_of
 
+from .. import access
 from ..access import home_organisation_choices
 from ..filters import LearnerFilter
 from ..forms.learners import LearnerForm
@@ -35,12 +37,12 @@ def scoped_learner(request, code) -> Learner:
 
 @login_required
 def learner_list(request):
-    scope = scope_of(request)
-    if not (scope.is_superuser or scope.staff_org_ids):
+    if not access.may_list_learners(request.user):
         raise PermissionDenied
+    scope = get_scope(request.user)
     learners = Learner.objects.visible_to(request.user)
     organisations = Organisation.objects.visible_to(request.user).order_by("short_name")
-    if not scope.is_superuser:
+    if not scope.unrestricted:
         # "Our learners": those enrolled at the user's own organisations (incoming learners are
         # reached through the incoming mobility list).
         learners = learners.filter(home_organisation_id__in=scope.staff_org_ids)
@@ -65,8 +67,7 @@ def learner_list(request):
 @login_required
 def learner_detail(request, code):
     learner = scoped_learner(request, code)
-    scope = scope_of(request)
-    can_manage = scope.has_right(Right.MANAGE_MOBILITIES, organisation=learner.home_organisation_id)
+    can_manage = access.may_manage_learner(request.user, learner)
     is_self = learner.user_id is not None and learner.user_id == request.user.pk
     mobilities = (
         Mobility.objects.visible_to(request.user).filter(learner=learner).with_list_related().order_by("-start_date")
@@ -76,7 +77,7 @@ def learner_detail(request, code):
         can_manage
         and learner.email
         and learner.user_id is None
-        and scope.has_right(Right.INVITE, organisation=learner.home_organisation_id)
+        and may_invite(request.user, learner.home_organisation_id)
     ):
         query = urlencode(
             {"organisation": learner.home_organisation.slug, "email": learner.email, "role": Role.LEARNER}
@@ -98,7 +99,7 @@ def learner_detail(request, code):
             "learner": learner,
             "can_manage": can_manage,
             # Date of birth, guardian, inclusion flags and consent: for the home organisation and the learner.
-            "show_personal": can_manage or is_self or scope.is_superuser,
+            "show_personal": access.sees_personal_details(request.user, learner),
             "mobilities": mobilities,
             "invite_url": invite_url,
             "can_add_mobility": can_manage and learner.anonymised_at is None,
@@ -124,7 +125,8 @@ def learner_create(request):
 @login_required
 def learner_edit(request, code):
     learner = scoped_learner(request, code)
-    scope_of(request).require_right(Right.MANAGE_MOBILITIES, organisation=learner.home_organisation_id)
+    if not access.may_manage_learner(request.user, learner):
+        raise PermissionDenied
     if learner.anonymised_at is not None:
         messages.warning(request, _("This learner's data was erased; the record can no longer be edited."))
         return redirect(learner)

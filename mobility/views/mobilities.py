@@ -14,10 +14,11 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from partners import audit
+from partners.access import get_scope
 from partners.models import AuditEntry, Organisation
-from partners.views.common import paginate, scope_of
+from partners.pagination import paginate
 
-from .. import exports
+from .. import access, exports
 from ..access import organisations_with_right
 from ..filters import MobilityFilter
 from ..forms.mobilities import CancelForm, HostForm, MobilityForm
@@ -50,18 +51,18 @@ READ_ONLY_STATUSES = (S.RECOGNISED, S.CANCELLED)
 
 
 def available_lists(request) -> list[str]:
-    scope = scope_of(request)
+    scope = get_scope(request.user)
     out = []
-    if scope.is_superuser or scope.staff_org_ids:
+    if scope.is_staff:
         out += ["outgoing", "incoming"]
-    if scope.is_superuser or scope.coordinated_partnership_ids:
+    if scope.coordinates_any():
         out.append("all")
     return out
 
 
 def list_queryset(request, name: str):
     """The mobilities of one list, from what the user may see; 403 for a list that is not theirs."""
-    scope = scope_of(request)
+    scope = get_scope(request.user)
     visible = Mobility.objects.visible_to(request.user)
     if name == "mine":
         return visible.filter(mentor=request.user)
@@ -69,7 +70,7 @@ def list_queryset(request, name: str):
         raise Http404
     if name not in available_lists(request):
         raise PermissionDenied
-    if scope.is_superuser:
+    if scope.unrestricted:
         return visible
     if name == "outgoing":
         return visible.outgoing_for(scope.staff_org_ids)
@@ -103,7 +104,7 @@ def render_list(request, name: str):
             "tabs": [(n, LIST_TITLES[n], reverse(f"mobility:{LIST_URLS[n]}")) for n in available_lists(request)],
             "page": paginate(request, mobilities),
             "filter": filterset,
-            "can_create": name == "outgoing" and organisations_with_right(request.user).exists(),
+            "can_create": name == "outgoing" and access.may_create_mobility(request.user),
             "export_csv": export_url(request, name, "csv"),
             "export_xlsx": export_url(request, name, "xlsx"),
             "list_url": reverse(f"mobility:{LIST_URLS[name]}"),
@@ -167,7 +168,7 @@ def mobility_export(request):
         raise Http404
     filterset, mobilities = filtered(request, name)
     content, rows = exports.build(mobilities.iterator(chunk_size=500), fmt)
-    scope = scope_of(request)
+    scope = get_scope(request.user)
     cleaned = filterset.form.cleaned_data if filterset.is_bound and filterset.is_valid() else {}
     audit.record(
         actor=request.user,
@@ -207,7 +208,7 @@ def scoped_mobility(request, code, *, related: bool = True) -> Mobility:
 @login_required
 def mobility_detail(request, code):
     mobility = scoped_mobility(request, code)
-    sides = lifecycle.sides_of(request.user, mobility)
+    sides = access.sides_of(request.user, mobility)
     transitions = lifecycle.transitions_for(request.user, mobility)
     return render(
         request,
@@ -217,8 +218,10 @@ def mobility_detail(request, code):
             "can_manage": bool(sides),
             "sides": sides,
             "can_edit": bool(sides) and mobility.status not in READ_ONLY_STATUSES,
-            "is_mentor": mobility.mentor_id is not None and mobility.mentor_id == request.user.pk,
-            "is_learner": mobility.learner.user_id is not None and mobility.learner.user_id == request.user.pk,
+            "is_mentor": access.is_mentor_of(request.user, mobility),
+            "is_learner": access.is_learner_of(request.user, mobility),
+            "can_read_report": access.may_read_report(request.user, mobility),
+            "can_read_budget": bool(sides) and access.may_read_budget(request.user, mobility.partnership),
             "history": mobility.status_changes.select_related("by").order_by("-at", "-id"),
             "buttons": [(target, TRANSITION_LABELS[target]) for target in transitions if target != S.CANCELLED],
             "cancel_form": CancelForm() if S.CANCELLED in transitions else None,
@@ -271,13 +274,13 @@ def mobility_create(request):
 @login_required
 def mobility_edit(request, code):
     mobility = scoped_mobility(request, code)
-    sides = lifecycle.sides_of(request.user, mobility)
+    sides = access.sides_of(request.user, mobility)
     if not sides:
         raise PermissionDenied
     if mobility.status in READ_ONLY_STATUSES:
         messages.warning(request, _("A recognised or cancelled mobility can no longer be changed."))
         return redirect(mobility)
-    form_class = MobilityForm if lifecycle.SENDING in sides else HostForm
+    form_class = MobilityForm if access.SENDING in sides else HostForm
     form = form_class(request.POST or None, instance=mobility, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
@@ -299,7 +302,7 @@ def mobility_edit(request, code):
 def mobility_transition(request, code):
     mobility = scoped_mobility(request, code, related=False)
     # Mentors and learners see the status but move nothing.
-    if not lifecycle.sides_of(request.user, mobility):
+    if not access.may_manage_mobility(request.user, mobility):
         raise PermissionDenied
     target = request.POST.get("to", "")
     if target not in S.values:

@@ -9,9 +9,9 @@ from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
-from partners.access import get_scope
-from partners.models import Partnership, PartnershipMember, Right
+from partners.models import Partnership
 
+from .. import access
 from ..forms.quality import LearnerReportForm, SurveyQuestionFormSet
 from ..models import LearnerAnswer, LearnerReport, Mobility, SurveyQuestion
 from ..services import reports as service
@@ -22,7 +22,7 @@ MOBILITY_RELATED = ("learner", "partnership", "sending_organisation", "receiving
 @login_required
 def report(request, code):
     mobility = get_object_or_404(Mobility.objects.visible_to(request.user).select_related(*MOBILITY_RELATED), code=code)
-    if not service.may_read_report(request.user, mobility):
+    if not access.may_read_report(request.user, mobility):
         raise PermissionDenied
     service.ensure_questions(mobility.partnership)
     filed = (
@@ -33,7 +33,7 @@ def report(request, code):
         .first()
     )
     problem = service.filing_problem(request.user, mobility, filed)
-    is_learner = service.is_learner_of(request.user, mobility)
+    is_learner = access.is_learner_of(request.user, mobility)
     form, status = None, 200
     questions = SurveyQuestion.objects.filter(partnership=mobility.partnership, is_active=True).order_by("order", "id")
     if request.method == "POST":
@@ -74,7 +74,7 @@ def report(request, code):
 def survey_questions(request, slug):
     """The partnership's report questions: the project coordinator edits them, partners read them."""
     partnership = get_object_or_404(Partnership.objects.visible_to(request.user), slug=slug)
-    can_edit = get_scope(request.user).has_right(Right.MANAGE_PARTNERSHIP, partnership=partnership)
+    can_edit = access.may_edit_survey_questions(request.user, partnership)
     service.ensure_questions(partnership)
     queryset = SurveyQuestion.objects.filter(partnership=partnership).order_by("order", "id")
     answered_ids = frozenset(
@@ -114,17 +114,9 @@ def report_aggregates(request, slug):
     """Answers in aggregate: the project coordinator sees the partnership and each sending organisation;
     a partner coordinator sees their own organisation's outgoing learners. Small groups are never shown."""
     partnership = get_object_or_404(Partnership.objects.visible_to(request.user), slug=slug)
-    scope = get_scope(request.user)
-    if scope.is_superuser or partnership.pk in scope.coordinated_partnership_ids:
-        organisation_ids = None
-    else:
-        organisation_ids = set(
-            PartnershipMember.objects.filter(
-                partnership=partnership, organisation_id__in=scope.staff_org_ids
-            ).values_list("organisation_id", flat=True)
-        )
-        if not organisation_ids:
-            raise PermissionDenied
+    if not access.may_read_report_aggregates(request.user, partnership):
+        raise PermissionDenied
+    organisation_ids = access.report_organisations(request.user, partnership)
     service.ensure_questions(partnership)
     return render(
         request,
@@ -134,7 +126,7 @@ def report_aggregates(request, slug):
             "result": service.aggregates(partnership, organisation_ids=organisation_ids),
             "counts": service.report_counts(partnership, organisation_ids=organisation_ids),
             "whole_partnership": organisation_ids is None,
-            "can_edit_questions": scope.has_right(Right.MANAGE_PARTNERSHIP, partnership=partnership),
+            "can_edit_questions": access.may_edit_survey_questions(request.user, partnership),
             "scale_labels": list(service.SCALE_LABELS.items()),
         },
     )

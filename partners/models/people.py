@@ -8,6 +8,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from ..access import ADMINISTRATOR_FLAGS
 from ..querysets import InvitationQuerySet, MembershipQuerySet, UserQuerySet
 from .base import TimeStampedModel, code_field
 from .organisations import Organisation
@@ -25,14 +26,11 @@ class UserManager(BaseUserManager.from_queryset(UserQuerySet)):
         return user
 
     def create_user(self, email, password=None, **extra_fields):
-        extra_fields.setdefault("is_staff", False)
-        extra_fields.setdefault("is_superuser", False)
         return self._create_user(email, password, **extra_fields)
 
     def create_superuser(self, email, password=None, **extra_fields):
-        extra_fields.setdefault("is_staff", True)
-        extra_fields.setdefault("is_superuser", True)
-        return self._create_user(email, password, **extra_fields)
+        # The administrator's flags are named in partners/access.py, the one module that speaks of them.
+        return self._create_user(email, password, **{**ADMINISTRATOR_FLAGS, **extra_fields})
 
 
 class User(AbstractUser):

@@ -1,13 +1,10 @@
-from django.core.paginator import Paginator
+"""Shared by the partners views only; other apps import `partners.pagination` and `partners.access`
+(no app imports another app's views)."""
 
 from ..access import get_scope
+from ..pagination import PAGE_SIZE, paginate
 
-PAGE_SIZE = 25
-
-
-def paginate(request, queryset, per_page: int = PAGE_SIZE):
-    """A page of `queryset` for ?page=N; an out-of-range or bad number gives the nearest valid page."""
-    return Paginator(queryset, per_page).get_page(request.GET.get("page"))
+__all__ = ["PAGE_SIZE", "paginate", "scope_of"]
 
 
 def scope_of(request):

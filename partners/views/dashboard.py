@@ -3,6 +3,7 @@ from django.db.models import Count, F, Prefetch, Q
 from django.shortcuts import render
 from django.utils import timezone
 
+from .. import access
 from ..dashboard import panels_for
 from ..models import (
     Indicator,
@@ -12,7 +13,6 @@ from ..models import (
     Organisation,
     Partnership,
     PartnershipMember,
-    Right,
     Role,
 )
 from .common import scope_of
@@ -22,9 +22,16 @@ from .common import scope_of
 def home(request):
     scope = scope_of(request)
     user = request.user
-    context = {"scope": scope, "panels": panels_for(request, scope)}
+    sees_everything = access.sees_everything(user)
+    context = {
+        "scope": scope,
+        "panels": panels_for(request, scope),
+        "sees_everything": sees_everything,
+        "may_open_admin": access.may_open_admin(user),
+        "sees_network_overview": access.sees_network_overview(user),
+    }
 
-    if scope.is_superuser or scope.staff_org_ids:
+    if access.sees_staff_pages(user):
         partnerships = (
             Partnership.objects.visible_to(user)
             .prefetch_related(Prefetch("members", queryset=PartnershipMember.objects.select_related("organisation")))
@@ -34,14 +41,13 @@ def home(request):
         context["partnerships"] = partnerships
         context["coordinated_ids"] = scope.coordinated_partnership_ids
 
-    if scope.is_superuser or scope.coordinated_partnership_ids:
-        # Project coordinator: the network at a glance.
-        coordinated = scope.coordinated_org_ids if not scope.is_superuser else None
+    if context["sees_network_overview"]:
+        # Project coordinator: the network at a glance (the administrator: the whole portal).
         orgs = Organisation.objects.visible_to(user)
         people = Membership.objects.visible_to(user).filter(is_active=True)
-        if coordinated is not None:
-            orgs = orgs.filter(pk__in=coordinated)
-            people = people.filter(organisation_id__in=coordinated)
+        if not sees_everything:
+            orgs = orgs.filter(pk__in=scope.coordinated_org_ids)
+            people = people.filter(organisation_id__in=scope.coordinated_org_ids)
         context["counts"] = {
             "organisations": orgs.count(),
             "people": people.count(),
@@ -50,7 +56,7 @@ def home(request):
             .count(),
         }
 
-    if scope.is_superuser or scope.staff_org_ids:
+    if access.sees_staff_pages(user):
         # Strategy indicators: one row per organisation with progress summary.
         strategies = (
             InternationalisationStrategy.objects.visible_to(user)
@@ -73,7 +79,7 @@ def home(request):
         )
         context["strategies"] = strategies
         context["my_organisations"] = Organisation.objects.filter(pk__in=scope.staff_org_ids)
-        context["can_invite"] = scope.has_right(Right.INVITE)
+        context["can_invite"] = access.may_invite_anyone(user)
         context["overdue_indicators"] = (
             (
                 Indicator.objects.visible_to(user)
@@ -84,7 +90,7 @@ def home(request):
                 )
                 .select_related("goal__strategy__organisation")[:10]
             )
-            if not scope.is_superuser
+            if not sees_everything
             else []
         )
 

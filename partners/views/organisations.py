@@ -6,11 +6,12 @@ from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
+from .. import access
 from ..filters import OrganisationFilter
 from ..forms import ContactPersonFormSet, OrganisationForm
-from ..models import Membership, Organisation, PartnershipMember, Right
+from ..models import Membership, Organisation, PartnershipMember
 from ..services import save_with_audit
-from .common import paginate, scope_of
+from .common import paginate
 
 
 @login_required
@@ -33,7 +34,6 @@ def organisation_list(request):
 @login_required
 def organisation_detail(request, slug):
     organisation = get_object_or_404(Organisation.objects.visible_to(request.user), slug=slug)
-    scope = scope_of(request)
     memberships = (
         PartnershipMember.objects.visible_to(request.user)
         .filter(organisation=organisation)
@@ -46,10 +46,9 @@ def organisation_detail(request, slug):
             "organisation": organisation,
             "contacts": organisation.contacts.all(),
             "partnership_members": memberships,
-            "can_edit": scope.has_right(Right.MANAGE_ORGANISATION, organisation=organisation),
-            "can_see_people": organisation.pk in scope.managed_org_ids or scope.is_superuser,
-            "can_view_audit": (organisation.pk in scope.managed_org_ids or scope.is_superuser)
-            and scope.has_right(Right.VIEW_AUDIT, organisation=organisation),
+            "can_edit": access.may_edit_organisation(request.user, organisation),
+            "can_see_people": access.sees_people(request.user, organisation),
+            "can_view_audit": access.may_view_audit(request.user, organisation),
         },
     )
 
@@ -57,7 +56,8 @@ def organisation_detail(request, slug):
 @login_required
 def organisation_edit(request, slug):
     organisation = get_object_or_404(Organisation.objects.visible_to(request.user), slug=slug)
-    scope_of(request).require_right(Right.MANAGE_ORGANISATION, organisation=organisation)
+    if not access.may_edit_organisation(request.user, organisation):
+        raise PermissionDenied
     form = OrganisationForm(request.POST or None, instance=organisation)
     formset = ContactPersonFormSet(request.POST or None, instance=organisation, prefix="contacts")
     if request.method == "POST" and form.is_valid() and formset.is_valid():
@@ -88,9 +88,8 @@ def organisation_edit(request, slug):
 @login_required
 def organisation_people(request, slug):
     """The people of one organisation; only for those who manage it."""
-    scope = scope_of(request)
     organisation = get_object_or_404(Organisation.objects.visible_to(request.user), slug=slug)
-    if not scope.is_superuser and organisation.pk not in scope.managed_org_ids:
+    if not access.sees_people(request.user, organisation):
         # The organisation is in scope (its profile is visible) but its staff
         # list is for those who manage it.
         raise PermissionDenied
@@ -106,6 +105,6 @@ def organisation_people(request, slug):
         {
             "organisation": organisation,
             "page": paginate(request, memberships),
-            "can_invite": scope.has_right(Right.INVITE, organisation=organisation),
+            "can_invite": access.may_invite(request.user, organisation),
         },
     )

@@ -6,7 +6,7 @@ from django.db.models import Count, Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
-from .. import audit, services
+from .. import access, services
 from ..filters import AuditFilter
 from ..forms import AddMemberForm, NewOrganisationForm, NewPartnershipForm, PartnershipForm
 from ..models import (
@@ -15,10 +15,8 @@ from ..models import (
     Organisation,
     Partnership,
     PartnershipMember,
-    Right,
-    Role,
 )
-from .common import paginate, scope_of
+from .common import paginate
 
 
 def _partnerships(user):
@@ -29,7 +27,6 @@ def _partnerships(user):
 
 @login_required
 def partnership_list(request):
-    scope = scope_of(request)
     partnerships = (
         _partnerships(request.user)
         .prefetch_related("topics")
@@ -41,7 +38,7 @@ def partnership_list(request):
         "partners/partnership_list.html",
         {
             "page": paginate(request, partnerships),
-            "can_create": scope.has_role(Role.PROJECT_COORDINATOR) or scope.is_superuser,
+            "can_create": access.may_create_partnership(request.user),
         },
     )
 
@@ -49,46 +46,28 @@ def partnership_list(request):
 @login_required
 def partnership_detail(request, slug):
     partnership = get_object_or_404(_partnerships(request.user).prefetch_related("topics"), slug=slug)
-    scope = scope_of(request)
     return render(
         request,
         "partners/partnership_detail.html",
         {
             "partnership": partnership,
-            "can_manage": scope.has_right(Right.MANAGE_PARTNERSHIP, partnership=partnership),
-            "can_view_audit": scope.has_right(Right.VIEW_AUDIT, partnership=partnership),
+            "can_manage": access.may_edit_partnership(request.user, partnership),
+            "can_view_audit": access.may_view_partnership_audit(request.user, partnership),
         },
     )
 
 
 @login_required
 def partnership_create(request):
-    scope = scope_of(request)
     # A project coordinator may start a new partnership coordinated by their organisation.
+    if not access.may_create_partnership(request.user):
+        raise PermissionDenied
     coordinator_choices = Organisation.objects.visible_to(request.user)
-    if not scope.is_superuser:
-        own = [
-            org
-            for org, roles in scope.roles_by_org.items()
-            if Role.PROJECT_COORDINATOR in roles and scope.has_right(Right.MANAGE_PARTNERSHIP, organisation=org)
-        ]
-        if not own:
-            raise PermissionDenied
-        coordinator_choices = coordinator_choices.filter(pk__in=own)
+    if not access.sees_everything(request.user):
+        coordinator_choices = coordinator_choices.filter(pk__in=access.partnership_coordinator_org_ids(request.user))
     form = NewPartnershipForm(request.POST or None, coordinator_choices=coordinator_choices)
     if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
-            partnership = form.save(commit=False)
-            partnership.slug = form.cleaned_data["slug"]
-            partnership.save()
-            form.save_m2m()
-            services.add_partnership_member(
-                partnership=partnership,
-                organisation=form.cleaned_data["coordinator"],
-                role=PartnershipMember.Role.COORDINATOR,
-                by=request.user,
-                request=request,
-            )
+        partnership = services.create_partnership(form=form, by=request.user, request=request)
         messages.success(request, _("The partnership was created. Now add its partner organisations."))
         return redirect(partnership)
     return render(request, "partners/partnership_form.html", {"form": form, "partnership": None})
@@ -97,7 +76,8 @@ def partnership_create(request):
 @login_required
 def partnership_edit(request, slug):
     partnership = get_object_or_404(Partnership.objects.visible_to(request.user), slug=slug)
-    scope_of(request).require_right(Right.MANAGE_PARTNERSHIP, partnership=partnership)
+    if not access.may_edit_partnership(request.user, partnership):
+        raise PermissionDenied
     form = PartnershipForm(request.POST or None, instance=partnership)
     if request.method == "POST" and form.is_valid():
         services.save_with_audit(form=form, by=request.user, request=request, partnership=partnership)
@@ -109,7 +89,8 @@ def partnership_edit(request, slug):
 @login_required
 def partnership_add_member(request, slug):
     partnership = get_object_or_404(Partnership.objects.visible_to(request.user), slug=slug)
-    scope_of(request).require_right(Right.MANAGE_PARTNERSHIP, partnership=partnership)
+    if not access.may_edit_partnership(request.user, partnership):
+        raise PermissionDenied
     candidates = Organisation.objects.visible_to(request.user).exclude(partnerships=partnership)
     existing_form = AddMemberForm(
         request.POST if request.POST.get("action") == "existing" else None, organisations=candidates
@@ -155,7 +136,6 @@ def partnership_add_member(request, slug):
 def partnership_strategies(request, slug):
     """Every partner's strategy goals and indicators side by side."""
     partnership = get_object_or_404(_partnerships(request.user), slug=slug)
-    scope = scope_of(request)
     strategies = (
         InternationalisationStrategy.objects.visible_to(request.user)
         .filter(partnership=partnership)
@@ -164,11 +144,11 @@ def partnership_strategies(request, slug):
     )
     by_org = {s.organisation_id: s for s in strategies}
     # The coordinator also sees which partners have not started a strategy yet.
-    sees_all = scope.is_superuser or partnership.pk in scope.coordinated_partnership_ids
+    sees_all = access.sees_all_strategies(request.user, partnership)
     columns = []
     for member in partnership.members.all():
         org = member.organisation
-        can_start = org.pk not in by_org and scope.has_right(Right.MANAGE_ORGANISATION, organisation=org)
+        can_start = org.pk not in by_org and access.may_start_strategy(request.user, org)
         if org.pk in by_org or can_start or sees_all:
             columns.append({"organisation": org, "strategy": by_org.get(org.pk), "can_start": can_start})
     return render(
@@ -185,28 +165,21 @@ def partnership_strategies(request, slug):
 def strategy_start(request, slug, org_slug):
     partnership = get_object_or_404(Partnership.objects.visible_to(request.user), slug=slug)
     organisation = get_object_or_404(partnership.organisations.visible_to(request.user), slug=org_slug)
-    scope_of(request).require_right(Right.MANAGE_ORGANISATION, organisation=organisation)
+    if not access.may_start_strategy(request.user, organisation):
+        raise PermissionDenied
     if request.method != "POST":
         return redirect("partners:partnership_strategies", slug=slug)
-    strategy, created = InternationalisationStrategy.objects.get_or_create(
-        partnership=partnership, organisation=organisation
+    strategy = services.start_strategy(
+        partnership=partnership, organisation=organisation, by=request.user, request=request
     )
-    if created:
-        audit.record(
-            actor=request.user,
-            verb=AuditEntry.Verb.CREATED,
-            obj=strategy,
-            request=request,
-            partnership=partnership,
-            organisation=organisation,
-        )
     return redirect(strategy)
 
 
 @login_required
 def partnership_audit(request, slug):
     partnership = get_object_or_404(Partnership.objects.visible_to(request.user), slug=slug)
-    scope_of(request).require_right(Right.VIEW_AUDIT, partnership=partnership)
+    if not access.may_view_partnership_audit(request.user, partnership):
+        raise PermissionDenied
     entries = AuditEntry.objects.visible_to(request.user).filter(partnership=partnership)
     return _audit_page(request, entries, {"partnership": partnership})
 
@@ -214,10 +187,8 @@ def partnership_audit(request, slug):
 @login_required
 def organisation_audit(request, slug):
     organisation = get_object_or_404(Organisation.objects.visible_to(request.user), slug=slug)
-    scope = scope_of(request)
-    if not scope.is_superuser and organisation.pk not in scope.managed_org_ids:
+    if not access.may_view_audit(request.user, organisation):
         raise PermissionDenied
-    scope.require_right(Right.VIEW_AUDIT, organisation=organisation)
     entries = AuditEntry.objects.visible_to(request.user).filter(organisation=organisation)
     return _audit_page(request, entries, {"organisation": organisation})
 

@@ -10,34 +10,28 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from .. import audit, services
+from .. import access, audit, services
 from ..forms import AcceptInvitationForm, InvitationForm, MembershipForm, ProfileForm
 from ..models import AuditEntry, Invitation, Membership, Organisation, Right, Role, User
 from .common import paginate, scope_of
 
 
 def _invitable_organisations(request):
-    scope = scope_of(request)
     organisations = Organisation.objects.visible_to(request.user)
-    if scope.is_superuser:
-        return organisations
-    allowed = [org for org in scope.managed_org_ids if scope.has_right(Right.INVITE, organisation=org)]
-    return organisations.filter(pk__in=allowed)
+    allowed = access.invitable_organisation_ids(request.user)
+    return organisations if allowed is None else organisations.filter(pk__in=allowed)
 
 
 def _assignable_roles(request) -> list[str]:
-    """Only a project coordinator (or admin) can hand out the project coordinator role."""
-    scope = scope_of(request)
     roles = [Role.PARTNER_COORDINATOR, Role.MENTOR, Role.LEARNER]
-    if scope.is_superuser or scope.has_role(Role.PROJECT_COORDINATOR):
+    if access.may_assign_project_coordinator(request.user):
         roles.insert(0, Role.PROJECT_COORDINATOR)
     return roles
 
 
 @login_required
 def invitation_list(request):
-    scope = scope_of(request)
-    if not scope.has_right(Right.INVITE):
+    if not access.may_invite_anyone(request.user):
         raise PermissionDenied
     invitations = Invitation.objects.visible_to(request.user).select_related("organisation", "invited_by")
     return render(
@@ -91,7 +85,8 @@ def invitation_create(request):
 
 def _scoped_invitation(request, code) -> Invitation:
     invitation = get_object_or_404(Invitation.objects.visible_to(request.user), code=code)
-    scope_of(request).require_right(Right.INVITE, organisation=invitation.organisation)
+    if not access.may_manage_invitation(request.user, invitation):
+        raise PermissionDenied
     return invitation
 
 
@@ -175,11 +170,9 @@ def membership_edit(request, code):
     membership = get_object_or_404(
         Membership.objects.visible_to(request.user).select_related("user", "organisation"), code=code
     )
-    scope = scope_of(request)
-    if membership.user_id == request.user.pk and not scope.is_superuser:
-        # Nobody changes their own role or rights.
+    if not access.may_edit_membership(request.user, membership):
+        # Nobody changes their own role or rights; the others need can_invite there.
         raise PermissionDenied
-    scope.require_right(Right.INVITE, organisation=membership.organisation)
     form = MembershipForm(
         request.POST or None, instance=membership, roles=_assignable_roles(request), scope=scope_of(request)
     )

@@ -1,16 +1,18 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from .. import services
+from ..access import may_edit_strategy
 from ..forms import GoalForm, IndicatorForm, IndicatorValueForm, StrategyForm
-from ..models import Indicator, InternationalisationStrategy, Right, StrategyGoal
-from .common import scope_of
+from ..models import Indicator, InternationalisationStrategy, StrategyGoal
 
 
-def _can_edit(request, strategy) -> bool:
-    return scope_of(request).has_right(Right.MANAGE_ORGANISATION, organisation=strategy.organisation_id)
+def require_edit(request, strategy) -> None:
+    if not may_edit_strategy(request.user, strategy):
+        raise PermissionDenied
 
 
 @login_required
@@ -26,7 +28,7 @@ def strategy_detail(request, code):
         "partners/strategy_detail.html",
         {
             "strategy": strategy,
-            "can_edit": _can_edit(request, strategy),
+            "can_edit": may_edit_strategy(request.user, strategy),
         },
     )
 
@@ -34,7 +36,7 @@ def strategy_detail(request, code):
 @login_required
 def strategy_edit(request, code):
     strategy = get_object_or_404(InternationalisationStrategy.objects.visible_to(request.user), code=code)
-    scope_of(request).require_right(Right.MANAGE_ORGANISATION, organisation=strategy.organisation_id)
+    require_edit(request, strategy)
     form = StrategyForm(request.POST or None, instance=strategy)
     if request.method == "POST" and form.is_valid():
         services.save_with_audit(
@@ -60,7 +62,7 @@ def strategy_edit(request, code):
 @login_required
 def goal_form(request, code, goal_code=None):
     strategy = get_object_or_404(InternationalisationStrategy.objects.visible_to(request.user), code=code)
-    scope_of(request).require_right(Right.MANAGE_ORGANISATION, organisation=strategy.organisation_id)
+    require_edit(request, strategy)
     goal = get_object_or_404(strategy.goals.all(), code=goal_code) if goal_code else StrategyGoal(strategy=strategy)
     form = GoalForm(request.POST or None, instance=goal)
     if request.method == "POST" and form.is_valid():
@@ -88,7 +90,7 @@ def goal_form(request, code, goal_code=None):
 def indicator_form(request, goal_code, code=None):
     goal = get_object_or_404(StrategyGoal.objects.visible_to(request.user).select_related("strategy"), code=goal_code)
     strategy = goal.strategy
-    scope_of(request).require_right(Right.MANAGE_ORGANISATION, organisation=strategy.organisation_id)
+    require_edit(request, strategy)
     indicator = get_object_or_404(goal.indicators.all(), code=code) if code else Indicator(goal=goal)
     form = IndicatorForm(request.POST or None, instance=indicator)
     if request.method == "POST" and form.is_valid():
@@ -118,7 +120,7 @@ def indicator_value(request, code):
         Indicator.objects.visible_to(request.user).select_related("goal__strategy"), code=code
     )
     strategy = indicator.goal.strategy
-    scope_of(request).require_right(Right.MANAGE_ORGANISATION, organisation=strategy.organisation_id)
+    require_edit(request, strategy)
     form = IndicatorValueForm(request.POST or None, initial={"current_value": indicator.current_value})
     if request.method == "POST" and form.is_valid():
         services.update_indicator_value(

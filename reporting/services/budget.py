@@ -34,12 +34,11 @@ from django.utils.translation import gettext as _
 from mobility.models import Mobility
 from mobility.services.money import budget_lines, budget_queryset, unit_cost_tables
 from partners import audit
-from partners.access import get_scope
-from partners.models import AuditEntry, Organisation, Partnership, PartnershipMember, Right
+from partners.models import AuditEntry, Organisation, Partnership, PartnershipMember
 from training_events import services as training_services
 from training_events.models import Attendance, Participant
 
-from ..access import sees_whole_partnership
+from ..access import may_manage_allocations, may_record_for, visible_organisations
 from ..models import BudgetLine, Cost, GrantAllocation
 
 ZERO = Decimal("0.00")
@@ -185,49 +184,12 @@ class PartnershipBudget:
         ]
 
 
-# --- who sees and does what ---------------------------------------------------------------------------------
+# --- the partnership's organisations (who sees and does what: reporting/access.py) --------------------------
 
 
 def member_organisations(partnership: Partnership) -> list[Organisation]:
     members = PartnershipMember.objects.filter(partnership=partnership).select_related("organisation")
     return sorted((m.organisation for m in members), key=lambda org: (org.short_name.casefold(), org.pk))
-
-
-def visible_organisations(user, partnership: Partnership, members: list[Organisation] | None = None):
-    """The member organisations whose money the user sees: all for the partnership's project coordinators,
-    else their own organisation (the rule of `OrganisationMoneyQuerySet`)."""
-    members = member_organisations(partnership) if members is None else members
-    if sees_whole_partnership(user, partnership):
-        return members
-    staff = get_scope(user).staff_org_ids
-    return [org for org in members if org.pk in staff]
-
-
-def may_manage_allocations(user, partnership: Partnership) -> bool:
-    """Setting the grant split is the project coordinator's (can_manage_partnership for the partnership)."""
-    return get_scope(user).has_right(Right.MANAGE_PARTNERSHIP, partnership=partnership)
-
-
-def recording_organisation_ids(user, partnership: Partnership, members: list[Organisation] | None = None) -> set[int]:
-    """Member organisations the user records costs for: the project coordinator (can_manage_organisation for
-    the partnership) for every member; a partner's staff with can_manage_organisation for their own. A right
-    delegated by coordinating *another* partnership does not count here."""
-    scope = get_scope(user)
-    members = member_organisations(partnership) if members is None else members
-    ids = {org.pk for org in members}
-    if scope.is_superuser:
-        return ids
-    if partnership.pk in scope.coordinated_partnership_ids and scope.has_right(
-        Right.MANAGE_ORGANISATION, partnership=partnership
-    ):
-        return ids
-    return {
-        pk for pk in ids & scope.staff_org_ids if Right.MANAGE_ORGANISATION in scope.rights_by_org.get(pk, frozenset())
-    }
-
-
-def may_record_for(user, partnership: Partnership, organisation_id: int) -> bool:
-    return organisation_id in recording_organisation_ids(user, partnership)
 
 
 # --- the figures --------------------------------------------------------------------------------------------
@@ -329,18 +291,6 @@ def _add_training(partnership, user, by_org, bands, rates, today) -> None:
 # --- changes ----------------------------------------------------------------------------------------------------
 
 
-def _record(by, verb: str, obj, *, partnership, organisation=None, request=None, **details) -> None:
-    audit.record(
-        actor=by,
-        verb=verb,
-        obj=obj,
-        request=request,
-        partnership=partnership,
-        organisation=organisation,
-        details=details or None,
-    )
-
-
 def _cost_details(cost: Cost) -> dict:
     return {
         "line": cost.line,
@@ -369,14 +319,14 @@ def save_cost(cost: Cost, *, by, changed: list[str] | None = None, request=None)
     details = _cost_details(cost)
     if not created:
         details["fields"] = changed or []
-    _record(
-        by,
-        AuditEntry.Verb.CREATED if created else AuditEntry.Verb.UPDATED,
-        cost,
+    audit.record(
+        actor=by,
+        verb=AuditEntry.Verb.CREATED if created else AuditEntry.Verb.UPDATED,
+        obj=cost,
+        request=request,
         partnership=cost.partnership,
         organisation=cost.organisation,
-        request=request,
-        **details,
+        details=details,
     )
     return cost
 
@@ -385,15 +335,14 @@ def save_cost(cost: Cost, *, by, changed: list[str] | None = None, request=None)
 def delete_cost(cost: Cost, *, by, request=None) -> None:
     if not may_record_for(by, cost.partnership, cost.organisation_id):
         raise PermissionDenied
-    _record(
-        by,
-        AuditEntry.Verb.DELETED,
-        cost,
+    audit.record(
+        actor=by,
+        verb=AuditEntry.Verb.DELETED,
+        obj=cost,
+        request=request,
         partnership=cost.partnership,
         organisation=cost.organisation,
-        request=request,
-        description=cost.description,
-        **_cost_details(cost),
+        details={"description": cost.description, **_cost_details(cost)},
     )
     cost.delete()
 
@@ -441,5 +390,12 @@ def save_allocations(partnership: Partnership, amounts: dict[tuple[int, str], De
             row.save(update_fields=["amount", "updated_at"])
             changes[f"{members[org_id].slug}/{line}"] = [str(old), str(amount)]
     if changes:
-        _record(by, AuditEntry.Verb.UPDATED, partnership, partnership=partnership, request=request, allocations=changes)
+        audit.record(
+            actor=by,
+            verb=AuditEntry.Verb.UPDATED,
+            obj=partnership,
+            request=request,
+            partnership=partnership,
+            details={"allocations": changes},
+        )
     return len(changes)

@@ -22,8 +22,9 @@ from django.views.decorators.http import require_http_methods, require_safe
 from partners import audit
 from partners.files import csv_attachment, no_store
 from partners.models import AuditEntry, Organisation
-from partners.views.common import paginate
+from partners.pagination import paginate
 
+from .. import access
 from ..access import partnership_in_scope
 from ..forms.budget import AllocationForm, CostFilterForm, CostForm
 from ..models import BudgetLine, Cost, GrantAllocation
@@ -47,7 +48,7 @@ def scoped_cost(request, partnership, code) -> Cost:
 def recording_choices(request, partnership):
     """The organisations the user records costs for (ids, and a queryset for the form)."""
     members = services.member_organisations(partnership)
-    ids = services.recording_organisation_ids(request.user, partnership, members)
+    ids = access.recording_organisation_ids(request.user, partnership, [org.pk for org in members])
     return ids, Organisation.objects.filter(pk__in=ids).order_by("short_name", "pk")
 
 
@@ -74,7 +75,7 @@ def budget(request, slug):
             "partnership": partnership,
             "budget": figures,
             "may_record": bool(editable),
-            "may_allocate": services.may_manage_allocations(request.user, partnership),
+            "may_allocate": access.may_manage_allocations(request.user, partnership),
         },
     )
 
@@ -133,7 +134,7 @@ def budget_csv(request, slug):
 @require_safe
 def cost_list(request, slug):
     partnership = partnership_in_scope(request.user, slug)
-    shown = services.visible_organisations(request.user, partnership)
+    shown = access.visible_organisations(request.user, partnership, services.member_organisations(partnership))
     require(bool(shown))
     filter_form = CostFilterForm(
         request.GET or None,
@@ -201,7 +202,7 @@ def cost_edit(request, slug, code):
 def cost_delete(request, slug, code):
     partnership = partnership_in_scope(request.user, slug)
     cost = scoped_cost(request, partnership, code)
-    require(services.may_record_for(request.user, partnership, cost.organisation_id))
+    require(access.may_record_for(request.user, partnership, cost.organisation_id))
     if request.method == "POST":
         services.delete_cost(cost, by=request.user, request=request)
         messages.success(request, _("“%(description)s” was deleted.") % {"description": cost.description})
@@ -216,7 +217,7 @@ def cost_delete(request, slug, code):
 @require_http_methods(["GET", "HEAD", "POST"])
 def allocations(request, slug):
     partnership = partnership_in_scope(request.user, slug)
-    require(services.may_manage_allocations(request.user, partnership))
+    require(access.may_manage_allocations(request.user, partnership))
     members = services.member_organisations(partnership)
     current = {
         (a.organisation_id, a.line): a.amount

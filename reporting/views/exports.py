@@ -57,19 +57,9 @@ def _own_organisation(request, partnership):
     return member.organisation if member else None
 
 
-def _record(request, partnership, what: str, fmt: str, rows: int | None = None):
-    details = {"export": what, "format": fmt, "everything": sees_whole_partnership(request.user, partnership)}
-    if rows is not None:
-        details["rows"] = rows
-    audit.record(
-        actor=request.user,
-        verb=AuditEntry.Verb.EXPORTED,
-        obj=partnership,
-        request=request,
-        partnership=partnership,
-        organisation=_own_organisation(request, partnership),
-        details=details,
-    )
+def _details(request, partnership, what: str, fmt: str, **more) -> dict:
+    """What the audit row of an export says: which file, in which format, whether it held every organisation."""
+    return {"export": what, "format": fmt, "everything": sees_whole_partnership(request.user, partnership), **more}
 
 
 def _filename(partnership, what: str, ext: str) -> str:
@@ -111,7 +101,15 @@ def _export(request, slug, fmt: str, what: str):
         header = reporting_tool.PARTICIPANT_COLUMNS
         rows_count = mobilities.count() + staff.count()
         rows = reporting_tool.participant_rows(mobilities.iterator(chunk_size=CHUNK), staff.iterator(chunk_size=CHUNK))
-    _record(request, partnership, what, fmt, rows_count)
+    audit.record(
+        actor=request.user,
+        verb=AuditEntry.Verb.EXPORTED,
+        obj=partnership,
+        request=request,
+        partnership=partnership,
+        organisation=_own_organisation(request, partnership),
+        details=_details(request, partnership, what, fmt, rows=rows_count),
+    )
     filename = _filename(partnership, what, fmt)
     if fmt == "csv":
         response = StreamingHttpResponse(csv_chunks(header, rows, REPORTING_TOOL), content_type=FORMATS[fmt])
@@ -140,7 +138,15 @@ def export_participants(request, slug, fmt):
 def archive(request, slug):
     partnership = partnership_in_scope(request.user, slug)
     built = archive_module.build(request.user, partnership)
-    _record(request, partnership, "archive", "zip")
+    audit.record(
+        actor=request.user,
+        verb=AuditEntry.Verb.EXPORTED,
+        obj=partnership,
+        request=request,
+        partnership=partnership,
+        organisation=_own_organisation(request, partnership),
+        details=_details(request, partnership, "archive", "zip"),
+    )
     response = StreamingHttpResponse(built.stream(), content_type="application/zip")
     response["Content-Disposition"] = f'attachment; filename="{_filename(partnership, "archive", "zip")}"'
     return no_store(response)

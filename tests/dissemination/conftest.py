@@ -84,3 +84,24 @@ def dis(world) -> DisseminationWorld:
         audience={G.LEARNERS: (7, 0)},
     )
     return DisseminationWorld(ev_b=ev_b, file_b=make_file(ev_b), act_a=act_a, ev_c=ev_c, targets=targets)
+
+
+def db_state(*labels: str) -> dict:
+    """Row count and newest `updated_at` of every model of the apps named (and the audit trail's count): a
+    refused request must leave it as it was."""
+    from django.apps import apps
+    from django.db.models import Max
+
+    from partners.models import AuditEntry
+
+    state: dict = {"audit entries": AuditEntry.objects.count()}
+    for label in labels:
+        for model in apps.get_app_config(label).get_models():
+            rows = model._default_manager.all()
+            state[model._meta.label] = rows.count()
+            if any(f.name == "updated_at" for f in model._meta.get_fields()):
+                state[f"{model._meta.label}.updated_at"] = rows.aggregate(latest=Max("updated_at"))["latest"]
+    return state
+
+
+REFUSED = (403, 404)

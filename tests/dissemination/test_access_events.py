@@ -7,7 +7,8 @@ Cast: tests/conftest.py (`world`) and tests/dissemination/conftest.py (`dis`), p
 activity of A and an activity of B in P1, and a file and an activity of C in P2 (`Targets`).
 Reading is for the staff of the partnership's organisations; recording is for one's own organisation, the
 project coordinator (pc_a for P1) for all; the targets are the project coordinator's only (partner_c is a
-partner coordinator: P2 has no project coordinator in the cast).
+partner coordinator: P2 has no project coordinator in the cast). A refused POST (403/404, or the sign-in
+redirect) changes nothing: no row, no audit entry.
 """
 
 from datetime import date
@@ -17,7 +18,7 @@ from django.urls import reverse
 
 from dissemination.models import Activity, Channel
 
-from .conftest import make_event, make_file
+from .conftest import REFUSED, db_state, make_event, make_file
 
 ACTORS = ["anonymous", "pc_a", "partner_b", "partner_c", "mentor_b", "learner_b", "outsider", "admin"]
 
@@ -83,6 +84,8 @@ MATRIX = [
     ("edit event of A", url("event_edit", code=code_of("ev_a")), "get", EDIT_A),
     ("post an empty edit of event of A", url("event_edit", code=code_of("ev_a")), "post", EDIT_A),
     ("edit event of C", url("event_edit", code=code_of("ev_c")), "get", EDIT_C),
+    ("post an empty edit of event of C", url("event_edit", code=code_of("ev_c")), "post", EDIT_C),
+    ("post an empty event in P2", url("event_create", "?partnership=p2"), "post", READ_P2),
     ("confirm deleting event of A", url("event_delete", code=code_of("ev_a")), "get", EDIT_A),
     ("delete event of A", url("event_delete", code=code_of("ev_a")), "post", posted(EDIT_A)),
     ("delete event of B", url("event_delete", code=code_of("ev_b")), "post", posted(EDIT_B)),
@@ -109,6 +112,8 @@ MATRIX = [
     ("edit activity of B", url("activity_edit", code=code_of("act_b")), "get", EDIT_B),
     ("edit activity of C", url("activity_edit", code=code_of("act_c")), "get", EDIT_C),
     ("post an empty edit of activity of A", url("activity_edit", code=code_of("act_a")), "post", EDIT_A),
+    ("post an empty edit of activity of C", url("activity_edit", code=code_of("act_c")), "post", EDIT_C),
+    ("post an empty activity in P2", url("activity_create", "?partnership=p2"), "post", READ_P2),
     ("confirm deleting activity of A", url("activity_delete", code=code_of("act_a")), "get", EDIT_A),
     ("delete activity of A", url("activity_delete", code=code_of("act_a")), "post", posted(EDIT_A)),
     ("delete activity of B", url("activity_delete", code=code_of("act_b")), "post", posted(EDIT_B)),
@@ -152,10 +157,13 @@ def test_access_matrix(world, dis, client_for, actor, label, build, method, expe
     targets = Targets(dis, world)
     client = client_for(world.actor(actor))
     target = build(targets)
+    before = db_state("dissemination")
     response = client.post(target, {}) if method == "post" else client.get(target)
     assert response.status_code == expected[actor], f"{actor} on {label}: {response.status_code}"
     if actor == "anonymous":
         assert response["Location"].startswith(reverse("account_login"))
+    if method == "post" and (expected[actor] in REFUSED or actor == "anonymous"):
+        assert db_state("dissemination") == before, f"{actor} on {label} changed data"
 
 
 def test_admin_chooses_among_the_partnerships(world, dis, client_for):

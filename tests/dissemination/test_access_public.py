@@ -1,7 +1,8 @@
 """Role × view for the public results page and its settings.
 
 200 = allowed; 302 = redirected (to sign-in for anonymous, or after a POST); 403 = in scope but not the
-project coordinator; 404 = out of scope, or a public page that is switched off.
+project coordinator; 404 = out of scope, or a public page that is switched off. A refused POST (403/404, or
+the sign-in redirect) changes nothing: no row, no audit entry.
 P1 (coordinated by A, pc_a) has its page switched on; P2 (coordinated by C) has none. partner_c is a partner
 coordinator at C, not its project coordinator: P2's settings answer 403 for them.
 Cast: tests/conftest.py (`world`) and `public_world` (tests/dissemination/test_public.py).
@@ -10,6 +11,7 @@ Cast: tests/conftest.py (`world`) and `public_world` (tests/dissemination/test_p
 import pytest
 from django.urls import reverse
 
+from .conftest import REFUSED, db_state
 from .test_public import ACTORS, enable, public_world  # noqa: F401 - the fixture
 
 
@@ -49,6 +51,12 @@ MATRIX = [
     ("file of P2 (page none)", url("public_result_file", "p2", "result_p2"), "get", everyone(404)),
     ("settings of P1", url("public_settings", "p1"), "get", COORDINATE_P1),
     ("save settings of P1", url("public_settings", "p1"), "post", COORDINATE_P1_POST),
+    (
+        "save settings of P2",
+        url("public_settings", "p2"),
+        "post",
+        expect(partner_c=403, admin=302, **OUTSIDE_P2),
+    ),
     ("settings of P2", url("public_settings", "p2"), "get", COORDINATE_P2),
     ("preview of P1", url("public_preview", "p1"), "get", COORDINATE_P1),
     ("preview of P2", url("public_preview", "p2"), "get", COORDINATE_P2),
@@ -56,9 +64,11 @@ MATRIX = [
     # An empty form: the coordinator gets it back with errors.
     ("post a new result in P1", url("public_result_create", "p1"), "post", COORDINATE_P1),
     ("new result in P2", url("public_result_create", "p2"), "get", COORDINATE_P2),
+    ("post a new result in P2", url("public_result_create", "p2"), "post", COORDINATE_P2),
     ("edit a result of P1", url("public_result_edit", "p1", "result_file"), "get", COORDINATE_P1),
     ("post an edit of a result of P1", url("public_result_edit", "p1", "result_file"), "post", COORDINATE_P1),
     ("edit a result of P2", url("public_result_edit", "p2", "result_p2"), "get", COORDINATE_P2),
+    ("post an edit of a result of P2", url("public_result_edit", "p2", "result_p2"), "post", COORDINATE_P2),
     ("delete a result of P1", url("public_result_delete", "p1", "result_link"), "post", COORDINATE_P1_POST),
     (
         "delete a result of P2",
@@ -82,10 +92,13 @@ def test_access_matrix(world, public_world, client_for, actor, label, build, met
     enable(world.p1)
     client = client_for(world.actor(actor))
     target = build(world, public_world)
+    before = db_state("dissemination")
     response = client.post(target, {}) if method == "post" else client.get(target)
     assert response.status_code == expected[actor], f"{actor} on {label}: {response.status_code}"
     if actor == "anonymous" and response.status_code == 302:
         assert response["Location"].startswith(reverse("account_login"))
+    if method == "post" and (expected[actor] in REFUSED or actor == "anonymous"):
+        assert db_state("dissemination") == before, f"{actor} on {label} changed data"
 
 
 def test_the_public_pages_answer_only_safe_methods(world, public_world, client):  # noqa: F811

@@ -22,6 +22,7 @@ from django.conf import settings
 from django.shortcuts import resolve_url
 from django.urls import reverse
 
+from documents.access import may_download_zip
 from documents.models import RenderedDocument
 from partners.models import AuditEntry
 
@@ -174,3 +175,19 @@ def test_a_zip_holds_only_what_its_reader_may_read(world, mob, docs, client_for)
     response = client_for(world.partner_b).get(partnership_zip("p1")(docs))
     with zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content))) as archive:
         assert len(archive.namelist()) == 4
+
+
+def test_the_mobility_page_offers_the_zip_only_to_those_who_get_a_pdf_from_it(world, mob, docs, client_for):
+    zip_url = reverse("documents:mobility_zip", kwargs={"code": mob.m_b_to_a.code})
+    for name, shown in {"learner_b": True, "partner_b": True, "pc_a": True, "mentor_a": False}.items():
+        user = getattr(mob, name, None) or world.actor(name)
+        page = client_for(user).get(mob.m_b_to_a.get_absolute_url())
+        assert page.status_code == 200
+        assert (zip_url in page.content.decode()) is shown, name
+        assert may_download_zip(user, mob.m_b_to_a) is shown
+    assert may_download_zip(world.partner_b, world.p1) and not may_download_zip(mob.mentor_a, world.p1)
+
+
+def test_a_mobility_without_a_ready_pdf_offers_no_zip(world, mob, client_for):
+    zip_url = reverse("documents:mobility_zip", kwargs={"code": mob.m_b_to_a.code})
+    assert zip_url not in client_for(world.partner_b).get(mob.m_b_to_a.get_absolute_url()).content.decode()

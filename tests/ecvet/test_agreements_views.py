@@ -657,3 +657,24 @@ def test_erasing_the_learner_scrubs_their_approvals_and_the_export_lists_them(
     assert staff.signer_email == world.partner_b.email
     version.refresh_from_db()
     assert learner.first_name not in version.learner_progress
+
+
+# --- links shown only to those they answer --------------------------------------------------------------
+
+
+def test_the_json_export_link_is_shown_only_to_those_it_answers(
+    world, mob, la, client_for, django_capture_on_commit_callbacks
+):
+    version = sent_version(la, world, django_capture_on_commit_callbacks)
+    json_url = url("agreement_json", version)
+    mentor = client_for(mob.mentor_a)
+    for page in (url("agreement_detail", version.agreement), url("agreement_version", version)):
+        response = mentor.get(page)
+        assert response.status_code == 200
+        assert json_url not in response.content.decode()
+    assert mentor.get(json_url).status_code == 403
+    for coordinator in (world.partner_b, world.pc_a):  # the sending side, the host's project coordinator
+        client = client_for(coordinator)
+        for page in (url("agreement_detail", version.agreement), url("agreement_version", version)):
+            assert json_url in client.get(page).content.decode()
+        assert client.get(json_url).status_code == 200

@@ -7,8 +7,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from ecvet.access import qualification_owner_choices
 from ecvet.models import Qualification, Unit
-from ecvet.services.catalogue import managed_organisations
 from partners.models import AuditEntry
 from tests.factories_ecvet import QualificationFactory, UnitFactory
 
@@ -62,7 +62,7 @@ def test_a_partner_coordinator_creates_a_qualification_for_their_own_organisatio
 
 
 def test_the_project_coordinator_maintains_the_catalogues_of_the_partnership_by_delegation(world):
-    assert set(managed_organisations(world.pc_a)) == {world.org_a, world.org_b}
+    assert set(qualification_owner_choices(world.pc_a)) == {world.org_a, world.org_b}
 
 
 def test_units_may_not_carry_more_points_than_the_qualification(world, client_for):

@@ -368,3 +368,12 @@ def test_the_demos_recognised_mobility_gives_a_valid_sealed_credential(settings)
     verified, _cert = jades.verify(jades.sign(credential))
     learner = Learner.objects.get(pk=transcript.mobility.learner_id)
     assert verified["credentialSubject"]["fullName"]["en"] == f"{learner.first_name} {learner.last_name}"
+
+
+def test_a_mobility_recognised_without_a_transcript_offers_no_credential_link(world, mob, client_for):
+    Mobility.objects.filter(pk=mob.m_b_to_a.pk).update(status=Mobility.Status.RECOGNISED)
+    url = reverse("ecvet:mobility_credential", kwargs={"code": mob.m_b_to_a.code})
+    client = client_for(world.learner_b)
+    page = client.get(mob.m_b_to_a.get_absolute_url())
+    assert page.status_code == 200 and url not in page.content.decode()
+    assert client.get(url).status_code == 404  # what the link would have answered

@@ -7,11 +7,13 @@ from datetime import UTC, datetime
 import pytest
 import time_machine
 from django.core.management import call_command
+from django.urls import reverse
 
 from demo import ecvet_agreements as demo_agreements
 from ecvet.models import Approval, LearningAgreement, LearningAgreementVersion
 from ecvet.services.approvals import current_sha256, state
 from mobility.models import LearnerReport, MentorAssessment, Mobility
+from partners.models import User
 
 pytestmark = pytest.mark.django_db
 
@@ -81,3 +83,19 @@ def test_a_second_run_creates_nothing(demo):
         assert demo_agreements.seed() == 0
         call_command("seed_demo", verbosity=0)
     assert (LearningAgreementVersion.objects.count(), Approval.objects.count()) == before
+
+
+@pytest.mark.parametrize("mentor", ["mentor@essenia.example", "mentor@savo.example"])
+def test_a_demo_mentor_gets_no_json_export_link_and_a_coordinator_does(demo, client, mentor):
+    agreements = list(LearningAgreement.objects.filter(mobility__mentor__email=mentor))
+    assert agreements
+    for agreement in agreements:
+        version = agreement.versions.order_by("-number").first()
+        json_url = reverse("ecvet:agreement_json", kwargs={"code": version.code})
+        client.force_login(User.objects.get(email=mentor))
+        page = client.get(agreement.get_absolute_url())
+        assert page.status_code == 200 and json_url not in page.content.decode()
+        client.force_login(User.objects.get(email="coordinator@kmpmc.example"))
+        page = client.get(agreement.get_absolute_url())
+        assert json_url in page.content.decode()
+        assert client.get(json_url).status_code == 200

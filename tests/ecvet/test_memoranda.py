@@ -12,6 +12,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from ecvet.access import may_manage_memorandum
 from ecvet.models import Approval, Memorandum
 from ecvet.services import approvals
 from ecvet.services import memoranda as service
@@ -139,8 +140,8 @@ def test_without_a_partnership_the_editor_must_manage_a_signing_organisation(wor
     response = client_for(world.partner_b).post(reverse("ecvet:memorandum_create"), data)
     assert response.status_code == 302  # B is a party and partner_b manages B
     memorandum = Memorandum.objects.get()
-    assert service.may_manage(world.partner_b, memorandum)
-    assert not service.may_manage(world.pc_a, memorandum)
+    assert may_manage_memorandum(world.partner_b, memorandum)
+    assert not may_manage_memorandum(world.pc_a, memorandum)
 
 
 def test_only_a_draft_is_edited_in_place(world, cast, client_for):
@@ -464,3 +465,21 @@ def test_the_detail_page_stays_within_its_query_budget_whatever_the_number_of_un
     assert count() == before
     with django_assert_max_num_queries(30):
         client.get(memorandum.get_absolute_url())
+
+
+def test_the_signer_picker_offers_only_the_parties_the_user_signs_for_and_refuses_a_forged_one(world, cast, client):
+    memorandum = out_for_approval(world, cast)
+    url = reverse("ecvet:memorandum_decide", kwargs={"code": memorandum.code})
+    client.force_login(world.partner_b)
+    mark_recently_authenticated(client, world.partner_b)
+    page = client.get(url)
+    # partner_b signs for B (can_sign_documents there), not for A, although A is a party too.
+    assert [key for key, _label in page.context["form"].fields["party"].choices] == [f"org:{world.org_b.pk}"]
+    assert f'value="org:{world.org_a.pk}"' not in page.content.decode()
+    sha = approvals.current_sha256(memorandum)
+    forged = client.post(
+        url, {"party": f"org:{world.org_a.pk}", "decision": "approved", "comment": "", "expected_sha256": sha}
+    )
+    assert forged.status_code == 200
+    assert "party" in forged.context["form"].errors
+    assert not Approval.objects.exists()

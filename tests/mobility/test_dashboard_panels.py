@@ -167,7 +167,13 @@ def test_the_detail_summary_shows_checklist_progress_assessment_and_report(world
     )
     html = render_to_string(
         "mobility/includes/detail_quality.html",
-        {"mobility": mob.m_a_to_b, "can_manage": True, "is_mentor": False, "is_learner": False},
+        {
+            "mobility": mob.m_a_to_b,
+            "can_manage": True,
+            "is_mentor": False,
+            "is_learner": False,
+            "can_read_report": True,
+        },
     )
     assert "1 of 14 items done" in html
     assert "7 overdue" in html  # 8 items due before 20 April, one of them done
@@ -181,12 +187,14 @@ def test_the_detail_summary_hides_a_draft_from_the_learner_and_the_report_link_f
     MentorAssessment.objects.create(mobility=mob.m_b_to_a, version=1, status=MentorAssessment.Status.DRAFT)
     context = {"mobility": mob.m_b_to_a, "can_manage": False}
     learner_view = render_to_string(
-        "mobility/includes/detail_quality.html", {**context, "is_mentor": False, "is_learner": True}
+        "mobility/includes/detail_quality.html",
+        {**context, "is_mentor": False, "is_learner": True, "can_read_report": True},
     )
     assert "Not submitted yet" in learner_view and "Draft" not in learner_view
     assert "Not generated yet" in learner_view
     mentor_view = render_to_string(
-        "mobility/includes/detail_quality.html", {**context, "is_mentor": True, "is_learner": False}
+        "mobility/includes/detail_quality.html",
+        {**context, "is_mentor": True, "is_learner": False, "can_read_report": False},
     )
     assert "Draft in progress" in mentor_view
     assert reverse("mobility:report", kwargs={"code": mob.m_b_to_a.code}) not in mentor_view

@@ -6,7 +6,6 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
-from django.utils.functional import Promise
 
 from mobility.models import ChecklistItem, Mobility
 from mobility.services.checklists import DEFAULT_TEMPLATE, generate_checklist
@@ -17,78 +16,7 @@ from partners.models.people import Role
 from tests.factories import MembershipFactory, OrganisationFactory
 from tests.factories_mobility import LearnerFactory
 
-FORM_FIELDS = [
-    "partnership",
-    "receiving_organisation",
-    "kind",
-    "start_date",
-    "end_date",
-    "travel_days",
-    "virtual_start",
-    "virtual_end",
-    "virtual_platform",
-    "virtual_hours",
-    "virtual_activities",
-    "host_company",
-    "host_address",
-    "host_sector",
-    "host_contact_name",
-    "host_contact_email",
-    "host_contact_phone",
-    "planned_activities",
-    "tutor",
-    "tutor_responsibilities",
-    "mentor",
-    "mentor_responsibilities",
-    "distance_km",
-]
-
-
-def post_value(value):
-    if value is None:
-        return ""
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, Promise):  # a lazily translated model default
-        return str(value)
-    return getattr(value, "pk", value)
-
-
-def new_mobility_data(learner, partnership, receiving, /, **overrides):
-    data = {
-        "learner": learner.pk,
-        "partnership": partnership.pk,
-        "receiving_organisation": receiving.pk,
-        "kind": Mobility.Kind.SHORT_TERM,
-        "start_date": "2021-05-03",
-        "end_date": "2021-05-30",
-        "travel_days": "2",
-        "virtual_start": "",
-        "virtual_end": "",
-        "virtual_platform": "",
-        "virtual_hours": "",
-        "virtual_activities": "",
-        "host_company": "Salon Aurora",
-        "host_address": "Laisvės al. 1, Kaunas",
-        "host_sector": "Beauty salon",
-        "host_contact_name": "Rūta",
-        "host_contact_email": "ruta@aurora.example",
-        "host_contact_phone": "",
-        "planned_activities": "Manicure and pedicure under supervision.",
-        "tutor": "",
-        "tutor_responsibilities": "Prepare and follow the learner.",
-        "mentor": "",
-        "mentor_responsibilities": "Guide and assess.",
-        "distance_km": "",
-    }
-    data.update({key: post_value(value) for key, value in overrides.items()})
-    return data
-
-
-def edit_data(mobility, fields=FORM_FIELDS, **overrides):
-    data = {name: post_value(getattr(mobility, name)) for name in fields}
-    data.update({key: post_value(value) for key, value in overrides.items()})
-    return data
+from .forms_support import create_url, edit_data, new_mobility_data
 
 
 @pytest.fixture
@@ -97,11 +25,6 @@ def coordinates(world):
     Organisation.objects.filter(pk=world.org_b.pk).update(latitude=Decimal("52.387388"), longitude=Decimal("4.646219"))
     world.org_a.refresh_from_db()
     world.org_b.refresh_from_db()
-
-
-def create_url(learner=None):
-    url = reverse("mobility:mobility_create")
-    return f"{url}?learner={learner.code}" if learner else url
 
 
 def test_partner_coordinator_plans_a_blended_mobility_with_tutor_and_mentor(world, mob, client_for, coordinates):
@@ -137,7 +60,7 @@ def test_choices_start_from_the_learners_partnerships_and_their_people(world, mo
     assert list(form.fields["learner"].queryset) == [mob.learner_b1]
     assert list(form.fields["partnership"].queryset) == [world.p1]
     assert list(form.fields["receiving_organisation"].queryset) == [world.org_a]
-    assert set(form.fields["mentor"].queryset) == {world.pc_a, mob.mentor_a}
+    assert set(form.fields["mentor"].queryset) == {mob.mentor_a}  # the host's mentors, not its coordinator
     assert set(form.fields["tutor"].queryset) == {world.partner_b, world.mentor_b, mob.mentor_b2}
     assert world.learner_b not in set(form.fields["tutor"].queryset)
 
@@ -169,6 +92,8 @@ SCENARIOS = {
     "partnership the sender is not in": ({"partnership": "p2"}, "partnership"),
     "mentor from an unrelated organisation": ({"mentor": "partner_c"}, "mentor"),
     "mentor from the sending side": ({"mentor": "mentor_b"}, "mentor"),
+    "the host's coordinator as mentor": ({"mentor": "pc_a"}, "mentor"),
+    "a learner as mentor": ({"mentor": "learner_b"}, "mentor"),
     "tutor from the receiving side": ({"tutor": "pc_a"}, "tutor"),
     "tutor who is a learner": ({"tutor": "learner_b"}, "tutor"),
     "too many travel days": ({"travel_days": "9"}, "travel_days"),
@@ -197,7 +122,7 @@ def test_a_forged_mentor_within_the_choices_is_still_checked_against_the_receivi
     data = new_mobility_data(mob.learner_a1, world.p1, world.org_b, mentor=mob.mentor_a)
     response = client.post(create_url(), data)
     assert response.status_code == 200
-    assert response.context["form"].errors["mentor"] == ["The mentor must be a member of the receiving organisation."]
+    assert response.context["form"].errors["mentor"] == ["The mentor must be a mentor at the receiving organisation."]
 
 
 def test_a_learner_under_18_at_the_start_needs_a_guardian(world, mob, client_for):

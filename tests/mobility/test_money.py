@@ -153,8 +153,12 @@ def test_pricing_many_mobilities_loads_the_tables_once():
 # --- The grant on the mobility page ----------------------------------------------------------------
 
 
-def render_money(mobility, can_manage=True):
-    return render_to_string("mobility/includes/detail_money.html", {"mobility": mobility, "can_manage": can_manage})
+def render_money(mobility, can_manage=True, can_read_budget=None):
+    # The view computes can_read_budget with mobility.access.may_read_budget (tests/mobility/test_access_rules.py).
+    context = {"mobility": mobility, "can_manage": can_manage, "can_read_budget": can_read_budget}
+    if can_read_budget is None:
+        context["can_read_budget"] = can_manage
+    return render_to_string("mobility/includes/detail_money.html", context)
 
 
 def test_mobility_page_shows_distance_band_travel_days_support_and_total():

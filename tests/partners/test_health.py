@@ -44,7 +44,7 @@ def test_unreachable_database_answers_503(client, settings, monkeypatch):
     def broken_cursor(*args, **kwargs):
         raise OperationalError("could not connect to server")
 
-    monkeypatch.setattr("partners.views.health.connection.cursor", broken_cursor)
+    monkeypatch.setattr("vision.health.connection.cursor", broken_cursor)
     response, body = health(client)
     assert response.status_code == 503
     assert body == {"database": "down", "broker": "eager"}

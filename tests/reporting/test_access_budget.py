@@ -13,6 +13,9 @@ coordinator: P2 has no project coordinator in the cast).
 import pytest
 from django.urls import reverse
 
+from partners.models import AuditEntry
+from reporting.models import Cost, GrantAllocation
+
 from .test_budget import build_budget
 
 ACTORS = ["anonymous", "pc_a", "partner_b", "partner_c", "mentor_b", "learner_b", "outsider", "admin"]
@@ -80,16 +83,37 @@ MATRIX = [
 ]
 
 
+def snapshot() -> dict:
+    """Every recorded cost, allocation and audit row: a refused POST leaves them exactly as they were."""
+    return {
+        model.__name__: list(model.objects.order_by("pk").values()) for model in (Cost, GrantAllocation, AuditEntry)
+    }
+
+
 @pytest.mark.parametrize("actor", ACTORS)
 @pytest.mark.parametrize(("label", "build", "method", "expected"), MATRIX, ids=[row[0] for row in MATRIX])
 def test_access_matrix(world, client_for, actor, label, build, method, expected):
     targets = build_budget(world)
     client = client_for(world.actor(actor))
     target = build(targets)
+    before = snapshot() if method == "post" else None
     response = client.post(target, {}) if method == "post" else client.get(target)
     assert response.status_code == expected[actor], f"{actor} on {label}: {response.status_code}"
     if actor == "anonymous":
         assert response["Location"].startswith(reverse("account_login"))
+    if method == "post" and (response.status_code in (403, 404) or actor == "anonymous"):
+        assert snapshot() == before, f"{actor} on {label}: a refused POST changed data"
+
+
+def test_a_refused_delete_leaves_the_cost_and_the_log(world, client_for):
+    targets = build_budget(world)
+    cost = targets.costs["a_meeting_open"]
+    before = snapshot()
+    url = reverse("reporting:cost_delete", kwargs={"slug": "p1", "code": cost.code})
+    assert client_for(world.partner_b).post(url).status_code == 404
+    assert snapshot() == before
+    assert client_for(world.pc_a).post(url).status_code == 302
+    assert snapshot() != before
 
 
 def test_partner_without_the_right_reads_but_does_not_record(world, client_for):

@@ -9,6 +9,8 @@ coordinator in the cast). Mentors, learners and outsiders have no partnership in
 import pytest
 from django.urls import reverse
 
+from partners.models import AuditEntry
+
 pytestmark = pytest.mark.django_db
 
 ACTORS = ["anonymous", "pc_a", "partner_b", "partner_c", "mentor_b", "learner_b", "outsider", "admin"]
@@ -58,10 +60,14 @@ MATRIX = [
 @pytest.mark.parametrize("actor", ACTORS)
 def test_access_matrix(world, client_for, actor, label, url, method, expected):
     client = client_for(world.actor(actor))
+    audit_before = list(AuditEntry.objects.order_by("pk").values())
     response = getattr(client, method)(url)
     assert response.status_code == expected[actor], f"{actor} {label}"
     if response.status_code == 302:
         assert "/accounts/login/" in response["Location"] or "login" in response["Location"]
+    if method == "post":
+        # Read-only pages: a POST, refused, writes nothing (not even an audit row).
+        assert list(AuditEntry.objects.order_by("pk").values()) == audit_before
 
 
 def test_index_lists_only_the_partnerships_in_scope(world, client_for):

@@ -33,6 +33,7 @@ from django.test.utils import CaptureQueriesContext
 from mobility.models import Mobility
 from partners.models import PartnershipMember
 from partners.models.people import Role
+from reporting import access
 from reporting.models import BudgetLine, Cost, GrantAllocation
 from reporting.services import budget as services
 from tests.factories import MembershipFactory, PartnershipFactory
@@ -320,19 +321,19 @@ def test_queries_do_not_grow_with_mobilities_participants_and_costs(world, bud):
 
 
 def test_recording_rights(world, bud):
-    assert services.recording_organisation_ids(world.pc_a, world.p1) == {world.org_a.pk, world.org_b.pk}
-    assert services.recording_organisation_ids(world.partner_b, world.p1) == {world.org_b.pk}
-    assert services.recording_organisation_ids(world.mentor_b, world.p1) == set()
+    assert access.recording_organisation_ids(world.pc_a, world.p1) == {world.org_a.pk, world.org_b.pk}
+    assert access.recording_organisation_ids(world.partner_b, world.p1) == {world.org_b.pk}
+    assert access.recording_organisation_ids(world.mentor_b, world.p1) == set()
     no_right = MembershipFactory(
         organisation=world.org_b, role=Role.PARTNER_COORDINATOR, can_manage_organisation=False
     ).user
-    assert services.recording_organisation_ids(no_right, world.p1) == set()
+    assert access.recording_organisation_ids(no_right, world.p1) == set()
 
 
 def test_a_right_delegated_by_another_partnership_does_not_open_this_one(world, bud):
     # P3 is coordinated by C, with A and B as partners: pc_a coordinates B in P1, not in P3.
     p3 = PartnershipFactory(slug="p3", coordinator=world.org_c, partners=[world.org_a, world.org_b])
     assert PartnershipMember.objects.filter(partnership=p3).count() == 3
-    assert services.recording_organisation_ids(world.pc_a, p3) == {world.org_a.pk}
+    assert access.recording_organisation_ids(world.pc_a, p3) == {world.org_a.pk}
     shown = services.budget_for(p3, world.pc_a, today=TODAY)
     assert [o.organisation for o in shown.organisations] == [world.org_a]

@@ -83,3 +83,24 @@ def te(world) -> TrainingWorld:
         by=world.partner_b,
     )
     return TrainingWorld(ev_a, ev_c, s1, s2, s3, q_scale, q_text, staff_b, p_staff_b)
+
+
+def db_state(*labels: str) -> dict:
+    """Row count and newest `updated_at` of every model of the apps named (and the audit trail's count): a
+    refused request must leave it as it was."""
+    from django.apps import apps
+    from django.db.models import Max
+
+    from partners.models import AuditEntry
+
+    state: dict = {"audit entries": AuditEntry.objects.count()}
+    for label in labels:
+        for model in apps.get_app_config(label).get_models():
+            rows = model._default_manager.all()
+            state[model._meta.label] = rows.count()
+            if any(f.name == "updated_at" for f in model._meta.get_fields()):
+                state[f"{model._meta.label}.updated_at"] = rows.aggregate(latest=Max("updated_at"))["latest"]
+    return state
+
+
+REFUSED = (403, 404)

@@ -13,6 +13,8 @@ from django.urls import reverse
 
 from training_events.models import CalendarFeed, Material
 
+from .conftest import REFUSED, db_state
+
 ACTORS = [
     "anonymous",
     "pc_a",
@@ -70,6 +72,10 @@ def material_c(te):
     return material_on(te.ev_c).code
 
 
+def feed_token(te):
+    return CalendarFeed.objects.get_or_create(user=te.staff_b)[0].token
+
+
 def upload():
     return {"title": "Handout", "kind": "handout", "file": SimpleUploadedFile("handout.pdf", PDF)}
 
@@ -78,6 +84,8 @@ MATRIX = [
     ("event ics of ev_a", url("event_ics", code=ev_a), "get", expect(**NOT_P1)),
     ("event ics of ev_c", url("event_ics", code=ev_c), "get", expect(**ONLY_C)),
     ("calendar page", url("calendar"), "get", expect()),
+    # The token is the credential: whoever asks, signed in or not.
+    ("staff_b's personal feed", url("personal_ics", token=feed_token), "get", dict.fromkeys(ACTORS, 200)),
     ("replace feed token", url("calendar"), "post", expect(**dict.fromkeys(ACTORS, 302))),
     ("materials of ev_a", url("material_list", code=ev_a), "get", expect(**NOT_P1)),
     ("materials of ev_c", url("material_list", code=ev_c), "get", expect(**ONLY_C)),
@@ -116,10 +124,13 @@ def actor_of(world, te, name):
 def test_access_matrix(world, te, client_for, actor, label, build, method, expected):
     client = client_for(actor_of(world, te, actor))
     target = build(te)
+    before = db_state("training_events")
     response = client.post(target, upload()) if method == "post" else client.get(target)
     assert response.status_code == expected[actor], f"{actor} on {label}: {response.status_code}"
-    if actor == "anonymous":
+    if actor == "anonymous" and expected[actor] == 302:
         assert response["Location"].startswith(reverse("account_login"))
+    if method == "post" and (expected[actor] in REFUSED or actor == "anonymous"):
+        assert db_state("training_events") == before, f"{actor} on {label} changed data"
 
 
 @pytest.mark.parametrize("actor", ACTORS)

@@ -23,6 +23,8 @@ from documents.models import RenderedDocument
 from documents.services import current_row
 from training_events import services
 
+from .conftest import REFUSED, db_state
+
 ACTORS = [
     "anonymous",
     "pc_a",
@@ -74,14 +76,26 @@ MANAGE_A = {"pc_a": 200, "admin": 200, "partner_b": 403, "staff_b": 403}
 
 
 def question(w, t, c):
-    return t.q_scale.pk
+    return t.q_scale.code
 
 
 MATRIX = [
     ("questions of ev_a", on("question_list"), "get", expect(**MANAGE_A)),
     ("add a question to ev_a", on("question_list"), "post", expect(**MANAGE_A)),
-    ("edit a question of ev_a", on("question_edit", pk=question), "get", expect(**MANAGE_A)),
-    ("delete a question of ev_a", on("question_delete", pk=question), "get", expect(**MANAGE_A)),
+    ("edit a question of ev_a", on("question_edit", question_code=question), "get", expect(**MANAGE_A)),
+    ("delete a question of ev_a", on("question_delete", question_code=question), "get", expect(**MANAGE_A)),
+    (
+        "post an empty question edit of ev_a",
+        on("question_edit", question_code=question),
+        "post",
+        expect(**MANAGE_A),
+    ),
+    (
+        "delete a question of ev_a (post)",
+        on("question_delete", question_code=question),
+        "post",
+        expect(**{**MANAGE_A, "pc_a": 302, "admin": 302}),
+    ),
     ("questions of ev_c", on("question_list", "ev_c"), "get", expect(partner_c=200, admin=200)),
     ("answer ev_a", on("evaluation_answer"), "get", expect(staff_b=200, pc_a=403, partner_b=403, admin=403)),
     ("send answers to ev_a", on("evaluation_answer"), "post", expect(staff_b=200, pc_a=403, partner_b=403, admin=403)),
@@ -128,10 +142,13 @@ def actor_of(world, te, name):
 def test_access_matrix(world, te, certificate, client_for, actor, label, build, method, expected):
     client = client_for(actor_of(world, te, actor))
     target = build(world, te, certificate)
+    before = db_state("training_events", "documents")
     response = client.post(target, {}) if method == "post" else client.get(target)
     assert response.status_code == expected[actor], f"{actor} on {label}: {response.status_code}"
     if actor == "anonymous":
         assert response["Location"].startswith(reverse("account_login"))
+    if method == "post" and (expected[actor] in REFUSED or actor == "anonymous"):
+        assert db_state("training_events", "documents") == before, f"{actor} on {label} changed data"
     if getattr(response, "streaming", False):
         b"".join(response.streaming_content)  # the test client closes the file once it is read
 

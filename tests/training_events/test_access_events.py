@@ -1,7 +1,8 @@
 """Role × object × view for the event pages: list, creation, event, agenda, participants, attendance.
 
 200 = allowed; 302 = redirected (to sign-in for anonymous, or after a POST / to the only partnership);
-403 = in scope but the right is missing; 404 = out of scope.
+403 = in scope but the right is missing; 404 = out of scope. A refused POST (403/404, or the sign-in redirect)
+changes nothing: no row, no audit entry.
 Cast: tests/conftest.py (`world`) and tests/training_events/conftest.py (`te`); `staff_b` is a mentor at B
 registered for ev_a, so ev_a is in their scope through their registration only.
 """
@@ -10,6 +11,8 @@ import pytest
 from django.urls import reverse
 
 from training_events.models import Participant, Session
+
+from .conftest import REFUSED, db_state
 
 ACTORS = ["anonymous", "pc_a", "partner_b", "partner_c", "mentor_b", "learner_b", "outsider", "admin", "staff_b"]
 
@@ -31,10 +34,6 @@ def url(name, query="", **kwargs):
 
 def code_of(attr):
     return lambda w, t: getattr(t, attr).code
-
-
-def pk_of(attr):
-    return lambda w, t: getattr(t, attr).pk
 
 
 NOT_STAFF = {"mentor_b": 403, "learner_b": 403, "outsider": 403, "staff_b": 403}
@@ -66,24 +65,35 @@ MATRIX = [
         "get",
         expect(pc_a=404, partner_b=404, partner_c=403, mentor_b=404, learner_b=404, outsider=404, staff_b=404),
     ),
+    (
+        # An empty form: those who may create get it back with errors (nothing saved either).
+        "post a new event in P1",
+        url("event_create", "?partnership=p1"),
+        "post",
+        expect(partner_b=403, partner_c=404, mentor_b=404, learner_b=404, outsider=404, staff_b=404),
+    ),
     ("event of P1 hosted by A", url("event_detail", code=code_of("ev_a")), "get", expect(**OUTSIDE_EV_A)),
     ("event of P2 hosted by C", url("event_detail", code=code_of("ev_c")), "get", ONLY_C),
     ("edit event of P1", url("event_edit", code=code_of("ev_a")), "get", MANAGE_EV_A),
     ("edit event of P2", url("event_edit", code=code_of("ev_c")), "get", ONLY_C),
+    ("post an empty edit of event of P1", url("event_edit", code=code_of("ev_a")), "post", MANAGE_EV_A),
+    ("post an empty edit of event of P2", url("event_edit", code=code_of("ev_c")), "post", ONLY_C),
     ("new session at ev_a", url("session_create", code=code_of("ev_a")), "get", MANAGE_EV_A),
     ("new session at ev_c", url("session_create", code=code_of("ev_c")), "get", ONLY_C),
-    ("edit session of ev_a", url("session_edit", pk=pk_of("s1")), "get", MANAGE_EV_A),
-    ("edit session of ev_c", url("session_edit", pk=pk_of("s_c")), "get", ONLY_C),
-    ("confirm deleting a session of ev_a", url("session_delete", pk=pk_of("s1")), "get", MANAGE_EV_A),
+    ("post an empty session at ev_a", url("session_create", code=code_of("ev_a")), "post", MANAGE_EV_A),
+    ("post an empty session edit of ev_a", url("session_edit", code=code_of("s1")), "post", MANAGE_EV_A),
+    ("edit session of ev_a", url("session_edit", code=code_of("s1")), "get", MANAGE_EV_A),
+    ("edit session of ev_c", url("session_edit", code=code_of("s_c")), "get", ONLY_C),
+    ("confirm deleting a session of ev_a", url("session_delete", code=code_of("s1")), "get", MANAGE_EV_A),
     (
         "delete a session of ev_a",
-        url("session_delete", pk=pk_of("s1")),
+        url("session_delete", code=code_of("s1")),
         "post",
         expect(pc_a=302, admin=302, partner_b=403, staff_b=403, **OUTSIDE_EV_A),
     ),
     (
         "delete a session of ev_c",
-        url("session_delete", pk=pk_of("s_c")),
+        url("session_delete", code=code_of("s_c")),
         "post",
         expect(partner_c=302, admin=302, **OUTSIDE_EV_C),
     ),
@@ -121,6 +131,12 @@ MATRIX = [
         expect(pc_a=302, admin=302, partner_b=403, staff_b=403, **OUTSIDE_EV_A),
     ),
     ("attendance at ev_c", url("attendance", code=code_of("ev_c")), "get", ONLY_C),
+    (
+        "save attendance at ev_c",
+        url("attendance", code=code_of("ev_c")),
+        "post",
+        expect(partner_c=302, admin=302, **OUTSIDE_EV_C),
+    ),
 ]
 
 
@@ -151,15 +167,19 @@ def test_access_matrix(world, te, client_for, actor, label, build, method, expec
     targets = Targets(te, world)
     client = client_for(actor_of(world, te, actor))
     target = build(world, targets)
+    before = db_state("training_events", "documents")
     response = client.post(target, {}) if method == "post" else client.get(target)
     assert response.status_code == expected[actor], f"{actor} on {label}: {response.status_code}"
     if actor == "anonymous":
         assert response["Location"].startswith(reverse("account_login"))
+    if method == "post" and (expected[actor] in REFUSED or actor == "anonymous"):
+        assert db_state("training_events", "documents") == before, f"{actor} on {label} changed data"
 
 
 def test_a_malformed_code_is_not_found(world, te, client_for):
     client = client_for(world.pc_a)
     assert client.get("/training/events/not-a-code/").status_code == 404
-    assert client.get("/training/sessions/999999/edit/").status_code == 404
+    assert client.get("/training/sessions/999999/edit/").status_code == 404  # integer ids are no URLs
+    assert client.get(f"/training/sessions/{te.s1.pk}/edit/").status_code == 404
     response = client.post(reverse("training_events:participant_cancel", kwargs={"code": te.ev_a.code}))
     assert response.status_code == 404  # an event's code is not a participant's

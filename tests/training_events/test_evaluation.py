@@ -79,24 +79,24 @@ def test_a_question_without_text_or_with_a_bad_kind_is_a_field_error(te, world, 
 
 def test_the_host_edits_and_deletes_a_question(te, world, client_for):
     client = client_for(world.pc_a)
-    assert client.get(url("question_edit", te.ev_a, pk=te.q_text.pk)).status_code == 200
+    assert client.get(url("question_edit", te.ev_a, question_code=te.q_text.code)).status_code == 200
     response = client.post(
-        url("question_edit", te.ev_a, pk=te.q_text.pk),
+        url("question_edit", te.ev_a, question_code=te.q_text.code),
         {"text": "What will you use at home?", "kind": "text", "order": "5"},
     )
     assert response.status_code == 302
     te.q_text.refresh_from_db()
     assert (te.q_text.text, te.q_text.required, te.q_text.order) == ("What will you use at home?", False, 5)
-    assert client.get(url("question_delete", te.ev_a, pk=te.q_text.pk)).status_code == 200
-    assert client.post(url("question_delete", te.ev_a, pk=te.q_text.pk)).status_code == 302
+    assert client.get(url("question_delete", te.ev_a, question_code=te.q_text.code)).status_code == 200
+    assert client.post(url("question_delete", te.ev_a, question_code=te.q_text.code)).status_code == 302
     assert not EvaluationQuestion.objects.filter(pk=te.q_text.pk).exists()
 
 
 def test_a_question_of_another_event_is_not_found(te, world, client_for):
     other = EvaluationQuestion.objects.create(event=te.ev_c, text="Elsewhere")
     client = client_for(world.admin)
-    assert client.get(url("question_edit", te.ev_a, pk=other.pk)).status_code == 404
-    assert client.post(url("question_delete", te.ev_a, pk=other.pk)).status_code == 404
+    assert client.get(url("question_edit", te.ev_a, question_code=other.code)).status_code == 404
+    assert client.post(url("question_delete", te.ev_a, question_code=other.code)).status_code == 404
     assert EvaluationQuestion.objects.filter(pk=other.pk).exists()
 
 
@@ -107,12 +107,14 @@ def test_questions_are_read_only_once_someone_answered(te, world, client_for):
     html = page.content.decode()
     assert page.context["locked"] and page.context["form"] is None
     assert 'data-testid="questions-locked"' in html
-    assert url("question_edit", te.ev_a, pk=te.q_scale.pk) not in html
+    assert url("question_edit", te.ev_a, question_code=te.q_scale.code) not in html
     # Posting anyway changes nothing.
     client.post(url("question_list", te.ev_a), {"new-text": "Late question", "new-kind": "text", "new-order": "9"})
-    assert client.get(url("question_edit", te.ev_a, pk=te.q_scale.pk)).status_code == 302
-    client.post(url("question_edit", te.ev_a, pk=te.q_scale.pk), {"text": "Changed", "kind": "text", "order": "1"})
-    client.post(url("question_delete", te.ev_a, pk=te.q_text.pk))
+    assert client.get(url("question_edit", te.ev_a, question_code=te.q_scale.code)).status_code == 302
+    client.post(
+        url("question_edit", te.ev_a, question_code=te.q_scale.code), {"text": "Changed", "kind": "text", "order": "1"}
+    )
+    client.post(url("question_delete", te.ev_a, question_code=te.q_text.code))
     assert list(EvaluationQuestion.objects.filter(event=te.ev_a).values_list("text", "kind")) == [
         ("How useful was the event?", "scale"),
         ("What will you use?", "text"),

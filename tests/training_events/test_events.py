@@ -388,7 +388,7 @@ def test_session_with_garbage_times_is_a_field_error(world, te, client_for):
 
 def test_host_edits_a_session(world, te, client_for):
     response = client_for(world.pc_a).post(
-        url("session_edit", pk=te.s1.pk), session_data(title="Welcome", day="2025-03-10", start_time="09:30")
+        url("session_edit", code=te.s1.code), session_data(title="Welcome", day="2025-03-10", start_time="09:30")
     )
     assert response.status_code == 302
     te.s1.refresh_from_db()
@@ -396,7 +396,7 @@ def test_host_edits_a_session(world, te, client_for):
 
 
 def test_editing_a_session_keeps_it_within_the_event(world, te, client_for):
-    response = client_for(world.pc_a).post(url("session_edit", pk=te.s1.pk), session_data(day="2025-04-01"))
+    response = client_for(world.pc_a).post(url("session_edit", code=te.s1.code), session_data(day="2025-04-01"))
     assert "day" in response.context["form"].errors
     te.s1.refresh_from_db()
     assert te.s1.day == date(2025, 3, 10)
@@ -404,11 +404,11 @@ def test_editing_a_session_keeps_it_within_the_event(world, te, client_for):
 
 def test_deleting_a_session_asks_first_then_deletes_on_post(world, te, client_for):
     client = client_for(world.pc_a)
-    response = client.get(url("session_delete", pk=te.s2.pk))
+    response = client.get(url("session_delete", code=te.s2.code))
     assert response.status_code == 200
     assert "Checklists" in response.content.decode()
     assert Session.objects.filter(pk=te.s2.pk).exists()
-    response = client.post(url("session_delete", pk=te.s2.pk))
+    response = client.post(url("session_delete", code=te.s2.code))
     assert response.status_code == 302
     assert not Session.objects.filter(pk=te.s2.pk).exists()
 
@@ -416,8 +416,8 @@ def test_deleting_a_session_asks_first_then_deletes_on_post(world, te, client_fo
 def test_partner_cannot_change_the_agenda(world, te, client_for):
     client = client_for(world.partner_b)
     assert client.post(url("session_create", code=te.ev_a.code), session_data()).status_code == 403
-    assert client.post(url("session_edit", pk=te.s1.pk), session_data()).status_code == 403
-    assert client.post(url("session_delete", pk=te.s1.pk)).status_code == 403
+    assert client.post(url("session_edit", code=te.s1.code), session_data()).status_code == 403
+    assert client.post(url("session_delete", code=te.s1.code)).status_code == 403
     assert Session.objects.filter(event=te.ev_a).count() == 3
 
 
@@ -425,8 +425,8 @@ def test_session_of_another_partnership_is_not_found(world, te, client_for):
     other = Session.objects.create(
         event=te.ev_c, day=date(2025, 4, 1), start_time=time(9), end_time=time(10), title="Elsewhere"
     )
-    assert client_for(world.pc_a).get(url("session_edit", pk=other.pk)).status_code == 404
-    assert client_for(world.pc_a).post(url("session_delete", pk=other.pk)).status_code == 404
+    assert client_for(world.pc_a).get(url("session_edit", code=other.code)).status_code == 404
+    assert client_for(world.pc_a).post(url("session_delete", code=other.code)).status_code == 404
     assert Session.objects.filter(pk=other.pk).exists()
 
 
@@ -507,8 +507,41 @@ def test_participant_without_staff_role_cannot_register_anyone(world, te, client
 
 
 def test_registration_links_an_existing_account(world, te, client_for):
-    register_as(client_for(world.partner_b), te.ev_a, world.org_b, **person(1, email=world.learner_b.email))
-    assert Participant.objects.get(email=world.learner_b.email.lower()).user == world.learner_b
+    register_as(client_for(world.partner_b), te.ev_a, world.org_b, **person(1, email=world.mentor_b.email))
+    assert Participant.objects.get(email=world.mentor_b.email.lower()).user == world.mentor_b
+
+
+def test_registration_picks_a_member_of_staff_and_takes_their_details(world, te, client_for):
+    response = register_as(client_for(world.partner_b), te.ev_a, world.org_b, person=world.mentor_b.pk)
+    assert response.status_code == 302
+    participant = Participant.objects.get(event=te.ev_a, user=world.mentor_b)
+    assert participant.email == world.mentor_b.email.lower()
+    assert participant.first_name == (world.mentor_b.first_name or world.mentor_b.email)
+
+
+@pytest.mark.parametrize("who", ["learner_b", "partner_c", "pc_a"])
+def test_the_person_picker_refuses_anyone_but_the_organisations_staff(world, te, client_for, who):
+    """A learner of B, or staff of another organisation, forged into the picker: a field error, nothing saved."""
+    before = Participant.objects.count()
+    response = register_as(client_for(world.partner_b), te.ev_a, world.org_b, person=world.actor(who).pk)
+    assert response.status_code == 200
+    assert response.context["form"].errors["person"] == ["Choose a member of your organisation's staff."]
+    assert Participant.objects.count() == before
+
+
+@pytest.mark.parametrize("who", ["learner_b", "partner_c"])
+def test_an_address_of_someone_not_on_the_staff_is_refused(world, te, client_for, who):
+    """Typing the e-mail of a portal account that is not B's staff is refused too (by the service)."""
+    before = Participant.objects.count()
+    response = register_as(client_for(world.partner_b), te.ev_a, world.org_b, **person(1, email=world.actor(who).email))
+    assert response.status_code == 200
+    assert "not on your organisation's staff" in response.context["form"].errors["email"][0]
+    assert Participant.objects.count() == before
+
+
+def test_the_person_picker_lists_only_the_organisations_staff(world, te, client_for):
+    form = client_for(world.partner_b).get(url("participant_list", code=te.ev_a.code)).context["form"]
+    assert set(form.fields["person"].queryset) == {world.partner_b, world.mentor_b, te.staff_b}
 
 
 def test_cancelling_frees_a_place(world, te, client_for):

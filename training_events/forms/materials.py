@@ -37,6 +37,9 @@ class SessionChoiceField(forms.ModelChoiceField):
 
 
 class MaterialForm(forms.ModelForm):
+    """Title, kind, session (of this event only: a forged one is a field error) and the file; the view hands
+    the validated `instance` to `services.add_material`, which stores it with its size."""
+
     session = SessionChoiceField(
         queryset=Session.objects.none(),
         required=False,
@@ -66,11 +69,3 @@ class MaterialForm(forms.ModelForm):
             return upload
         validate_material_file(upload)
         return upload
-
-    def save(self, commit: bool = True) -> Material:
-        material = super().save(commit=False)
-        material.event = self.event
-        material.size = self.cleaned_data["file"].size
-        if commit:
-            material.save()
-        return material

@@ -20,7 +20,7 @@ import icalendar
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db import models, transaction
+from django.db import models
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -28,12 +28,10 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
-from partners import audit
-from partners.access import get_scope
-from partners.models import AuditEntry, Right
-from partners.views.common import paginate
+from partners.pagination import paginate
 
-from ..models import CalendarFeed, Participant, Session, TrainingEvent, new_feed_token
+from .. import access, services
+from ..models import CalendarFeed, Session, TrainingEvent
 
 PRODID = "-//VISION portal//Training events//EN"
 UID_DOMAIN = "vision"
@@ -154,20 +152,8 @@ def event_ics(request, code):
 
 
 def feed_event_queryset(user):
-    """The events of a user's personal feed: registered (status registered) for them, or hosted by an
-    organisation where they are staff, or of a partnership they coordinate (`services.may_manage` without
-    the superuser's reach over every event). Within what they may see."""
-    scope = get_scope(user)
-    managed_partnerships = [
-        pid for pid, rights in scope.rights_by_partnership.items() if Right.MANAGE_PARTNERSHIP in rights
-    ]
-    registered = Participant.objects.filter(user_id=user.pk, status=Participant.Status.REGISTERED).values("event_id")
-    condition = (
-        models.Q(pk__in=registered)
-        | models.Q(host_organisation_id__in=scope.staff_org_ids)
-        | models.Q(partnership_id__in=managed_partnerships)
-    )
-    return TrainingEvent.objects.visible_to(user).filter(condition)
+    """The events of a user's personal feed (`access.feed_events`)."""
+    return access.feed_events(user)
 
 
 def feed_events(user):
@@ -203,18 +189,9 @@ def feed_url(request, feed: CalendarFeed) -> str:
 @require_http_methods(["GET", "HEAD", "POST"])
 def calendar(request):
     """The user's feed URL; POST replaces the token (the old URL stops working at once)."""
-    feed, _created = CalendarFeed.objects.get_or_create(user=request.user)
+    feed = services.calendar_feed(request.user)
     if request.method == "POST":
-        with transaction.atomic():
-            feed.token = new_feed_token()
-            feed.save(update_fields=["token"])
-            audit.record(
-                actor=request.user,
-                verb=AuditEntry.Verb.UPDATED,
-                obj=feed,
-                request=request,
-                details={"calendar_feed": "token replaced"},
-            )
+        services.replace_feed_token(feed, by=request.user, request=request)
         messages.success(
             request, _("Your calendar address was replaced. The old address no longer works: subscribe again.")
         )

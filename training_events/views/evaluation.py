@@ -3,15 +3,17 @@
 Every page starts from a scoped queryset (`visible_to(request.user)`): out of scope → 404; in scope without
 the right → 403 (docs/access.md).
 
-- questions: the host's staff and the project coordinator (`services.may_manage`); read-only once the first
+Rules: `training_events.access`; changes: `training_events.services`.
+
+- questions: the host's staff and the project coordinator (`access.may_manage`); read-only once the first
   response exists;
 - answering: only the signed-in user's own registered participation. Someone who sees the event but is not
   registered for it (the partners' staff, an administrator) gets 403; someone who does not see it, 404;
-- results: `may_manage` and the staff of the partnership's organisations; figures only from
-  `services.MIN_ANSWERS_SHOWN` responses;
-- certificates: the host (`services.may_mark_attendance`) sees everyone and issues them; a partner's staff
-  see their own organisation's participants; a certificate page is `Certificate.objects.visible_to(user)`
-  (the participant and their organisation's staff).
+- results: `access.sees_evaluation_results` (who manages the event and the staff of the partnership's
+  organisations); figures only from `services.MIN_ANSWERS_SHOWN` responses;
+- certificates: the host (`access.may_issue_certificates`) sees everyone and issues them; a partner's staff
+  see their own organisation's participants (`access.sees_certificate_list`); a certificate page is
+  `Certificate.objects.visible_to(user)` (the participant and their organisation's staff).
 """
 
 from __future__ import annotations
@@ -21,18 +23,14 @@ from decimal import Decimal
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
 
-from partners import audit
-from partners.access import get_scope
-from partners.models import AuditEntry
-from partners.views.common import paginate
+from partners.pagination import paginate
 
-from .. import services
+from .. import access, services
 from ..forms.evaluation import EvaluationForm, EvaluationQuestionForm
 from ..models import (
     Certificate,
@@ -57,29 +55,14 @@ def _event(request, code) -> TrainingEvent:
     )
 
 
-def _audit(event, request, verb, obj, **details):
-    audit.record(
-        actor=request.user,
-        verb=verb,
-        obj=obj,
-        request=request,
-        partnership=event.partnership,
-        details=details or None,
-    )
-
-
 # --- questions -------------------------------------------------------------------------------------------
 
 
 def _managed_event(request, code) -> TrainingEvent:
     event = _event(request, code)
-    if not services.may_manage(request.user, event):
+    if not access.may_manage(request.user, event):
         raise PermissionDenied
     return event
-
-
-def _has_responses(event) -> bool:
-    return EvaluationResponse.objects.filter(event=event).exists()
 
 
 def _locked(request, event):
@@ -100,14 +83,12 @@ def question_list(request, code):
         if locked:
             return _locked(request, event)
         form = EvaluationQuestionForm(request.POST, prefix="new")
+        form.instance.event = event
         if form.is_valid():
-            with transaction.atomic():
-                if _has_responses(event):
-                    return _locked(request, event)
-                question = form.save(commit=False)
-                question.event = event
-                question.save()
-                _audit(event, request, AuditEntry.Verb.CREATED, question, question=question.text)
+            try:
+                services.add_question(form.instance, by=request.user, request=request)
+            except services.QuestionsLocked:
+                return _locked(request, event)
             messages.success(request, _("The question was added."))
             return redirect("training_events:question_list", code=event.code)
     elif not locked:
@@ -120,24 +101,23 @@ def question_list(request, code):
     )
 
 
-def _question(event, pk) -> EvaluationQuestion:
-    return get_object_or_404(EvaluationQuestion.objects.filter(event=event), pk=pk)
+def _question(event, question_code) -> EvaluationQuestion:
+    return get_object_or_404(EvaluationQuestion.objects.filter(event=event), code=question_code)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def question_edit(request, code, pk):
+def question_edit(request, code, question_code):
     event = _managed_event(request, code)
-    question = _question(event, pk)
-    if _has_responses(event):
+    question = _question(event, question_code)
+    if services.questions_locked(event):
         return _locked(request, event)
     form = EvaluationQuestionForm(request.POST or None, instance=question)
     if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
-            if _has_responses(event):
-                return _locked(request, event)
-            form.save()
-            _audit(event, request, AuditEntry.Verb.UPDATED, question, question=question.text)
+        try:
+            services.update_question(form.instance, by=request.user, request=request)
+        except services.QuestionsLocked:
+            return _locked(request, event)
         messages.success(request, _("The question was saved."))
         return redirect("training_events:question_list", code=event.code)
     return render(
@@ -147,17 +127,16 @@ def question_edit(request, code, pk):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def question_delete(request, code, pk):
+def question_delete(request, code, question_code):
     event = _managed_event(request, code)
-    question = _question(event, pk)
-    if _has_responses(event):
+    question = _question(event, question_code)
+    if services.questions_locked(event):
         return _locked(request, event)
     if request.method == "POST":
-        with transaction.atomic():
-            if _has_responses(event):
-                return _locked(request, event)
-            _audit(event, request, AuditEntry.Verb.DELETED, question, question=question.text)
-            question.delete()
+        try:
+            services.delete_question(question, by=request.user, request=request)
+        except services.QuestionsLocked:
+            return _locked(request, event)
         messages.success(request, _("The question was deleted."))
         return redirect("training_events:question_list", code=event.code)
     return render(request, "training_events/evaluation/question_delete.html", {"event": event, "question": question})
@@ -170,11 +149,7 @@ def question_delete(request, code, pk):
 @require_http_methods(["GET", "POST"])
 def evaluation_answer(request, code):
     event = _event(request, code)
-    participant = (
-        Participant.objects.filter(event=event, user=request.user, status=P.REGISTERED)
-        .select_related("organisation")
-        .first()
-    )
+    participant = access.participation(request.user, event)
     if participant is None:
         raise PermissionDenied  # sees the event (staff of the partnership) but is not registered for it
     questions = list(EvaluationQuestion.objects.filter(event=event))
@@ -224,8 +199,7 @@ def _distribution(stats) -> list[dict]:
 @login_required
 def evaluation_results(request, code):
     event = _event(request, code)
-    scope = get_scope(request.user)
-    if not (services.may_manage(request.user, event) or event.partnership_id in scope.partnership_ids):
+    if not access.sees_evaluation_results(request.user, event):
         raise PermissionDenied
     results = services.evaluation_results(event)
     scale, texts = [], []
@@ -244,7 +218,7 @@ def evaluation_results(request, code):
             "results": results,
             "scale": scale,
             "texts": texts,
-            "can_edit_questions": services.may_manage(request.user, event),
+            "can_edit_questions": access.may_manage(request.user, event),
         },
     )
 
@@ -256,10 +230,10 @@ def evaluation_results(request, code):
 @require_http_methods(["GET", "POST"])
 def certificate_list(request, code):
     event = _event(request, code)
-    is_host = services.may_mark_attendance(request.user, event)
-    own_orgs = services.registering_organisations(request.user, event)
-    if not is_host and not own_orgs:
+    if not access.sees_certificate_list(request.user, event):
         raise PermissionDenied
+    is_host = access.may_issue_certificates(request.user, event)
+    own_orgs = access.registering_organisations(request.user, event)
     if request.method == "POST":
         if not is_host:
             raise PermissionDenied

@@ -1,7 +1,8 @@
 """Training events: the list, an event's page, its agenda, participants and attendance.
 
 Every object is found through `visible_to` (out of scope → 404); the rights come from
-`training_events.services` (in scope without the right → 403).
+`training_events.access` (in scope without the right → 403); every change is a `training_events.services`
+function (the view parses the form, calls it and shows the result).
 """
 
 from __future__ import annotations
@@ -11,7 +12,6 @@ from decimal import Decimal
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.db.models import Case, Count, F, IntegerField, Q, Value, When
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -21,11 +21,11 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from mobility.services.money import unit_cost_tables
-from partners import audit
-from partners.models import AuditEntry, Organisation, Partnership
-from partners.views.common import paginate, scope_of
+from partners.access import get_scope
+from partners.models import Organisation, Partnership
+from partners.pagination import paginate
 
-from .. import services
+from .. import access, services
 from ..forms.events import (
     AttendanceForm,
     EventFilterForm,
@@ -54,36 +54,9 @@ def scoped_event(request, code) -> TrainingEvent:
     return get_object_or_404(events, code=code)
 
 
-def scoped_session(request, pk) -> Session:
+def scoped_session(request, code) -> Session:
     sessions = Session.objects.visible_to(request.user).select_related("event__partnership", "event__host_organisation")
-    return get_object_or_404(sessions, pk=pk)
-
-
-def creatable_partnerships(request):
-    """The partnerships the user may create events in (the coordinated ones with the right)."""
-    partnerships = Partnership.objects.visible_to(request.user)
-    scope = scope_of(request)
-    if scope.is_superuser:
-        return partnerships
-    allowed = [pk for pk in scope.rights_by_partnership if services.may_create(request.user, pk)]
-    return partnerships.filter(pk__in=allowed)
-
-
-def may_create_somewhere(request) -> bool:
-    scope = scope_of(request)
-    return scope.is_superuser or any(services.may_create(request.user, pk) for pk in scope.rights_by_partnership)
-
-
-def record(request, verb: str, obj, event: TrainingEvent, **details) -> None:
-    audit.record(
-        actor=request.user,
-        verb=verb,
-        obj=obj,
-        request=request,
-        partnership=event.partnership,
-        organisation=event.host_organisation,
-        details=details or None,
-    )
+    return get_object_or_404(sessions, code=code)
 
 
 # --- the list ----------------------------------------------------------------------------------------------
@@ -91,7 +64,7 @@ def record(request, verb: str, obj, event: TrainingEvent, **details) -> None:
 
 @login_required
 def event_list(request):
-    scope = scope_of(request)
+    scope = get_scope(request.user)
     today = timezone.localdate()
     visible = TrainingEvent.objects.visible_to(request.user)
     partnerships = Partnership.objects.filter(pk__in=visible.values("partnership_id")).order_by("acronym")
@@ -126,7 +99,7 @@ def event_list(request):
     return render(
         request,
         "training_events/events/list.html",
-        {"page": page, "filter": filter_form, "can_create": may_create_somewhere(request), "today": today},
+        {"page": page, "filter": filter_form, "can_create": access.may_create_somewhere(request.user), "today": today},
     )
 
 
@@ -137,18 +110,16 @@ def event_list(request):
 def event_create(request):
     slug = request.GET.get("partnership")
     if not slug:
-        choices = list(creatable_partnerships(request).order_by("acronym"))
+        choices = list(access.creatable_partnerships(request.user).order_by("acronym"))
         require(bool(choices))
         if len(choices) == 1:
             return redirect(f"{reverse('training_events:event_create')}?partnership={choices[0].slug}")
         return render(request, "training_events/events/choose_partnership.html", {"partnerships": choices})
     partnership = get_object_or_404(Partnership.objects.visible_to(request.user), slug=slug)
-    require(services.may_create(request.user, partnership))
+    require(access.may_create(request.user, partnership))
     form = EventForm(posted(request), partnership=partnership, user=request.user)
     if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
-            event = form.save()
-            record(request, AuditEntry.Verb.CREATED, event, event)
+        event = services.create_event(form.instance, by=request.user, request=request)
         messages.success(request, _("The training event was created. Add its agenda next."))
         return redirect(event)
     return render(
@@ -159,12 +130,10 @@ def event_create(request):
 @login_required
 def event_edit(request, code):
     event = scoped_event(request, code)
-    require(services.may_manage(request.user, event))
+    require(access.may_manage(request.user, event))
     form = EventForm(posted(request), instance=event, partnership=event.partnership, user=request.user)
     if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
-            event = form.save()
-            record(request, AuditEntry.Verb.UPDATED, event, event, fields=form.changed_data)
+        event = services.update_event(form.instance, by=request.user, fields=form.changed_data, request=request)
         messages.success(request, _("The training event was saved."))
         return redirect(event)
     return render(
@@ -220,9 +189,8 @@ def participant_groups(request, event: TrainingEvent, registering: list[int], *,
 @login_required
 def event_detail(request, code):
     event = scoped_event(request, code)
-    managing = services.may_manage(request.user, event)
-    registering = services.registering_organisations(request.user, event)
-    is_participant = Participant.objects.filter(event=event, user=request.user, status=P.REGISTERED).exists()
+    managing = access.may_manage(request.user, event)
+    registering = access.registering_organisations(request.user, event)
     return render(
         request,
         "training_events/events/detail.html",
@@ -232,8 +200,6 @@ def event_detail(request, code):
             "groups": participant_groups(request, event, registering, managing=managing),
             "may_manage": managing,
             "may_register": bool(registering),
-            "may_mark_attendance": services.may_mark_attendance(request.user, event),
-            "is_participant": is_participant,
             "outcomes": [line.strip() for line in event.learning_outcomes.splitlines() if line.strip()],
         },
     )
@@ -245,27 +211,23 @@ def event_detail(request, code):
 @login_required
 def session_create(request, code):
     event = scoped_event(request, code)
-    require(services.may_manage(request.user, event))
+    require(access.may_manage(request.user, event))
     form = SessionForm(posted(request), event=event)
     if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
-            session = form.save()
-            record(request, AuditEntry.Verb.CREATED, session, event)
+        services.add_session(form.instance, by=request.user, request=request)
         messages.success(request, _("The session was added to the agenda."))
         return redirect(f"{event.get_absolute_url()}#agenda")
     return render(request, "training_events/events/session_form.html", {"form": form, "event": event, "session": None})
 
 
 @login_required
-def session_edit(request, pk):
-    session = scoped_session(request, pk)
+def session_edit(request, code):
+    session = scoped_session(request, code)
     event = session.event
-    require(services.may_manage(request.user, event))
+    require(access.may_manage(request.user, event))
     form = SessionForm(posted(request), instance=session, event=event)
     if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
-            session = form.save()
-            record(request, AuditEntry.Verb.UPDATED, session, event, fields=form.changed_data)
+        session = services.update_session(form.instance, by=request.user, fields=form.changed_data, request=request)
         messages.success(request, _("The session was saved."))
         return redirect(f"{event.get_absolute_url()}#agenda")
     return render(
@@ -274,17 +236,15 @@ def session_edit(request, pk):
 
 
 @login_required
-def session_delete(request, pk):
-    session = scoped_session(request, pk)
+def session_delete(request, code):
+    session = scoped_session(request, code)
     event = session.event
-    require(services.may_manage(request.user, event))
-    marks = session.attendance.filter(present=True).count()
+    require(access.may_manage(request.user, event))
     if request.method == "POST":
-        with transaction.atomic():
-            record(request, AuditEntry.Verb.DELETED, session, event, attendance=marks)
-            session.delete()
+        services.delete_session(session, by=request.user, request=request)
         messages.success(request, _("The session was removed from the agenda."))
         return redirect(f"{event.get_absolute_url()}#agenda")
+    marks = session.attendance.filter(present=True).count()
     return render(
         request,
         "training_events/events/session_delete.html",
@@ -298,8 +258,8 @@ def session_delete(request, pk):
 @login_required
 def participant_list(request, code):
     event = scoped_event(request, code)
-    registering = services.registering_organisations(request.user, event)
-    managing = services.may_manage(request.user, event)
+    registering = access.registering_organisations(request.user, event)
+    managing = access.may_manage(request.user, event)
     form = None
     if request.method == "POST":
         # Registering is for the staff of a partner organisation, and only for their own organisation.
@@ -367,7 +327,7 @@ def participant_cancel(request, code):
 @login_required
 def attendance(request, code):
     event = scoped_event(request, code)
-    require(services.may_mark_attendance(request.user, event))
+    require(access.may_mark_attendance(request.user, event))
     participants = list(
         Participant.objects.visible_to(request.user)
         .filter(event=event, status=P.REGISTERED)

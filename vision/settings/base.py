@@ -243,11 +243,14 @@ CELERY_TIMEZONE = TIME_ZONE
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    # A 403 or 404 is one WARNING line (method, path, status, user id), not a traceback; 5xx keep theirs.
+    "filters": {"one_line_client_errors": {"()": "vision.log_filters.OneLineClientErrors"}},
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
     # WeasyPrint narrates every render and fontTools every font subset at INFO; pyHanko logs each rejected
     # tampered file it validates with a traceback (the verification page reports it instead).
     "loggers": {
+        "django.request": {"filters": ["one_line_client_errors"]},
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
         "pyhanko": {"level": "CRITICAL"},
