@@ -4,7 +4,7 @@ from decimal import Decimal
 
 from django.db import migrations, models
 
-# The (unconfirmed) 2019 KA2 individual support for staff in short joint training events (../shared/DOMAIN.md).
+# The (unconfirmed) 2019 KA2 individual support for staff in short joint training events (admin-editable data; docs/decisions.md, "Mobility").
 STAFF_2019 = [(1, 14, "100"), (15, 60, "70")]
 
 

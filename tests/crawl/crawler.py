@@ -15,7 +15,7 @@ from urllib.parse import urlencode, urlsplit
 
 from django.db import transaction
 from django.test import Client
-from django.urls import Resolver404, resolve
+from django.urls import Resolver404, URLPattern, URLResolver, get_resolver, resolve
 
 from .pages import Form, parse, same_site_path
 
@@ -57,6 +57,24 @@ DOWNLOAD_VIEWS = {
     "reporting:archive",
     "mfa_download_recovery_codes",
 }
+
+
+def project_url_names() -> set[str]:
+    """Every named URL of the project, with its namespace ("mobility:mobility_edit")."""
+    names = set()
+
+    def walk(patterns, namespace=None):
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                ns = namespace
+                if pattern.namespace:
+                    ns = f"{namespace}:{pattern.namespace}" if namespace else pattern.namespace
+                walk(pattern.url_patterns, ns)
+            elif isinstance(pattern, URLPattern) and pattern.name:
+                names.add(f"{namespace}:{pattern.name}" if namespace else pattern.name)
+
+    walk(get_resolver().url_patterns)
+    return names
 
 
 @dataclass
@@ -147,7 +165,8 @@ class Crawl:
             elif target:
                 self.queue.append((target, page, f"{text} (redirected from {url})"))
             return
-        if status in (403, 404) or status >= 500:
+        # 405: a link to a POST-only action, which no reader can follow either
+        if status in (403, 404, 405) or status >= 500:
             self.failures.append(Failure(page, text, url, "GET", status))
             return
         if view in DOWNLOAD_VIEWS:

@@ -8,7 +8,7 @@ download or export link must answer 200.
 import pytest
 
 from .accounts import ADMIN, DEMO_EMAILS
-from .crawler import Crawl
+from .crawler import DOWNLOAD_VIEWS, SKIPPED_VIEWS, Crawl, project_url_names
 
 # The crawl must get somewhere: the distinct view names each kind of account reaches at least
 # (measured on the demo data; a broken dashboard or an empty crawl falls far below these).
@@ -29,6 +29,11 @@ MIN_VIEWS = {
 
 def test_every_demo_account_has_a_floor():
     assert set(MIN_VIEWS) == set(DEMO_EMAILS)
+
+
+def test_the_crawl_rules_name_urls_that_exist():
+    # A renamed view would silently drop out of the download checks or the skip list.
+    assert (DOWNLOAD_VIEWS | SKIPPED_VIEWS) - project_url_names() == set()
 
 
 @pytest.mark.parametrize("email", DEMO_EMAILS)

@@ -13,11 +13,11 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from django.test import Client
-from django.urls import NoReverseMatch, URLPattern, URLResolver, get_resolver, reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from dissemination.models import Activity, DisseminationEvent, PublicResult
@@ -29,6 +29,7 @@ from tests.factories import OrganisationFactory
 from training_events.models import EvaluationQuestion, EvaluationResponse, Session, TrainingEvent
 
 from .accounts import ADMIN, PROJECT_COORDINATOR
+from .crawler import project_url_names
 from .forms import explain, posting_forms, submit
 from .pages import Form
 
@@ -40,22 +41,7 @@ FORM_WORDS = {"create", "edit", "new", "add", "form", "update"}
 
 def form_view_names() -> set[str]:
     """URL names of the project made of a form word (create, edit, new, add, form, update)."""
-    names = set()
-
-    def walk(patterns, namespace=None):
-        for pattern in patterns:
-            if isinstance(pattern, URLResolver):
-                ns = namespace
-                if pattern.namespace:
-                    ns = f"{namespace}:{pattern.namespace}" if namespace else pattern.namespace
-                walk(pattern.url_patterns, ns)
-            elif isinstance(pattern, URLPattern) and pattern.name:
-                name = f"{namespace}:{pattern.name}" if namespace else pattern.name
-                if FORM_WORDS & set(re.split(r"[:_.\-]", name)):
-                    names.add(name)
-
-    walk(get_resolver().url_patterns)
-    return names
+    return {name for name in project_url_names() if FORM_WORDS & set(re.split(r"[:_.\-]", name))}
 
 
 # Form pages no case here submits, each with its reason.
@@ -221,7 +207,9 @@ def in_vision() -> date:
 
 
 def in_vision_mobility() -> date:
-    return max(timezone.localdate(), vision_mobility().start_date)
+    """Today, kept inside the mobility project (with room for an end date after it), as the demo data is."""
+    project = vision_mobility()
+    return min(max(timezone.localdate(), project.start_date), project.end_date - timedelta(days=14))
 
 
 CASES = [
