@@ -58,6 +58,7 @@ class OrganisationForm(CrispyFormMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         # The contact formset is rendered in the same <form>.
         self.helper.form_tag = False
+        self.helper.disable_csrf = True  # the page's own <form> carries the token
         self.helper.inputs = []
         self.fields["latitude"].help_text = _(
             "Of the city, in decimal degrees; used to compute Erasmus+ distance bands. Leave latitude and "

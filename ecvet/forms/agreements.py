@@ -75,6 +75,7 @@ class VersionForm(CrispyFormMixin, forms.ModelForm):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper.form_tag = False
+        self.helper.disable_csrf = True  # the page's own <form> carries the token
         self.helper.inputs = []
         mobility = self.instance.agreement.mobility
         memoranda = service.memoranda_for(mobility, user)
@@ -218,6 +219,7 @@ class DecisionForm(forms.Form):
             self.fields["party"].initial = parties[0].key
         self.helper = FormHelper()
         self.helper.form_tag = False
+        self.helper.disable_csrf = True  # the page's own <form> carries the token
 
     def clean(self):
         cleaned = super().clean()

@@ -64,6 +64,7 @@ class MemorandumForm(CrispyFormMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.user = user
         self.helper.form_tag = False
+        self.helper.disable_csrf = True  # the page's own <form> carries the token
         self.helper.inputs = []
         self.fields["partnership"].queryset = Partnership.objects.visible_to(user).order_by("acronym")
         self.fields["qualifications"].queryset = (

@@ -24,6 +24,7 @@ class ErasureForm(CrispyFormMixin, forms.Form):
         super().__init__(*args, **kwargs)
         # The page has its own <form> and a red button.
         self.helper.form_tag = False
+        self.helper.disable_csrf = True  # the page's own <form> carries the token
         self.helper.inputs = []
 
     def clean_last_name(self):

@@ -93,7 +93,8 @@ class Failure:
 class Crawl:
     user: object
     is_admin: bool = False
-    client: Client = field(default_factory=Client)
+    # CSRF is checked as in a browser: a POST form that renders no token is refused (403) and reported.
+    client: Client = field(default_factory=lambda: Client(enforce_csrf_checks=True))
     failures: list[Failure] = field(default_factory=list)
     visited: set[str] = field(default_factory=set)
     posted: set[str] = field(default_factory=set)
@@ -185,6 +186,10 @@ class Crawl:
             if target:
                 self.queue.append((target, url, link.text or link.href))
         for form in parsed.forms:
+            tokens = sum(f.name == "csrfmiddlewaretoken" for f in form.fields)
+            if form.method == "post" and tokens != 1:
+                label = f"form {form.id or form.action}"
+                self.failures.append(Failure(url, label, url, "POST", f"{tokens} CSRF tokens"))
             self._submit(url, form)
 
     def _submit(self, url: str, form: Form):
