@@ -129,6 +129,18 @@ def is_work_account(account, memberships) -> bool:
     return has_administrator_flags(account) or any(m.role != Role.LEARNER for m in memberships)
 
 
+def mobility_lists(user) -> list[str]:
+    """The mobility lists the user may open ("mine", the mentor's, is everyone's): staff see their
+    organisations' outgoing and incoming mobilities; project coordinators also the partnership-wide list."""
+    scope = get_scope(user)
+    out = []
+    if scope.is_staff:
+        out += ["outgoing", "incoming"]
+    if scope.coordinates_any():
+        out.append("all")
+    return out
+
+
 # --- Learners ----------------------------------------------------------------------------------------
 
 

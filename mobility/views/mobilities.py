@@ -5,12 +5,13 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from partners import audit
@@ -23,7 +24,7 @@ from ..access import organisations_with_right
 from ..filters import MobilityFilter
 from ..forms.mobilities import CancelForm, HostForm, MobilityForm
 from ..models import Learner, Mobility
-from ..services import lifecycle
+from ..services import checklists, lifecycle
 from ..services.mobilities import create_mobility, update_mobility
 from .learners import scoped_learner
 
@@ -50,16 +51,6 @@ TRANSITION_LABELS = {
 READ_ONLY_STATUSES = (S.RECOGNISED, S.CANCELLED)
 
 
-def available_lists(request) -> list[str]:
-    scope = get_scope(request.user)
-    out = []
-    if scope.is_staff:
-        out += ["outgoing", "incoming"]
-    if scope.coordinates_any():
-        out.append("all")
-    return out
-
-
 def list_queryset(request, name: str):
     """The mobilities of one list, from what the user may see; 403 for a list that is not theirs."""
     scope = get_scope(request.user)
@@ -68,7 +59,7 @@ def list_queryset(request, name: str):
         return visible.filter(mentor=request.user)
     if name not in LIST_TITLES:
         raise Http404
-    if name not in available_lists(request):
+    if name not in access.mobility_lists(request.user):
         raise PermissionDenied
     if scope.unrestricted:
         return visible
@@ -101,7 +92,9 @@ def render_list(request, name: str):
         {
             "list_name": name,
             "title": LIST_TITLES[name],
-            "tabs": [(n, LIST_TITLES[n], reverse(f"mobility:{LIST_URLS[n]}")) for n in available_lists(request)],
+            "tabs": [
+                (n, LIST_TITLES[n], reverse(f"mobility:{LIST_URLS[n]}")) for n in access.mobility_lists(request.user)
+            ],
             "page": paginate(request, mobilities),
             "filter": filterset,
             "can_create": name == "outgoing" and access.may_create_mobility(request.user),
@@ -261,12 +254,27 @@ def mobility_create(request):
         initial={"learner": learner} if learner else None,
     )
     if request.method == "POST" and form.is_valid():
+        marked = 0
         try:
-            mobility = create_mobility(mobility=form.instance, by=request.user, request=request)
+            with transaction.atomic():
+                mobility = create_mobility(mobility=form.instance, by=request.user, request=request)
+                if form.cleaned_data.get("mark_earlier_items_done"):
+                    # The server decides which items are earlier: those due before today (none for a stay to come).
+                    marked = checklists.mark_earlier_items_done(mobility, by=request.user, request=request)
         except ValidationError as error:
             add_service_errors(form, error)
         else:
             messages.success(request, _("The mobility was created as a draft."))
+            if marked:
+                messages.info(
+                    request,
+                    ngettext(
+                        "%(count)s checklist item due before today was marked as done.",
+                        "%(count)s checklist items due before today were marked as done.",
+                        marked,
+                    )
+                    % {"count": marked},
+                )
             return redirect(mobility)
     return render(request, "mobility/mobilities/form.html", {"form": form, "mobility": None, "learner": learner})
 
