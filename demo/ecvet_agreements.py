@@ -12,18 +12,26 @@ Learning Agreements in each state for mobilities of "VISION Mobility 2025–2027
   change proposal (version 2, extending the mobility) awaiting approval, approved by the sending side.
 
 No approved example moves a planned mobility to "agreed": only the two demo learners have accounts, and
-their mobilities are past that state (Lotte Jansen's is left untouched for the browser tests).
+their mobilities are past that state.
+
+Every other mobility that is agreed or later gets a Learning Agreement in force (`agreements_in_force`): one
+approved version with one unit of the sending school's catalogue, made directly, as agreed on paper before
+the portal — the demo learners have no accounts to approve through the portal. So the states follow the
+documents (`manage.py check_chain`). Lotte Jansen's (in mobility, her stay over, the assessment a draft)
+gets one too; her assessment and report are left for the browser tests.
 
 Idempotent: an agreement is made only for a mobility that has none.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
 
 from django.db.models import Q
+from django.utils import timezone
 
 from ecvet.models import Approval, LearningAgreement, Memorandum, Qualification, Unit
 from mobility.models import Mobility
@@ -78,7 +86,69 @@ def seed() -> int:
             continue  # the learner's approval needs their account
         _agreement(spec, mobility, coordinators)
         created += 1
+    return created + agreements_in_force(users)
+
+
+# States that claim a Learning Agreement in force ("recognised" is reached later, by the transcript demo).
+AGREED_OR_LATER = (Mobility.Status.AGREED, Mobility.Status.IN_MOBILITY, Mobility.Status.COMPLETED)
+
+
+def agreements_in_force(users: dict) -> int:
+    """An approved Learning Agreement for every agreed (or later) mobility that has no agreement yet."""
+    mobilities = (
+        Mobility.objects.filter(status__in=AGREED_OR_LATER)
+        .exclude(pk__in=LearningAgreement.objects.values("mobility_id"))
+        .select_related("sending_organisation", "receiving_organisation", "learner")
+        .order_by("start_date", "id")
+    )
+    created = 0
+    for mobility in mobilities:
+        home = users.get(f"coordinator@{mobility.sending_organisation.slug}.example")
+        if _agreed_on_paper(mobility, home) is not None:
+            created += 1
     return created
+
+
+def _agreed_on_paper(mobility: Mobility, home):
+    """One approved version with one unit of the sending school's catalogue (made directly, as agreed before
+    the portal); the mobility's learning outcomes to assess become those of the agreed unit."""
+    from ecvet.models import LearningAgreementUnit, LearningAgreementVersion
+    from ecvet.services.agreements import default_learning_outcomes
+    from mobility.models import AssessmentItem
+
+    unit = (
+        Unit.objects.filter(qualification__organisation=mobility.sending_organisation)
+        .select_related("qualification")
+        .order_by("qualification__title_en", "order", "reference")
+        .first()
+    )
+    if unit is None:
+        return None
+    items = list(mobility.assessment_items.order_by("order", "id"))
+    agreement = LearningAgreement.objects.create(mobility=mobility)
+    version = LearningAgreementVersion.objects.create(
+        agreement=agreement,
+        number=1,
+        status=LearningAgreementVersion.Status.APPROVED,
+        qualification=unit.qualification,
+        memorandum=_memorandum(mobility),
+        created_by=home,
+        assessment_documentation="Observation at work by the host mentor; results in the Personal Transcript.",
+        validation_recognition="The home school validates the transcript and recognises the unit.",
+    )
+    LearningAgreementUnit.objects.create(
+        version=version,
+        unit=unit,
+        ecvet_points=unit.ecvet_points,
+        learning_outcomes="\n".join(item.text for item in items) or default_learning_outcomes(unit),
+        learning_activities=mobility.planned_activities,
+        assessment_method="Observation at work and a skills demonstration",
+    )
+    # The outcomes assessed are those of the agreed unit.
+    AssessmentItem.objects.filter(pk__in=[i.pk for i in items]).update(
+        unit_code=unit.reference, source=AssessmentItem.Source.LEARNING_AGREEMENT
+    )
+    return version
 
 
 def _memorandum(mobility: Mobility) -> Memorandum | None:
@@ -212,9 +282,18 @@ def _agreement(spec: Spec, mobility: Mobility, coordinators: dict) -> None:
 # --- Personal Transcripts, validation and recognition (the end of the ECVET chain) ---------------------
 
 VISION_PROJECT_NUMBER = "2019-1-LT01-KA202-060748"
-# (learner, recognised): Sem de Groot's mobility runs the whole chain to "recognised"; Leevi Järvinen's
-# transcript is approved by the host and waits for the sending side's recognition.
-TRANSCRIPT_LEARNERS = [("Sem", "de Groot", True), ("Leevi", "Järvinen", False)]
+# (learner, recognised): the mobilities the mobility demo calls "recognised", and Sem de Groot's, run the whole
+# chain to "recognised" (the recognition recorded on the transcript moves them); Leevi Järvinen's transcript
+# is approved by the host and waits for the sending side's recognition.
+TRANSCRIPT_LEARNERS = [
+    ("Lukas", "Paulauskas", True),
+    ("Martina", "Conti", True),
+    ("Lorenzo", "Gallo", True),
+    ("Daan", "de Boer", True),
+    ("Venla", "Heikkinen", True),
+    ("Sem", "de Groot", True),
+    ("Leevi", "Järvinen", False),
+]
 
 
 def seed_transcript_demo(stdout=None) -> None:
@@ -225,12 +304,12 @@ def seed_transcript_demo(stdout=None) -> None:
 
 def seed_transcripts() -> int:
     """For completed VISION 2021–2022 mobilities with a submitted assessment: an approved Learning
-    Agreement (one unit of the sending school's catalogue, made directly, as agreed before the portal),
-    the transcript built by the host and approved by its coordinator, and recognition at home."""
-    from ecvet.models import LearningAgreementUnit, LearningAgreementVersion, Transcript
+    Agreement (`_agreed_on_paper`, unless it has one), the transcript built by the host (the points of partly
+    achieved units decided) and approved by its coordinator, and recognition at home."""
+    from ecvet.models import LearningAgreementVersion, Transcript
     from ecvet.services import approvals
     from ecvet.services import transcripts as service
-    from mobility.models import AssessmentItem
+    from mobility.models import MobilityStatusChange
 
     users = {u.email: u for u in User.objects.filter(email__endswith=".example")}
     created = 0
@@ -253,40 +332,26 @@ def seed_transcripts() -> int:
         home = users.get(f"coordinator@{mobility.sending_organisation.slug}.example")
         if host is None or home is None:
             continue
-        unit = (
-            Unit.objects.filter(qualification__organisation=mobility.sending_organisation)
-            .select_related("qualification")
-            .order_by("qualification__title_en", "order", "reference")
-            .first()
-        )
-        if unit is not None and not LearningAgreement.objects.filter(mobility=mobility).exists():
-            items = list(mobility.assessment_items.order_by("order", "id"))
-            agreement = LearningAgreement.objects.create(mobility=mobility)
-            version = LearningAgreementVersion.objects.create(
-                agreement=agreement,
-                number=1,
-                status=LearningAgreementVersion.Status.APPROVED,
-                qualification=unit.qualification,
-                memorandum=_memorandum(mobility),
-                created_by=home,
-                assessment_documentation="Observation at work by the host mentor; results in the Personal Transcript.",
-                validation_recognition="The home school validates the transcript and recognises the unit.",
-            )
-            LearningAgreementUnit.objects.create(
-                version=version,
-                unit=unit,
-                ecvet_points=unit.ecvet_points,
-                learning_outcomes="\n".join(item.text for item in items),
-                learning_activities=mobility.planned_activities,
-                assessment_method="Observation at work and a skills demonstration",
-            )
-            # The outcomes assessed are those of the agreed unit.
-            AssessmentItem.objects.filter(pk__in=[i.pk for i in items]).update(
-                unit_code=unit.reference, source=AssessmentItem.Source.LEARNING_AGREEMENT
-            )
+        if not LearningAgreement.objects.filter(mobility=mobility).exists():
+            _agreed_on_paper(mobility, home)
+        version = LearningAgreementVersion.objects.filter(
+            agreement__mobility=mobility, status=LearningAgreementVersion.Status.APPROVED
+        ).first()
+        if version is None:
+            continue  # a transcript needs a Learning Agreement in force
+        unit = version.units.select_related("unit").first()
         transcript = service.build_transcript(mobility, by=host)
-        transcript.host_remarks = "Reliable and careful with clients; ready for the final assessment at home."
-        transcript.save(update_fields=["host_remarks"])
+        # Units whose outcomes were only partly achieved: the host awards part of the agreed points.
+        limits = service.agreement_points(transcript)
+        partly = {
+            u.unit_id: max(limits[u.unit_id] - Decimal("1"), Decimal("0.5")) for u in service.mixed_units(transcript)
+        }
+        service.update_transcript(
+            transcript,
+            points=partly,
+            host_remarks="Reliable and careful with clients; ready for the final assessment at home.",
+            by=host,
+        )
         transcript = service.send_for_approval(transcript, by=host)
         approvals.decide(
             transcript,
@@ -297,18 +362,22 @@ def seed_transcripts() -> int:
         )
         if recognise:
             transcript.refresh_from_db()
+            decided_on = mobility.end_date + timedelta(days=21)
             service.record_recognition(
                 transcript,
                 by=home,
-                decision=transcript.Decision.RECOGNISED,
-                decided_on=mobility.end_date + timedelta(days=21),
+                decision=transcript.Decision.RECOGNISED if not partly else transcript.Decision.PARTLY,
+                decided_on=decided_on,
                 how_it_counts=(
-                    f"Unit {unit.reference} is recognised as completed; the learner is exempt from its assessment "
-                    "at home."
+                    f"Unit {unit.unit.reference} is recognised as completed; the learner is exempt from its "
+                    "assessment at home."
                     if unit
                     else "The learning outcomes achieved are recorded in the learner's study plan."
                 ),
                 points_recognised=service.total_points(transcript),
+            )
+            MobilityStatusChange.objects.filter(mobility=mobility, to_status=Mobility.Status.RECOGNISED).update(
+                at=timezone.make_aware(dt.datetime.combine(decided_on, dt.time(12)))
             )
         created += 1
     return created

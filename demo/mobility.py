@@ -4,6 +4,10 @@ A second, current partnership for the four VISION organisations ("VISION Mobilit
 holds mobilities in every state around today's date; the VISION partnership itself gets completed and
 recognised mobilities of 2021–2022. 24 learners, six per organisation, each with one mobility.
 
+The states follow the documents (`manage.py check_chain`): this module walks a mobility at most to
+"completed"; the ECVET demo gives every agreed (or later) mobility its Learning Agreement in force and
+records the recognition of the "recognised" ones on their Personal Transcripts, which moves them.
+
 Runs inside seed_demo's transaction and is idempotent: learners are found by organisation and name,
 mobilities by learner and partnership, and a mobility's history, checklist progress, assessment and
 report are made only when the mobility itself is created — a second run creates and changes nothing.
@@ -135,7 +139,8 @@ SPECS = [
     Spec("essenia", "Lorenzo", "Gallo", "male", 20, "savo", S.RECOGNISED, date(2022, 3, 7), days=35,
          assessment="submitted"),
     # Nova College (Haarlem, the Netherlands)
-    Spec("nova", "Lotte", "Jansen", "female", 20, "kmpmc", S.COMPLETED, -45, account="learner@nova.example",
+    # Her stay is over; she stays "in mobility" until her mentor submits the assessment (the browser test does).
+    Spec("nova", "Lotte", "Jansen", "female", 20, "kmpmc", S.IN_MOBILITY, -45, account="learner@nova.example",
          assessment="draft"),
     Spec("nova", "Emma", "Visser", "female", 19, "essenia", S.AGREED, 14, days=35),
     Spec("nova", "Noah", "Smit", "male", 18, "savo", S.IN_MOBILITY, -14, blended=True, assessment="items",
@@ -337,7 +342,10 @@ def _history(mobility: Mobility, spec: Spec, by, start: date, end: date) -> None
         S.RECOGNISED: end + timedelta(days=30),
         S.CANCELLED: start - timedelta(days=20),
     }
-    steps = [S.PLANNED, S.CANCELLED] if spec.status == S.CANCELLED else PATH[1 : PATH.index(spec.status) + 1]
+    # "Recognised" is never walked to: the transcript demo (demo/ecvet_agreements.py) records the recognition
+    # on an approved Personal Transcript, and that moves the mobility (state follows documents).
+    target_status = S.COMPLETED if spec.status == S.RECOGNISED else spec.status
+    steps = [S.PLANNED, S.CANCELLED] if spec.status == S.CANCELLED else PATH[1 : PATH.index(target_status) + 1]
     for target in steps:
         transition(mobility, target, by=by, system=True, reason=spec.cancel_reason if target == S.CANCELLED else "")
         MobilityStatusChange.objects.filter(mobility=mobility, to_status=target).update(at=_at(when[target]))

@@ -1,6 +1,6 @@
 """Who may see and do what in dissemination: the one place the app decides.
 
-Built on `partners.access` (the scope and its named questions; only that module reads `is_superuser`).
+Built on `partners.access` (the scope and its named questions; only that module reads the superuser flag).
 Views, forms, templates and services ask these functions and nothing else. Scope first: everything of a
 partnership is read by the staff of its organisations (`visible_to`, out of scope → 404); these rules then
 decide within scope (refused → 403). Templates ask the same rules through `rules`:

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from documents.canonical import content_sha256
 from mobility.models import Mobility
+from partners.access import get_scope
 from partners.dashboard import register_panel
 from partners.models import Right
 
@@ -190,22 +191,30 @@ def _drop_approved(items: list[Waiting]) -> list[Waiting]:
     return kept
 
 
-@register_panel(40)
-def waiting_panel(request, scope):
-    user = request.user
+def waiting_documents(user) -> tuple[list[Waiting], list[Waiting]]:
+    """What the user owes in the ECVET chain: (approvals still owed, transcripts whose recognition their
+    organisation must record). The dashboard panel and the "Waiting for you" list (ecvet/waiting.py) both
+    read this; a fixed number of queries."""
+    scope = get_scope(user)
     if scope.user_id is None:
-        return None
+        return [], []
     # Signing is never delegated: only organisations where the user is a member with the right.
     signer_orgs = own_organisation_ids_with(user, Right.SIGN_DOCUMENTS)
     manager_orgs = own_organisation_ids_with(user, Right.MANAGE_MOBILITIES)
     if not signer_orgs and not manager_orgs and not scope.has_role("learner"):
-        return None
+        return [], []
     approvals = _agreements(user, signer_orgs)
     if signer_orgs:
         approvals += _memoranda(user, signer_orgs)
     transcripts_to_approve, to_recognise = _transcripts(user, signer_orgs, manager_orgs)
     approvals += transcripts_to_approve + _europass(user, signer_orgs)
-    waiting = sorted(_drop_approved(approvals) + to_recognise, key=lambda w: (w.since, w.url))
+    return _drop_approved(approvals), to_recognise
+
+
+@register_panel(40)
+def waiting_panel(request, scope):
+    approvals, to_recognise = waiting_documents(request.user)
+    waiting = sorted(approvals + to_recognise, key=lambda w: (w.since, w.url))
     if not waiting:
         return None
     for item in waiting[:PANEL_LIMIT]:

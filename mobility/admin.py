@@ -49,7 +49,21 @@ class StatusChangeInline(admin.TabularInline):
 class ChecklistItemInline(admin.TabularInline):
     model = ChecklistItem
     extra = 0
-    fields = ["title", "category", "responsible", "due_date", "done_at", "done_by", "note", "evidence"]
+    fields = [
+        "title",
+        "category",
+        "responsible",
+        "due_date",
+        "done_at",
+        "done_by",
+        "note",
+        "evidence",
+        "chain_event",
+        "done_automatically",
+        "evidence_url",
+    ]
+    # Set by the chain (mobility.services.checklists.record_chain_event), not by hand.
+    readonly_fields = ["chain_event", "done_automatically", "evidence_url"]
     autocomplete_fields = ["done_by"]
 
 

@@ -10,4 +10,4 @@ class MobilityConfig(AppConfig):
     def ready(self):
         # Dashboard panels plug into partners without partners importing us; the access rules register
         # themselves with `rules` for the templates.
-        from . import access, dashboard, receivers  # noqa: F401
+        from . import access, dashboard, receivers, waiting  # noqa: F401

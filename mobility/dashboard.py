@@ -17,7 +17,7 @@ from partners.dashboard import register_panel
 from partners.models import Role
 
 from .models import ChecklistItem, MentorAssessment, Mobility
-from .models.checklists import Responsible
+from .models.checklists import Responsible, not_applicable_q
 from .services.reports import FILING_STATUSES
 
 PANEL_LIMIT = 10
@@ -26,11 +26,10 @@ LEARNER_LIMIT = 5
 
 
 def overdue_items(queryset):
+    """The overdue checklist items of `queryset`: open, due before today, and still able to be overdue
+    (`mobility.models.checklists.can_be_overdue`: not of a cancelled mobility, not of a stage passed)."""
     return (
-        queryset.open()
-        .filter(due_date__lt=timezone.localdate())
-        .exclude(mobility__status=Mobility.Status.CANCELLED)
-        .order_by("due_date", "id")
+        queryset.open().filter(due_date__lt=timezone.localdate()).exclude(not_applicable_q()).order_by("due_date", "id")
     )
 
 
@@ -121,9 +120,11 @@ def learner_panel(request, scope):
         .order_by("-start_date", "id")[:LEARNER_LIMIT]
     )
     todo: dict[int, list] = {m.pk: [] for m in mobilities}
+    by_pk = {m.pk: m for m in mobilities}
     active = [m for m in mobilities if m.status != Mobility.Status.CANCELLED]
     if active:
         for item in ChecklistItem.objects.open().filter(mobility__in=active, responsible=Responsible.LEARNER):
+            item.mobility = by_pk[item.mobility_id]  # already loaded: is_overdue asks its status
             todo[item.mobility_id].append(item)
     for mobility in mobilities:
         mobility.learner_items = todo[mobility.pk]

@@ -321,4 +321,4 @@ class ProfileForm(CrispyFormMixin, forms.ModelForm):
 
     class Meta:
         model = User
-        fields = ["first_name", "last_name", "position", "phone", "language"]
+        fields = ["first_name", "last_name", "position", "phone", "language", "receives_digest"]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import organisations, partnerships, people, strategy
+from .views import organisations, partnerships, people, strategy, waiting
 
 app_name = "partners"
 
@@ -34,4 +34,5 @@ urlpatterns = [
     path("invitations/accept/<str:token>/", people.invitation_accept, name="invitation_accept"),
     path("people/<uuid:code>/", people.membership_edit, name="membership_edit"),
     path("profile/", people.profile, name="profile"),
+    path("waiting/", waiting.waiting, name="waiting"),
 ]

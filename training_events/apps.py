@@ -10,4 +10,4 @@ class TrainingEventsConfig(AppConfig):
     def ready(self):
         # The access rules publish themselves to `rules` (templates ask them); certificates register with
         # the sealed-PDF pipeline; the dashboard panel connects.
-        from . import access, dashboard, pdf, signals  # noqa: F401
+        from . import access, dashboard, pdf, signals, waiting  # noqa: F401

@@ -9,8 +9,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from mobility.models import Mobility
+from mobility.models.checklists import ChainEvent
 from mobility.services import assessments as mobility_assessments
 from mobility.services import lifecycle
+from mobility.services.checklists import record_chain_event
 from partners import audit
 from partners.models import AuditEntry
 
@@ -145,6 +147,16 @@ class LearningAgreementKind(DocumentKind):
                 reason=_("Learning Agreement version %(n)s approved by all parties.") % {"n": version.number},
             )
         mobility_assessments.set_assessment_items(mobility, assessment_items(version), by=by, request=request)
+        # In force: the checklist's "signed" items tick themselves (or take this version as their document).
+        record_chain_event(
+            mobility,
+            ChainEvent.LA_SIGNED,
+            done=True,
+            evidence_url=version.get_absolute_url(),
+            document=self.title(version),
+            by=by,
+            request=request,
+        )
         if agreed_now:
             notify(version, gettext_noop("Every party has approved the %(document)s: the mobility is agreed."))
         else:

@@ -16,6 +16,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from mobility.models import Mobility
+from mobility.models.checklists import ChainEvent
+from mobility.services.checklists import record_chain_event
 from partners import audit
 from partners.models import AuditEntry
 
@@ -131,6 +133,15 @@ class EuropassKind(DocumentKind):
 
     def on_fully_approved(self, europass, *, by, request):
         _set_status(europass, E.APPROVED, by=by, request=request)
+        record_chain_event(
+            europass.mobility,
+            ChainEvent.EUROPASS_ISSUED,
+            done=True,
+            evidence_url=europass.get_absolute_url(),
+            document=self.title(europass),
+            by=by,
+            request=request,
+        )
         notify(europass, gettext_noop("Both organisations have approved the %(document)s."), exclude=by)
         notify(
             europass,

@@ -17,7 +17,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from mobility.models import AssessmentResult, MentorAssessment, Mobility
+from mobility.models.checklists import ChainEvent
 from mobility.services import lifecycle
+from mobility.services.checklists import record_chain_event
 from mobility.services.gdpr import collecting_learner_data, erasing_learner
 from partners import audit
 from partners.models import AuditEntry, Right
@@ -289,6 +291,15 @@ class TranscriptKind(DocumentKind):
         transcript.status = T.APPROVED
         transcript.save(update_fields=["status", "updated_at"])
         mobility = transcript.mobility
+        record_chain_event(
+            mobility,
+            ChainEvent.TRANSCRIPT_APPROVED,
+            done=True,
+            evidence_url=transcript.get_absolute_url(),
+            document=self.title(transcript),
+            by=by,
+            request=request,
+        )
         # Who must act next: the sending organisation's mobility managers record validation and recognition.
         notify(
             transcript,
@@ -393,6 +404,16 @@ def record_recognition(
             "recognition": decision,
             "points": str(points_recognised) if points_recognised is not None else None,
         },
+    )
+    record_chain_event(
+        mobility,
+        ChainEvent.RECOGNITION_RECORDED,
+        done=True,
+        evidence_url=transcript.get_absolute_url(),
+        document=_("validation and recognition (%(decision)s) of the %(document)s")
+        % {"decision": transcript.get_decision_display(), "document": TranscriptKind().title(transcript)},
+        by=by,
+        request=request,
     )
     lifecycle.transition(
         mobility,

@@ -110,6 +110,15 @@ class MobilityForm(MobilityRulesMixin, CrispyFormMixin, forms.ModelForm):
         required=False,
         error_messages={"invalid_choice": MENTOR_ELSEWHERE},
     )
+    # Only when creating (removed in __init__ otherwise): a stay recorded after the fact.
+    mark_earlier_items_done = forms.BooleanField(
+        label=_("The stay has already started or ended: mark the checklist items due before today as done"),
+        required=False,
+        help_text=_(
+            "Only for a mobility recorded after the fact. Leave it unticked for a stay still to come, or to "
+            "tick the earlier items one by one; items due from today on stay open either way."
+        ),
+    )
 
     class Meta:
         model = Mobility
@@ -151,6 +160,7 @@ class MobilityForm(MobilityRulesMixin, CrispyFormMixin, forms.ModelForm):
         if self.instance.pk:
             # The learner (and so the sending organisation) is fixed once the mobility exists.
             del self.fields["learner"]
+            del self.fields["mark_earlier_items_done"]
             sending_ids = [self.instance.sending_organisation_id]
         else:
             self.fields["learner"].queryset = learners
@@ -191,7 +201,13 @@ class MobilityForm(MobilityRulesMixin, CrispyFormMixin, forms.ModelForm):
                 "receiving_organisation",
                 "kind",
             ),
-            Fieldset(_("Physical period"), "start_date", "end_date", "travel_days"),
+            Fieldset(
+                _("Physical period"),
+                "start_date",
+                "end_date",
+                "travel_days",
+                *(["mark_earlier_items_done"] if "mark_earlier_items_done" in self.fields else []),
+            ),
             Fieldset(_("Virtual component (blended mobility)"), *VIRTUAL_FIELDS),
             Fieldset(_("Host workplace"), *HOST_FIELDS),
             Fieldset(_("Planned learning activities"), "planned_activities"),

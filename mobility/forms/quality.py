@@ -49,7 +49,7 @@ class ChecklistItemForm(forms.Form):
 class ChecklistTemplateItemForm(forms.ModelForm):
     class Meta:
         model = ChecklistTemplateItem
-        fields = ["title", "guidance", "category", "responsible", "anchor", "offset_days", "order"]
+        fields = ["title", "guidance", "category", "responsible", "anchor", "offset_days", "chain_event", "order"]
         widgets = {"guidance": forms.Textarea(attrs={"rows": 2})}
 
     def clean_offset_days(self):

@@ -28,6 +28,77 @@ class Anchor(models.TextChoices):
     END = "end", _("the end")
 
 
+class ChainEvent(models.TextChoices):
+    """The moments of the ECVET chain a checklist item can follow: when one happens, the items tied to it
+    tick themselves (mobility.services.checklists.record_chain_event); when its document is withdrawn, an
+    automatic tick is withdrawn with it."""
+
+    LA_SIGNED = "la_signed", _("the Learning Agreement is approved by all parties")
+    ASSESSMENT_SUBMITTED = "assessment_submitted", _("the mentor submits the assessment")
+    TRANSCRIPT_APPROVED = "transcript_approved", _("the host approves the Personal Transcript")
+    RECOGNITION_RECORDED = "recognition_recorded", _("validation and recognition are recorded")
+    EUROPASS_ISSUED = "europass_issued", _("the Europass Mobility is approved by both organisations")
+    REPORT_FILED = "report_filed", _("the learner files the report")
+    # Staff training certificates (training_events) belong to no mobility: declared for templates that want
+    # the item, announced by nobody until a certificate is tied to a mobility.
+    CERTIFICATE_ISSUED = "certificate_issued", _("the certificate is issued")
+
+
+# The mobility statuses in the order a mobility moves through them (cancelled is outside the order).
+_STATUS_ORDER = (
+    Mobility.Status.DRAFT,
+    Mobility.Status.PLANNED,
+    Mobility.Status.AGREED,
+    Mobility.Status.IN_MOBILITY,
+    Mobility.Status.COMPLETED,
+    Mobility.Status.RECOGNISED,
+)
+# From which status the stage of a category is over.
+_STAGE_OVER_FROM = {
+    Category.PREPARATION: Mobility.Status.COMPLETED,
+    Category.ARRIVAL: Mobility.Status.COMPLETED,
+    Category.MONITORING: Mobility.Status.COMPLETED,
+    Category.INCIDENTS: Mobility.Status.RECOGNISED,
+    Category.ASSESSMENT: Mobility.Status.RECOGNISED,
+    Category.DEBRIEFING: Mobility.Status.RECOGNISED,
+    Category.RECOGNITION: Mobility.Status.RECOGNISED,
+    Category.DOCUMENTATION: Mobility.Status.RECOGNISED,
+}
+
+
+def can_be_overdue(category: str, mobility_status: str) -> bool:
+    """Whether an open item of this category can still count as overdue, given its mobility's status.
+
+    The one rule behind `ChecklistItem.is_overdue` and `mobility.dashboard.overdue_items` (and so every
+    dashboard and report figure of overdue items):
+    - a cancelled mobility: no item counts, nothing needs doing any more;
+    - a completed mobility: the stay is over, so what had to happen before or during it (preparation,
+      arrival, monitoring) can no longer be done and stops counting; incidents, assessment, debriefing,
+      recognition and documentation still count;
+    - a recognised mobility: the chain is closed, nothing counts any more (what is still open stays
+      visible and can be ticked, it is just not "overdue");
+    - before that (draft, planned, agreed, in mobility) every category counts: an item not done by its
+      date during the stay is a real warning (no insurance, no arrival meeting).
+    A status outside the known order counts as open (every category counts)."""
+    if mobility_status == Mobility.Status.CANCELLED:
+        return False
+    over_from = _STAGE_OVER_FROM.get(category)
+    if over_from is None or mobility_status not in _STATUS_ORDER:
+        return True
+    return _STATUS_ORDER.index(mobility_status) < _STATUS_ORDER.index(over_from)
+
+
+def not_applicable_q(prefix: str = "") -> models.Q:
+    """The open items `can_be_overdue` rules out, as a filter on checklist items (`prefix` leads from the
+    queried model to the item, e.g. "checklist__")."""
+    q = models.Q(**{f"{prefix}mobility__status": Mobility.Status.CANCELLED})
+    for category in Category.values:
+        passed = [status for status in Mobility.Status.values if not can_be_overdue(category, status)]
+        if passed:
+            q |= models.Q(**{f"{prefix}category": category, f"{prefix}mobility__status__in": passed})
+    return q
+
+
 class Responsible(models.TextChoices):
     """Who must act: the side whose people see the item on their dashboard."""
 
@@ -55,6 +126,13 @@ class ChecklistTemplateItem(TimeStampedModel):
         help_text=_("Negative numbers mean before, e.g. −14 = two weeks before."),
     )
     order = models.PositiveSmallIntegerField(_("order"), default=0)
+    chain_event = models.CharField(
+        _("ticks itself when"),
+        max_length=24,
+        choices=ChainEvent.choices,
+        blank=True,
+        help_text=_("The step of the ECVET chain that marks this item done, with its document as evidence."),
+    )
 
     objects = ChecklistTemplateItemQuerySet.as_manager()
 
@@ -96,6 +174,12 @@ class ChecklistItem(TimeStampedModel):
     )
     note = models.TextField(_("evidence note"), blank=True)
     evidence = models.FileField(_("evidence file"), upload_to="evidence/%Y/%m/", blank=True)
+    # Copied from the template item, so the tie survives the template item being deleted.
+    chain_event = models.CharField(_("ticks itself when"), max_length=24, choices=ChainEvent.choices, blank=True)
+    # A page of the portal (a path): the document whose chain event ticked the item.
+    evidence_url = models.CharField(_("evidence link"), max_length=500, blank=True)
+    # Ticked by a chain event, not by a person: withdrawn with its document.
+    done_automatically = models.BooleanField(_("done automatically"), default=False)
 
     objects = ChecklistItemQuerySet.as_manager()
 
@@ -116,5 +200,14 @@ class ChecklistItem(TimeStampedModel):
         return self.done_at is not None
 
     @property
+    def stage_passed(self) -> bool:
+        """Open, but no longer counted as overdue: the mobility is cancelled or past this item's stage."""
+        return not self.is_done and not can_be_overdue(self.category, self.mobility.status)
+
+    @property
     def is_overdue(self) -> bool:
-        return not self.is_done and self.due_date < timezone.localdate()
+        return (
+            not self.is_done
+            and self.due_date < timezone.localdate()
+            and can_be_overdue(self.category, self.mobility.status)
+        )

@@ -11,6 +11,7 @@ from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -18,6 +19,8 @@ from partners import audit
 from partners.models import AuditEntry
 
 from ..models import AssessmentItem, AssessmentResult, MentorAssessment, Mobility, SoftSkill, SoftSkillRating
+from ..models.checklists import ChainEvent
+from .checklists import record_chain_event
 
 Status = MentorAssessment.Status
 
@@ -188,6 +191,15 @@ def submit_assessment(mobility: Mobility, *, by, data: AssessmentInput, request=
         request=request,
         details={"version": assessment.version, "from": Status.DRAFT.value, "to": Status.SUBMITTED.value},
     )
+    record_chain_event(
+        mobility,
+        ChainEvent.ASSESSMENT_SUBMITTED,
+        done=True,
+        evidence_url=reverse("mobility:assessment_version", kwargs={"code": assessment.code}),
+        document=_("the mentor's assessment, version %(version)s") % {"version": assessment.version},
+        by=by,
+        request=request,
+    )
     return assessment
 
 
@@ -247,6 +259,8 @@ def start_correction(mobility: Mobility, *, by, reason: str, request=None) -> Me
         request=request,
         details={"version": new.version, "corrects": old.version, "reason": reason},
     )
+    # The submitted version is withdrawn for correction: an automatic tick goes with it until resubmission.
+    record_chain_event(mobility, ChainEvent.ASSESSMENT_SUBMITTED, done=False, by=by, request=request)
     return new
 
 

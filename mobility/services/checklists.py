@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from partners import audit
 from partners.models import AuditEntry
 
 from ..models import ChecklistItem, ChecklistTemplateItem, Mobility
-from ..models.checklists import Anchor, Category, Responsible
+from ..models.checklists import Anchor, Category, ChainEvent, Responsible
 from .common import save_partnership_formset
 
 # The default template, drawn from the European Quality Charter for Mobility and the
@@ -22,16 +23,29 @@ DEFAULT_TEMPLATE = [
     (gettext_noop("Insurance arranged"), Category.PREPARATION, Responsible.SENDING, Anchor.START, -14),
     (gettext_noop("Travel booked"), Category.PREPARATION, Responsible.SENDING, Anchor.START, -14),
     (gettext_noop("Accommodation confirmed"), Category.PREPARATION, Responsible.RECEIVING, Anchor.START, -14),
+    (gettext_noop("Learning Agreement signed"), Category.PREPARATION, Responsible.SENDING, Anchor.START, -14),
     (gettext_noop("Safety briefing given"), Category.PREPARATION, Responsible.SENDING, Anchor.START, -3),
     (gettext_noop("Arrival meeting held"), Category.ARRIVAL, Responsible.RECEIVING, Anchor.START, 1),
     (gettext_noop("Mid-stay monitoring contact"), Category.MONITORING, Responsible.SENDING, Anchor.START, 7),
     (gettext_noop("Incident log reviewed"), Category.INCIDENTS, Responsible.RECEIVING, Anchor.END, 0),
     (gettext_noop("Assessment done"), Category.ASSESSMENT, Responsible.MENTOR, Anchor.END, 0),
     (gettext_noop("Debriefing held"), Category.DEBRIEFING, Responsible.SENDING, Anchor.END, 14),
+    (gettext_noop("Personal Transcript approved"), Category.RECOGNITION, Responsible.RECEIVING, Anchor.END, 21),
     (gettext_noop("Learning outcomes recognised"), Category.RECOGNITION, Responsible.SENDING, Anchor.END, 30),
     (gettext_noop("Europass Mobility issued"), Category.DOCUMENTATION, Responsible.SENDING, Anchor.END, 30),
     (gettext_noop("Learner report filed"), Category.DOCUMENTATION, Responsible.LEARNER, Anchor.END, 14),
 ]
+# The default items that follow the chain (title → event). The data migration 0004 ties the same titles in
+# templates created before (it adds no item to them: "Learning Agreement signed" and "Personal Transcript
+# approved" are in templates created from now on).
+DEFAULT_CHAIN_EVENTS = {
+    "Learning Agreement signed": ChainEvent.LA_SIGNED,
+    "Personal Transcript approved": ChainEvent.TRANSCRIPT_APPROVED,
+    "Assessment done": ChainEvent.ASSESSMENT_SUBMITTED,
+    "Learning outcomes recognised": ChainEvent.RECOGNITION_RECORDED,
+    "Europass Mobility issued": ChainEvent.EUROPASS_ISSUED,
+    "Learner report filed": ChainEvent.REPORT_FILED,
+}
 
 
 @transaction.atomic
@@ -50,6 +64,7 @@ def ensure_template(partnership) -> list[ChecklistTemplateItem]:
                 anchor=anchor,
                 offset_days=offset,
                 order=order,
+                chain_event=DEFAULT_CHAIN_EVENTS.get(title, ""),
             )
             for order, (title, category, responsible, anchor, offset) in enumerate(DEFAULT_TEMPLATE)
         ]
@@ -77,6 +92,7 @@ def generate_checklist(mobility: Mobility) -> int:
                     responsible=t.responsible,
                     due_date=t.due_for(mobility),
                     order=t.order,
+                    chain_event=t.chain_event,
                 )
             )
         elif not item.is_done and item.due_date != t.due_for(mobility):
@@ -116,10 +132,17 @@ def set_item_done(item: ChecklistItem, *, done: bool, by, note: str = "", eviden
     if done and not was_done:
         item.done_at = timezone.now()
         item.done_by = by
-        fields += ["done_at", "done_by"]
+        item.done_automatically = False
+        fields += ["done_at", "done_by", "done_automatically"]
     elif not done and was_done:
         item.done_at = None
         item.done_by = None
+        # A person reopening an automatic tick: its document's link goes with it.
+        if item.done_automatically:
+            item.evidence_url = ""
+            fields.append("evidence_url")
+        item.done_automatically = False
+        fields.append("done_automatically")
         fields += ["done_at", "done_by"]
     item.save(update_fields=fields)
     # The note itself stays out of the audit trail: it may hold personal data.
@@ -162,3 +185,112 @@ def ensure_checklist(mobility: Mobility) -> bool:
         return False
     generate_checklist(mobility)
     return True
+
+
+# --- The chain ticks its items; a mobility recorded after the fact ----------------------------------------------
+
+
+def _lock_items(mobility: Mobility, **filters) -> list[ChecklistItem]:
+    return list(
+        ChecklistItem.objects.select_for_update(of=("self",))
+        .filter(mobility=mobility, **filters)
+        .select_related("mobility__partnership", "mobility__sending_organisation")
+        .order_by("due_date", "order", "id")
+    )
+
+
+@transaction.atomic
+def record_chain_event(
+    mobility: Mobility,
+    event: str,
+    *,
+    done: bool,
+    evidence_url: str = "",
+    document=None,
+    by=None,
+    request=None,
+) -> int:
+    """A step of the ECVET chain happened (`done=True`) or its document was withdrawn (`done=False`): the
+    mobility's checklist items tied to `event` follow. Returns the number of items changed; idempotent.
+
+    - done: an open item is ticked "automatically", with the note "Done automatically: <document>" and
+      `evidence_url` (a page of the portal) as its evidence; an automatic tick already there takes the new
+      document (e.g. a new Learning Agreement version in force); an item ticked by hand is left as it is.
+    - not done: an automatic tick is withdrawn with its document (the item is open again, note and link
+      cleared); an item ticked by hand stays ticked: a person vouched for it.
+    `by` is the person whose action caused the event (None: the system). Each changed item is audited.
+    Called by ecvet's services (mobility never imports ecvet) and by mobility's own (assessment, report)."""
+    if event not in ChainEvent.values:
+        raise ValueError(f"Unknown chain event: {event!r}")
+    if done:
+        # Checklists are generated when first needed: the event must find its items.
+        ensure_checklist(mobility)
+    label = str(document) if document is not None else ChainEvent(event).label
+    note = _("Done automatically: %(document)s") % {"document": label}
+    changed = 0
+    for item in _lock_items(mobility, chain_event=event):
+        before = "done" if item.is_done else "open"
+        if done and not item.is_done:
+            item.done_at = timezone.now()
+            item.done_by = by
+            item.done_automatically = True
+            item.note = note
+            item.evidence_url = evidence_url
+        elif done and item.done_automatically and (item.note, item.evidence_url) != (note, evidence_url):
+            item.note = note
+            item.evidence_url = evidence_url
+        elif not done and item.is_done and item.done_automatically:
+            item.done_at = None
+            item.done_by = None
+            item.done_automatically = False
+            item.note = ""
+            item.evidence_url = ""
+        else:
+            continue
+        item.save(update_fields=["done_at", "done_by", "done_automatically", "note", "evidence_url", "updated_at"])
+        changed += 1
+        after = "done" if item.is_done else "open"
+        audit.record(
+            actor=by,
+            verb=AuditEntry.Verb.STATE_CHANGED if before != after else AuditEntry.Verb.UPDATED,
+            obj=item,
+            request=request,
+            partnership=item.mobility.partnership,
+            organisation=item.mobility.sending_organisation,
+            details={
+                "title": item.title,
+                "from": before,
+                "to": after,
+                "chain_event": event,
+                "automatic": True,
+                "evidence_url": item.evidence_url,
+            },
+        )
+    return changed
+
+
+@transaction.atomic
+def mark_earlier_items_done(mobility: Mobility, *, by, request=None) -> int:
+    """A mobility recorded after the fact (its stay has started or ended): the open checklist items due
+    before today are marked done by `by`, with a note that says so; audited item by item. Returns how
+    many. These are ticks by hand: a chain event withdrawn later does not reopen them."""
+    generate_checklist(mobility)
+    note = _("Marked done when the mobility was recorded after the fact")
+    now = timezone.now()
+    items = _lock_items(mobility, done_at__isnull=True, due_date__lt=timezone.localdate())
+    for item in items:
+        item.done_at = now
+        item.done_by = by
+        item.done_automatically = False
+        item.note = note
+        item.save(update_fields=["done_at", "done_by", "done_automatically", "note", "updated_at"])
+        audit.record(
+            actor=by,
+            verb=AuditEntry.Verb.STATE_CHANGED,
+            obj=item,
+            request=request,
+            partnership=item.mobility.partnership,
+            organisation=item.mobility.sending_organisation,
+            details={"title": item.title, "from": "open", "to": "done", "recorded_after_the_fact": True},
+        )
+    return len(items)

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, gettext_noop
@@ -17,7 +18,9 @@ from partners.models import AuditEntry, Organisation, Partnership
 
 from ..access import is_learner_of
 from ..models import LearnerAnswer, LearnerReport, Mobility, SurveyQuestion
+from ..models.checklists import ChainEvent
 from ..models.reports import MIN_GROUP_SIZE, SCALE_MAX, SCALE_MIN
+from .checklists import record_chain_event
 from .common import save_partnership_formset
 
 Kind = SurveyQuestion.Kind
@@ -124,6 +127,15 @@ def submit_report(mobility: Mobility, *, by, answers: dict[int, object], request
         organisation=mobility.sending_organisation,
         # Answers stay out of the audit trail (personal opinions); the count says what was filed.
         details={"from": "not filed", "to": "submitted", "answers": len(rows)},
+    )
+    record_chain_event(
+        mobility,
+        ChainEvent.REPORT_FILED,
+        done=True,
+        evidence_url=reverse("mobility:report", kwargs={"code": mobility.code}),
+        document=_("the learner's report"),
+        by=by,
+        request=request,
     )
     return report
 

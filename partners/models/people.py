@@ -50,6 +50,17 @@ class User(AbstractUser):
         default="en",
         help_text=_("Language of the emails the portal sends you."),
     )
+    receives_digest = models.BooleanField(
+        _("daily e-mail of what waits for me"),
+        default=True,
+        help_text=_(
+            "Each morning, one e-mail listing what waits for you (approvals, assessments, checklist items, "
+            "reports, evaluations), only on days when something does."
+        ),
+    )
+    # The day of the last digest sent (partners.tasks.send_digest): set in the transaction that sends it,
+    # with the row locked, so that a second run on the same day sends nothing.
+    last_digest_on = models.DateField(_("last daily e-mail"), null=True, blank=True, editable=False)
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: list[str] = []

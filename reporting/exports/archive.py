@@ -21,6 +21,7 @@ from zipstream import ZIP_DEFLATED, ZIP_STORED, ZipStream
 from dissemination.models import Activity, DisseminationEvent
 from documents.access import downloadable
 from documents.models import RenderedDocument
+from ecvet.chain import with_reported_status
 from ecvet.models import EuropassMobility, LearningAgreementVersion, Memorandum, Transcript
 from mobility.models import Learner, Mobility
 from partners.models import Membership, Organisation, PartnershipMember
@@ -171,7 +172,9 @@ def build(user, partnership) -> Archive:
     )
 
     # Learners and mobilities
-    mobilities = (
+    # `reported_status`: the status the documents support (ecvet.chain.with_reported_status), as the
+    # dashboard and the budget count it; `status` is the one recorded.
+    mobilities = with_reported_status(
         Mobility.objects.visible_to(user)
         .filter(partnership=p)
         .select_related("learner", "sending_organisation", "receiving_organisation", "mentor", "tutor")
@@ -230,6 +233,7 @@ def build(user, partnership) -> Archive:
             "receiving_organisation",
             "kind",
             "status",
+            "reported_status",
             "start_date",
             "end_date",
             "duration_days",
@@ -252,6 +256,7 @@ def build(user, partnership) -> Archive:
                 m.receiving_organisation.slug,
                 m.kind,
                 m.status,
+                m.reported_status,
                 _d(m.start_date),
                 _d(m.end_date),
                 m.duration_days,

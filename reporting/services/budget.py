@@ -5,7 +5,9 @@ Definitions (docs/budget.md):
 - **committed**: engaged but not yet spent — learner mobilities that are draft, planned, agreed or in
   mobility; registered participants of training events that have not ended (or whose attendance is not
   recorded yet); recorded costs without a payment date;
-- **spent**: learner mobilities completed or recognised; participants who attended an ended training event;
+- **spent**: learner mobilities completed or recognised (by the status their documents support,
+  `ecvet.chain.with_reported_status`: one marked recognised without a recorded recognition counts as completed,
+  so it is spent all the same); participants who attended an ended training event;
   recorded costs with a payment date;
 - committed and spent never overlap, so **remaining = allocated − committed − spent** (negative = over).
 
@@ -31,6 +33,7 @@ from django.db.models import Count, Exists, OuterRef, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from ecvet.chain import with_reported_status
 from mobility.models import Mobility
 from mobility.services.money import budget_lines, budget_queryset, unit_cost_tables
 from partners import audit
@@ -240,11 +243,12 @@ def budget_for(partnership: Partnership, user, *, today: date | None = None) -> 
 
 def _add_mobilities(partnership, user, by_org, bands, rates) -> None:
     mobilities = Mobility.objects.visible_to(user).filter(partnership=partnership, sending_organisation_id__in=by_org)
-    for line in budget_lines(budget_queryset(mobilities), bands=bands, rates=rates):
+    # The status the documents support (ecvet.chain.with_reported_status), as the dashboard counts it.
+    for line in budget_lines(with_reported_status(budget_queryset(mobilities)), bands=bands, rates=rates):
         figures = by_org[line.mobility.sending_organisation_id].lines[BudgetLine.MOBILITY]
-        if line.mobility.status in SPENT_MOBILITY:
+        if line.mobility.reported_status in SPENT_MOBILITY:
             figures.spent += line.grant.total
-        elif line.mobility.status in COMMITTED_MOBILITY:
+        elif line.mobility.reported_status in COMMITTED_MOBILITY:
             figures.committed += line.grant.total
 
 

@@ -6,6 +6,9 @@ Every number starts from a `visible_to(user)` queryset (docs/dashboard.md has th
   mobility, a partner coordinator those their organisation sends or receives. Cancelled mobilities count in
   "by state" only; by organisation, direction and month count the others (draft to recognised);
 - learners with fewer opportunities / special needs: distinct learners of those (not cancelled) mobilities;
+- mobilities count by the status their documents support (`ecvet.chain.with_reported_status`, the one
+  definition the budget and the exports use too): *recognised* only when the recognition is recorded on an
+  approved Personal Transcript; a mobility marked recognised without it counts as *completed*;
 - recognition rate: recognised ÷ (completed + recognised) mobilities — a completed mobility is waiting for
   its recognition at home, so the rate says how much of the finished work has been recognised;
 - staff trained: registered (not cancelled) participants of the partnership's training events in the user's
@@ -38,6 +41,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dissemination.services import reach_report
+from ecvet.chain import with_reported_status
 from mobility.dashboard import overdue_items
 from mobility.models import ChecklistItem, Mobility
 from mobility.models.checklists import Category, Responsible
@@ -100,13 +104,17 @@ def coverage_for(user, partnership, members: list) -> Coverage:
 
 
 def mobility_indicators(user, partnership, organisations: list) -> dict:
-    mobilities = Mobility.objects.visible_to(user).filter(partnership=partnership)
+    # Counted by the status the documents support (ecvet.chain.with_reported_status): "recognised" only with
+    # the recognition recorded on a transcript.
+    mobilities = with_reported_status(Mobility.objects.visible_to(user).filter(partnership=partnership))
     rows = list(
         mobilities.annotate(month=TruncMonth("start_date"))
-        .values("status", "sending_organisation_id", "receiving_organisation_id", "month")
+        .values("reported_status", "sending_organisation_id", "receiving_organisation_id", "month")
         .annotate(n=Count("pk"))
         .order_by()
     )
+    for row in rows:
+        row["status"] = row.pop("reported_status")
     by_status = Counter()
     outgoing, incoming = Counter(), Counter()
     flows: Counter = Counter()

@@ -9,6 +9,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from mobility.models import LearnerReport, MentorAssessment, Mobility
+from tests.demo_support import complete_lottes_stay
 
 from .test_dashboards import sign_in
 
@@ -84,7 +85,7 @@ def test_mentor_submits_an_assessment(page, live_server, demo_data):
 
 
 def test_learner_files_their_report(page, live_server, demo_data):
-    mobility = Mobility.objects.get(learner__user__email="learner@nova.example")
+    mobility = complete_lottes_stay()
     assert mobility.status == Mobility.Status.COMPLETED
     sign_in(page, live_server.url, "learner@nova.example")
     page.get_by_role("link", name="My mobility").first.click()

@@ -68,8 +68,10 @@ def test_egle_approved_her_agreement_and_a_change_proposal_waits(demo):
 
 def test_the_learner_accounts_mobilities_stay_as_the_browser_tests_need_them(demo):
     lotte = Mobility.objects.get(learner__user__email="learner@nova.example")
-    assert lotte.status == S.COMPLETED
-    assert not LearningAgreement.objects.filter(mobility=lotte).exists()
+    # Her stay is over and her mentor's assessment is a draft, so she is still "in mobility" (state follows
+    # documents); her Learning Agreement is in force, as every agreed (or later) mobility's is.
+    assert lotte.status == S.IN_MOBILITY
+    assert LearningAgreement.objects.get(mobility=lotte).versions.get().status == V.APPROVED
     assert lotte.assessments.get().status == MentorAssessment.Status.DRAFT
     assert not LearnerReport.objects.filter(mobility=lotte).exists()
     assert Mobility.objects.get(learner__user__email="learner@kmpmc.example").status == S.IN_MOBILITY

@@ -95,6 +95,7 @@ STRATEGY = (InternationalisationStrategy, StrategyGoal, Indicator)
 MATRIX = [
     Row("home", u("home"), "get", expect()),
     Row("my profile", u("partners:profile"), "get", expect()),
+    Row("waiting for you", u("partners:waiting"), "get", expect()),
     Row("organisation list", u("partners:organisation_list"), "get", expect()),
     Row(
         "own/partner organisation",

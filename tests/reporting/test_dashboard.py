@@ -2,10 +2,12 @@
 tests/mobility/conftest.py), plus (`rep`):
 
 org_e     a third member of P1 (partner); m_a_to_e: A sends to E (partner_b must not count it);
-states    m_b_to_a recognised, m_a_to_b completed, m_a_to_b2 cancelled, m_a_to_e in mobility;
+states    m_b_to_a recognised (recorded on its transcript), m_a_to_b completed, m_a_to_b2 cancelled,
+          m_a_to_e in mobility;
 learners  learner_a1 (A, to B) fewer opportunities, learner_b1 (B, to A) special needs;
-checklist items due 2021-04-01 (past): open on m_a_to_b (sending side: A acts), open on m_b_to_a (receiving:
-          A acts), done on m_a_to_b, open on the cancelled m_a_to_b2 (not counted), one due in 2099.
+checklist items due 2021-04-01 (past): open on m_a_to_b (debriefing, sending side: A acts), open on m_a_to_e
+          (arrival, sending side: A acts), done on m_a_to_b, open on the cancelled m_a_to_b2 and on the
+          recognised m_b_to_a (neither counted: nothing is overdue there any more), one due in 2099.
 """
 
 import re
@@ -17,12 +19,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from dissemination.services import reach_report
-from mobility.models import Mobility
+from ecvet.models import Transcript
+from mobility.models import MentorAssessment, Mobility
 from partners.models import PartnershipMember
 from reporting.views.dashboard import optional_url
 from tests.dissemination.conftest import dis  # noqa: F401 — the dissemination cast, used as a fixture
 from tests.factories import IndicatorFactory, OrganisationFactory
-from tests.factories_mobility import ChecklistItemFactory, LearnerFactory, MobilityFactory
+from tests.factories_mobility import ChecklistItemFactory, LearnerFactory, MentorAssessmentFactory, MobilityFactory
 from tests.mobility.conftest import mob  # noqa: F401 — the mobility cast, used as a fixture
 from training_events import services as training
 from training_events.models import Attendance, Participant, Session, TrainingEvent
@@ -46,6 +49,13 @@ def rep(world, mob):  # noqa: F811
         learner=learner_a3, partnership=world.p1, receiving_organisation=org_e, start_date=date(2020, 2, 3)
     )
     set_status(mob.m_b_to_a, S.RECOGNISED)
+    # Its recognition recorded on the host's approved transcript: only then does it count as recognised.
+    Transcript.objects.create(
+        mobility=mob.m_b_to_a,
+        assessment=MentorAssessmentFactory(mobility=mob.m_b_to_a, status=MentorAssessment.Status.SUBMITTED),
+        status=Transcript.Status.APPROVED,
+        decision=Transcript.Decision.RECOGNISED,
+    )
     set_status(mob.m_a_to_b, S.COMPLETED)
     set_status(mob.m_a_to_b2, S.CANCELLED)
     set_status(m_a_to_e, S.IN_MOBILITY)
@@ -53,7 +63,8 @@ def rep(world, mob):  # noqa: F811
     mob.learner_a1.save(update_fields=["fewer_opportunities"])
     mob.learner_b1.special_needs = True
     mob.learner_b1.save(update_fields=["special_needs"])
-    ChecklistItemFactory(mobility=mob.m_a_to_b, responsible="sending", category="preparation")
+    ChecklistItemFactory(mobility=mob.m_a_to_b, responsible="sending", category="debriefing")
+    ChecklistItemFactory(mobility=m_a_to_e, responsible="sending", category="arrival")
     ChecklistItemFactory(mobility=mob.m_b_to_a, responsible="receiving", category="arrival")
     ChecklistItemFactory(mobility=mob.m_a_to_b, responsible="sending", done_at=timezone.now())
     ChecklistItemFactory(mobility=mob.m_a_to_b2, responsible="sending")
@@ -235,10 +246,10 @@ def test_reach_figures_are_the_reach_report(world, dis, client_for):  # noqa: F8
 def test_overdue_checklist_items_count_for_the_organisation_that_must_act(rep, world, client_for):
     html = page(client_for, world.pc_a)
     assert by_testid(html, "figure-overdue") == "2"
-    # A is the sender of m_a_to_b and the receiver of m_b_to_a: both items are A's.
+    # A sends m_a_to_b and m_a_to_e: both items are A's (m_b_to_a's is not overdue: it is recognised).
     assert table_of(figures(html)["chart-quality"]) == {"Alpha VET": ["2"]}
     categories = re.search(r'data-testid="quality-categories">.*?</table>', html, re.S).group(0)
-    assert "Preparation" in categories and "Arrival" in categories
+    assert "Debriefing" in categories and "Arrival" in categories
 
 
 # --- strategies -------------------------------------------------------------------------------------------------

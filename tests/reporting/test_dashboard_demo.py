@@ -14,6 +14,7 @@ from django.urls import reverse
 
 from dissemination.models import Activity, Audience, DisseminationEvent
 from mobility.models import ChecklistItem, Mobility
+from mobility.models.checklists import can_be_overdue
 from partners.models import Indicator, Partnership, User
 from training_events.models import Attendance, Participant
 
@@ -69,12 +70,15 @@ def hand_counts(partnership, org_slugs=None):
     active = [m for m in mobilities if m.status != S.CANCELLED]
     learners = {m.learner.pk: m.learner for m in active}
     finished = [m for m in active if m.status in (S.COMPLETED, S.RECOGNISED)]
+    # The demo's states follow its documents (check_chain): every recognised one has its recognition recorded.
+    assert all(m.transcript.decision for m in finished if m.status == S.RECOGNISED)
     overdue = [
         item
         for item in ChecklistItem.objects.filter(mobility__in=active).select_related(
             "mobility__sending_organisation", "mobility__receiving_organisation"
         )
-        if item.done_at is None and item.due_date < TODAY.date()
+        # Open, past its date, and still able to be overdue at its mobility's stage (cancelled, stage passed).
+        if item.done_at is None and item.due_date < TODAY.date() and can_be_overdue(item.category, item.mobility.status)
     ]
     acting = Counter(
         (

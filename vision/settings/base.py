@@ -7,6 +7,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -235,6 +236,8 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600, "socket_connect_t
 CELERY_BROKER_CONNECTION_TIMEOUT = 1
 CELERY_BEAT_SCHEDULE = {
     "relay-queued-pdfs": {"task": "documents.tasks.relay_queued", "schedule": 60.0},
+    # The "what waits for you" e-mail, every morning at 06:00 in CELERY_TIMEZONE (Europe/Brussels).
+    "daily-digest": {"task": "partners.tasks.send_daily_digests", "schedule": crontab(hour=6, minute=0)},
 }
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_IGNORE_RESULT = True
