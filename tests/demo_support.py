@@ -26,5 +26,5 @@ def complete_lottes_stay() -> Mobility:
                 overall_comment="Reliable and friendly with clients.",
             ),
         )
-        lifecycle.transition(mobility, Mobility.Status.COMPLETED, by=mobility.mentor, system=True)
+        mobility = lifecycle.transition(mobility, Mobility.Status.COMPLETED, by=mobility.mentor, system=True)
     return mobility
