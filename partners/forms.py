@@ -322,3 +322,11 @@ class ProfileForm(CrispyFormMixin, forms.ModelForm):
     class Meta:
         model = User
         fields = ["first_name", "last_name", "position", "phone", "language", "receives_digest"]
+
+    def save(self, commit=True):
+        user = super().save(commit=False)
+        if commit:
+            # Only the profile's own columns: the daily digest's `last_digest_on`, written under a row lock while
+            # this page was open, must not be put back to what the page loaded.
+            user.save(update_fields=self.Meta.fields)
+        return user

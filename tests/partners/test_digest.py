@@ -132,6 +132,22 @@ def test_the_profile_page_offers_the_opt_out_with_its_help_text(world, client_fo
     assert world.mentor_b.receives_digest is True
 
 
+def test_saving_the_profile_keeps_the_day_of_a_digest_sent_meanwhile(world):
+    from partners.forms import ProfileForm
+
+    form = ProfileForm(
+        {"first_name": "Mia", "last_name": "M", "position": "", "phone": "", "language": "en", "receives_digest": "on"},
+        instance=User.objects.get(pk=world.mentor_b.pk),  # the page was loaded before the morning's mail
+    )
+    today = timezone.localdate()
+    User.objects.filter(pk=world.mentor_b.pk).update(last_digest_on=today)  # the digest task, meanwhile
+    assert form.is_valid(), form.errors
+    form.save()
+    saved = User.objects.get(pk=world.mentor_b.pk)
+    assert saved.first_name == "Mia"
+    assert saved.last_digest_on == today
+
+
 def test_the_mail_is_written_in_the_persons_language(world, waiting_items):
     User.objects.filter(pk=world.partner_b.pk).update(language="lt")
     day = date(2026, 12, 6)
