@@ -220,6 +220,7 @@ class MobilitySerializer(ReadSerializer):
         fields = [
             "code",
             "status",
+            "uses_ecvet",
             "kind",
             "learner",
             "partnership",
@@ -289,6 +290,26 @@ class MobilityCreateSerializer(serializers.Serializer):
         allow_null=True,
         help_text=_("Leave out to compute it from the two organisations' coordinates."),
     )
+    uses_ecvet = serializers.BooleanField(
+        required=False,
+        help_text=_("Whether the ECVET chain decides the status; leave out to take the partnership's setting."),
+    )
+
+    def validate(self, attrs):
+        given = self.initial_data.get("status") if hasattr(self.initial_data, "get") else None
+        if given not in (None, "", Mobility.Status.DRAFT):
+            # Not silently ignored: a client that thinks it set a status must learn that it did not.
+            raise serializers.ValidationError(
+                {
+                    "status": [
+                        _(
+                            "A new mobility starts as draft; its status then moves only through its workflow, "
+                            "as its documents allow."
+                        )
+                    ]
+                }
+            )
+        return attrs
 
 
 # --- documents -----------------------------------------------------------------------------------------

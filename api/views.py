@@ -290,6 +290,11 @@ class MobilityViewSet(CreateMixin, ScopedViewSet):
                 form_data[field] = found
         if errors:
             raise serializers.ValidationError(errors)
+        if "uses_ecvet" not in data and "partnership" in form_data:
+            # Left out: the partnership's setting, as the portal's form pre-fills it.
+            form_data["uses_ecvet"] = (
+                Partnership.objects.filter(pk=form_data["partnership"]).values_list("uses_ecvet", flat=True).first()
+            )
         form = MobilityForm(
             form_data,
             user=request.user,

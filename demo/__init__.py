@@ -26,6 +26,7 @@ def steps() -> list[Callable]:
         mobility.seed_mobility_demo,
         ecvet_catalogue.seed_ecvet_demo,
         ecvet_agreements.seed_agreement_demo,
+        mobility.finish_walks,
         ecvet_agreements.seed_transcript_demo,
         ecvet_europass.seed_europass_demo,
         training_events.seed_training_events_demo,

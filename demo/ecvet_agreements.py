@@ -89,14 +89,27 @@ def seed() -> int:
     return created + agreements_in_force(users)
 
 
-# States that claim a Learning Agreement in force ("recognised" is reached later, by the transcript demo).
-AGREED_OR_LATER = (Mobility.Status.AGREED, Mobility.Status.IN_MOBILITY, Mobility.Status.COMPLETED)
+# The story's states that need a Learning Agreement in force (demo/mobility.py walks them there afterwards).
+AGREED_OR_LATER = (
+    Mobility.Status.AGREED,
+    Mobility.Status.IN_MOBILITY,
+    Mobility.Status.COMPLETED,
+    Mobility.Status.RECOGNISED,
+)
 
 
 def agreements_in_force(users: dict) -> int:
-    """An approved Learning Agreement for every agreed (or later) mobility that has no agreement yet."""
+    """An approved Learning Agreement for every mobility the story has agreed (or later) and that has no
+    agreement yet."""
+    from .mobility import SPECS as MOBILITY_SPECS
+
+    story = Q()
+    for spec in MOBILITY_SPECS:
+        if spec.status in AGREED_OR_LATER:
+            story |= Q(learner__first_name=spec.first, learner__last_name=spec.last)
     mobilities = (
-        Mobility.objects.filter(status__in=AGREED_OR_LATER)
+        Mobility.objects.filter(story)
+        .exclude(status=Mobility.Status.CANCELLED)
         .exclude(pk__in=LearningAgreement.objects.values("mobility_id"))
         .select_related("sending_organisation", "receiving_organisation", "learner")
         .order_by("start_date", "id")

@@ -330,26 +330,69 @@ def _mobility(spec: Spec, learner: Learner, partnership: Partnership, orgs, user
     return mobility
 
 
-def _history(mobility: Mobility, spec: Spec, by, start: date, end: date) -> None:
-    """Walk the lifecycle to the demo state through the real transition service (history + audit)."""
-    from mobility.services.lifecycle import transition
+# The walk is in two parts because the status follows the documents: the mobility demo plans each stay;
+# the agreement demo (demo/ecvet_agreements.py) puts the Learning Agreements in force (an approval by every
+# party agrees a planned mobility by itself); then `finish_walks` starts and completes the stays whose
+# assessment is submitted. "Recognised" is never walked to: the transcript demo records the recognition on an
+# approved Personal Transcript, and that moves the mobility.
+WHEN = {
+    S.PLANNED: lambda start, end: start - timedelta(days=75),
+    S.AGREED: lambda start, end: start - timedelta(days=40),
+    S.IN_MOBILITY: lambda start, end: start,
+    S.COMPLETED: lambda start, end: end + timedelta(days=1),
+    S.CANCELLED: lambda start, end: start - timedelta(days=20),
+}
 
-    when = {
-        S.PLANNED: start - timedelta(days=75),
-        S.AGREED: start - timedelta(days=40),
-        S.IN_MOBILITY: start,
-        S.COMPLETED: end + timedelta(days=1),
-        S.RECOGNISED: end + timedelta(days=30),
-        S.CANCELLED: start - timedelta(days=20),
-    }
-    # "Recognised" is never walked to: the transcript demo (demo/ecvet_agreements.py) records the recognition
-    # on an approved Personal Transcript, and that moves the mobility (state follows documents).
-    target_status = S.COMPLETED if spec.status == S.RECOGNISED else spec.status
-    steps = [S.PLANNED, S.CANCELLED] if spec.status == S.CANCELLED else PATH[1 : PATH.index(target_status) + 1]
-    for target in steps:
-        transition(mobility, target, by=by, system=True, reason=spec.cancel_reason if target == S.CANCELLED else "")
-        MobilityStatusChange.objects.filter(mobility=mobility, to_status=target).update(at=_at(when[target]))
-    mobility.refresh_from_db()
+
+def _walk(mobility: Mobility, spec: Spec, by, targets) -> None:
+    """Make the moves through the real transition service (guards, history, audit), dated as in the story."""
+    from mobility.services.lifecycle import TransitionError, transition
+
+    for target in targets:
+        if mobility.status in PATH and target in PATH and PATH.index(mobility.status) > PATH.index(target):
+            continue  # already further (a second run)
+        if mobility.status != target:
+            reason = spec.cancel_reason if target == S.CANCELLED else ""
+            try:
+                transition(mobility, target, by=by, system=True, reason=reason)
+            except TransitionError:
+                # Seeded on a day when the story's dates have not come yet: the stay stays where its facts allow.
+                return
+        # Dated as in the story (also the move a Learning Agreement's last approval made by itself).
+        MobilityStatusChange.objects.filter(mobility=mobility, to_status=target).update(
+            at=_at(WHEN[target](mobility.start_date, mobility.end_date))
+        )
+        mobility.refresh_from_db()
+
+
+def _history(mobility: Mobility, spec: Spec, by, start: date, end: date) -> None:
+    """The first part of the walk: as far as the portal allows before any document exists."""
+    if spec.status == S.CANCELLED:
+        _walk(mobility, spec, by, [S.PLANNED, S.CANCELLED])
+    elif spec.status != S.DRAFT:
+        _walk(mobility, spec, by, [S.PLANNED])
+
+
+def finish_walks(stdout=None) -> None:
+    """The second part of the walk, once the Learning Agreements are in force: agree, start and complete."""
+    moved = 0
+    for spec in SPECS:
+        target = S.COMPLETED if spec.status == S.RECOGNISED else spec.status
+        if target not in (S.AGREED, S.IN_MOBILITY, S.COMPLETED):
+            continue
+        mobility = (
+            Mobility.objects.filter(learner__first_name=spec.first, learner__last_name=spec.last)
+            .select_related("tutor")
+            .order_by("id")
+            .first()
+        )
+        if mobility is None or mobility.status not in (S.PLANNED, S.AGREED, S.IN_MOBILITY):
+            continue
+        steps = PATH[PATH.index(S.AGREED) : PATH.index(target) + 1]
+        _walk(mobility, spec, mobility.tutor, steps)
+        moved += 1
+    if stdout is not None:
+        stdout.write(f"Mobility demo data: {moved} stays walked to their state.")
 
 
 def _assessment(mobility: Mobility, spec: Spec, mentor, end: date) -> bool:

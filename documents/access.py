@@ -18,6 +18,12 @@ from .models import RenderedDocument
 from .registry import is_renderable, renderable_for
 
 
+def may_request(user, row: RenderedDocument) -> bool:
+    """Request the sealed PDF of a document, or retry a failed one: whoever sees the document (the request
+    view finds the document through its `visible_to`; this is the same scope, asked of the row)."""
+    return RenderedDocument.objects.visible_to(user).filter(pk=row.pk).exists()
+
+
 def may_download(user, row: RenderedDocument) -> bool:
     """The sealed PDF of this row (already `visible_to(user)`): as its document's type decides."""
     document = row.document
@@ -60,4 +66,4 @@ def may_download_zip(user, subject) -> bool:
     return bool(downloadable(user, rows))
 
 
-register("documents", may_download, may_download_document, may_download_zip)
+register("documents", may_request, may_download, may_download_document, may_download_zip)

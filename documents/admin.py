@@ -1,14 +1,21 @@
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from partners import workflow
+from partners.workflow_admin import StatusChangeInline, WorkflowAdminMixin
+
 from .models import RenderedDocument
 from .services import enqueue
 
+# What the retry move changes besides the status (RenderedDocument.retry).
+RETRY_FIELDS = ["error", "enqueued_at"]
+
 
 @admin.register(RenderedDocument)
-class RenderedDocumentAdmin(admin.ModelAdmin):
+class RenderedDocumentAdmin(WorkflowAdminMixin, admin.ModelAdmin):
     list_display = (
         "code",
         "content_type",
@@ -23,10 +30,20 @@ class RenderedDocumentAdmin(admin.ModelAdmin):
     list_filter = ("status", "content_type", ("revoked_at", admin.EmptyFieldListFilter))
     search_fields = ("code", "content_sha256", "file_sha256", "verify_token")
     readonly_fields = [f.name for f in RenderedDocument._meta.fields if f.name not in ("revoked_reason",)]
+    inlines = [StatusChangeInline]
     actions = ["revoke", "send_again"]
 
     def has_add_permission(self, request):
         return False
+
+    def _apply_fsm_transition(self, *, obj, transition_name, request, kwargs=None) -> bool:
+        moved = super()._apply_fsm_transition(obj=obj, transition_name=transition_name, request=request, kwargs=kwargs)
+        if moved and transition_name == "retry":
+            # move() saves the status only; the retry also clears the failure (same transaction: the
+            # admin's change view is atomic). Then to the worker at once, not at the next relay.
+            obj.save(update_fields=RETRY_FIELDS)
+            transaction.on_commit(lambda pk=obj.pk: enqueue(pk))
+        return moved
 
     @admin.action(description=_("Revoke the selected PDFs (the verification page says so)"))
     def revoke(self, request, queryset):
@@ -35,8 +52,18 @@ class RenderedDocumentAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Send the selected queued or failed PDFs to the worker again"))
     def send_again(self, request, queryset):
-        rows = list(queryset.filter(status__in=[RenderedDocument.Status.QUEUED, RenderedDocument.Status.FAILED]))
+        rows = list(
+            queryset.filter(status__in=[RenderedDocument.Status.QUEUED, RenderedDocument.Status.FAILED])
+            .select_related("content_type", "partnership")
+            .order_by("pk")
+        )
+        sent = 0
         for row in rows:
-            RenderedDocument.objects.filter(pk=row.pk).update(status=RenderedDocument.Status.QUEUED, error="")
+            if row.status == RenderedDocument.Status.FAILED:
+                try:
+                    workflow.move(row, "retry", by=request.user, request=request, update_fields=RETRY_FIELDS)
+                except (workflow.Refused, PermissionDenied):
+                    continue  # changed meanwhile, or not the user's to retry
             transaction.on_commit(lambda pk=row.pk: enqueue(pk))
-        self.message_user(request, _("%(n)s PDFs sent again.") % {"n": len(rows)}, messages.SUCCESS)
+            sent += 1
+        self.message_user(request, _("%(n)s PDFs sent again.") % {"n": sent}, messages.SUCCESS)

@@ -9,9 +9,11 @@ from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from partners.models.base import TimeStampedModel, code_field
+from partners.workflow import WorkflowModel, rule, state_field, system_only, transition
 
 from .querysets import RenderedDocumentQuerySet
 
@@ -20,7 +22,7 @@ def new_verify_token() -> str:
     return secrets.token_urlsafe(24)
 
 
-class RenderedDocument(TimeStampedModel):
+class RenderedDocument(WorkflowModel, TimeStampedModel):
     """One PDF per approved version (document + SHA-256 of its content): requested → queued → rendering →
     ready, or failed with the reason and a retry. Never two rows for one version (constraint)."""
 
@@ -42,7 +44,7 @@ class RenderedDocument(TimeStampedModel):
         "mobility.Mobility", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     content_sha256 = models.CharField(_("SHA-256 of the approved content"), max_length=64)
-    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.QUEUED)
+    status = state_field(Status.choices, Status.QUEUED, max_length=10)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     error = models.TextField(_("reason of the failure"), blank=True)
     requested_by = models.ForeignKey(
@@ -81,3 +83,67 @@ class RenderedDocument(TimeStampedModel):
 
     def get_verify_url(self) -> str:
         return reverse("documents:verify", kwargs={"token": self.verify_token})
+
+    def workflow_scope(self):
+        # As the document's own audit entries (documents.services.request_pdf): its partnership.
+        return self.partnership, None
+
+    # --- The moves (made by documents.services: the worker's are the portal's own, `system=True`) -----------
+
+    @transition(
+        field=status,
+        # From "rendering" too: that run lost its worker and the broker delivered the job again.
+        source=[Status.QUEUED, Status.RENDERING],
+        target=Status.RENDERING,
+        permission=system_only,
+        custom={"label": _("Start rendering")},
+    )
+    def start(self):
+        self.attempts += 1
+        self.started_at = timezone.now()
+
+    @transition(
+        field=status,
+        # From "queued" too: the relay re-queued a long run that then finished first.
+        source=[Status.QUEUED, Status.RENDERING],
+        target=Status.READY,
+        permission=system_only,
+        custom={"label": _("Mark as ready")},
+    )
+    def finish(self):
+        """The sealed file is stored and described (file, SHA-256, size, pages, signer) before this move."""
+        self.error = ""
+        self.finished_at = timezone.now()
+
+    @transition(
+        field=status,
+        source=[Status.QUEUED, Status.RENDERING],
+        target=Status.FAILED,
+        permission=system_only,
+        custom={"label": _("Mark as failed")},
+    )
+    def fail(self, error: str = ""):
+        self.error = error[:2000]
+        self.finished_at = timezone.now()
+
+    @transition(
+        field=status,
+        source=Status.RENDERING,
+        target=Status.QUEUED,
+        permission=system_only,
+        custom={"label": _("Queue again")},
+    )
+    def requeue(self):
+        """A run stuck in "rendering" lost its worker: the relay hands the job to the broker again."""
+        self.enqueued_at = None
+
+    @transition(
+        field=status,
+        source=Status.FAILED,
+        target=Status.QUEUED,
+        permission=rule("documents.access.may_request"),
+        custom={"label": _("Retry")},
+    )
+    def retry(self):
+        self.error = ""
+        self.enqueued_at = None

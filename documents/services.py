@@ -24,7 +24,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from partners import audit
+from partners import audit, workflow
 from partners.files import no_store
 from partners.models import AuditEntry
 
@@ -81,26 +81,39 @@ def request_pdf(document, *, by=None, request=None) -> RenderedDocument:
             )
     except IntegrityError:  # two requests at once: the other one created it
         row, created = RenderedDocument.objects.get(content_type=ct, object_id=document.pk, content_sha256=sha), False
+    details = {"pdf": str(row.code), "sha256": sha, "retry": not created}
     if not created:
-        row = RenderedDocument.objects.select_for_update().get(pk=row.pk)
+        row = _locked(row.pk)
         if row.status != S.FAILED:
             return row
-        row.status = S.QUEUED
-        row.error = ""
-        row.enqueued_at = None
-        row.save(update_fields=["status", "error", "enqueued_at", "updated_at"])
-    if by is not None:
+        # A retry asked by a person is theirs (whoever sees the document); one asked by the portal is its own.
+        workflow.move(
+            row,
+            "retry",
+            by=by,
+            request=request,
+            system=by is None,
+            update_fields=["error", "enqueued_at"],
+            details=details,
+        )
+    elif by is not None:
         audit.record(
             actor=by,
-            verb=AuditEntry.Verb.CREATED if created else AuditEntry.Verb.STATE_CHANGED,
+            verb=AuditEntry.Verb.CREATED,
             obj=document,
             request=request,
             partnership=spec.partnership(document),
-            details={"pdf": str(row.code), "sha256": sha, "retry": not created},
+            details=details,
         )
     pk = row.pk
     transaction.on_commit(lambda: enqueue(pk))
     return row
+
+
+def _locked(pk: int, *, rows=None) -> RenderedDocument | None:
+    """The row, locked, with what its moves' history and audit entries read (no query per move)."""
+    rows = RenderedDocument.objects.all() if rows is None else rows
+    return rows.select_for_update(of=("self",)).select_related("content_type", "partnership").filter(pk=pk).first()
 
 
 def enqueue(pk: int) -> bool:
@@ -119,8 +132,7 @@ def enqueue(pk: int) -> bool:
 def relay_queued(*, now=None) -> int:
     """Send again the queued rows the broker never got (or lost), and rows whose worker died mid-render."""
     now = now or timezone.now()
-    stale = RenderedDocument.objects.filter(status=S.RENDERING, started_at__lt=now - STALE_RENDERING)
-    stale.update(status=S.QUEUED, enqueued_at=None)
+    requeue_stale(now=now)
     pending = RenderedDocument.objects.filter(status=S.QUEUED).filter(
         enqueued_at__isnull=True
     ) | RenderedDocument.objects.filter(status=S.QUEUED, enqueued_at__lt=now - RELAY_AFTER)
@@ -130,6 +142,23 @@ def relay_queued(*, now=None) -> int:
             break  # still down: try again at the next relay
         sent += 1
     return sent
+
+
+def requeue_stale(*, now=None, limit: int = 1000) -> int:
+    """Rows "rendering" for too long lost their worker: each is moved back to "queued" (one history row and
+    one audit entry each, no actor: the portal does it). One short transaction per row, so a worker finishing
+    one of them meanwhile wins (the move is refused and the row skipped)."""
+    now = now or timezone.now()
+    stale = RenderedDocument.objects.filter(status=S.RENDERING, started_at__lt=now - STALE_RENDERING)
+    moved = 0
+    for pk in stale.order_by("pk").values_list("pk", flat=True)[:limit]:
+        with transaction.atomic():
+            row = _locked(pk, rows=stale)
+            if row is None:
+                continue  # finished (or failed) meanwhile
+            workflow.move(row, "requeue", system=True, update_fields=["enqueued_at"])
+            moved += 1
+    return moved
 
 
 def _store(row: RenderedDocument, filename: str, pdf: bytes) -> None:
@@ -145,7 +174,7 @@ def _store(row: RenderedDocument, filename: str, pdf: bytes) -> None:
 def _start(pk: int):
     """Phase 1 (short transaction): lock, re-check, mark rendering. Returns (row, document, spec) or a result."""
     with transaction.atomic():
-        row = RenderedDocument.objects.select_for_update().filter(pk=pk).first()
+        row = _locked(pk)
         if row is None:
             return "gone"
         if row.status == S.READY:
@@ -161,10 +190,7 @@ def _start(pk: int):
         if spec.content_sha256(document) != row.content_sha256:
             return _fail(row, _("The document's content changed after the PDF was requested."))
         # A row already "rendering" lost its worker (the broker redelivered the job): start again.
-        row.status = S.RENDERING
-        row.attempts += 1
-        row.started_at = timezone.now()
-        row.save(update_fields=["status", "attempts", "started_at", "updated_at"])
+        workflow.move(row, "start", system=True, update_fields=["attempts", "started_at"])
         return row, document, spec
 
 
@@ -192,7 +218,9 @@ def produce(pk: int) -> str:
         mark_failed(pk, str(error))
         return "failed"
     with transaction.atomic():
-        row = RenderedDocument.objects.select_for_update().get(pk=pk)
+        row = _locked(pk)
+        if row is None:
+            return "gone"
         if row.status == S.READY:
             return "done-already"  # another run won: ours is discarded
         if row.status == S.FAILED:
@@ -202,25 +230,24 @@ def produce(pk: int) -> str:
         row.file_size = len(sealed)
         row.pages = pages
         row.signer = signing.signer_subject()[:300]
-        row.status = S.READY
-        row.error = ""
-        row.finished_at = timezone.now()
-        row.save()
+        workflow.move(
+            row,
+            "finish",
+            system=True,
+            update_fields=["file", "file_sha256", "file_size", "pages", "signer", "error", "finished_at"],
+        )
     return "ready"
 
 
 def _fail(row: RenderedDocument, reason: str) -> str:
-    row.status = S.FAILED
-    row.error = reason[:2000]
-    row.finished_at = timezone.now()
-    row.save(update_fields=["status", "error", "finished_at", "updated_at"])
+    workflow.move(row, "fail", system=True, error=reason, update_fields=["error", "finished_at"])
     return "failed"
 
 
 def mark_failed(pk: int, reason: str) -> None:
     """The task gave up (retries exhausted or an unexpected error): the user sees why and may retry."""
     with transaction.atomic():
-        row = RenderedDocument.objects.select_for_update().filter(pk=pk).first()
+        row = _locked(pk)
         if row is not None and row.status not in (S.READY, S.FAILED):
             _fail(row, reason)
 

@@ -15,7 +15,7 @@ from mobility.models import Mobility
 from partners.access import get_scope, register
 from partners.models import Right
 
-from .models import LearningAgreementVersion, Memorandum, Qualification, Transcript
+from .models import EuropassMobility, LearningAgreementVersion, Memorandum, Qualification, Transcript
 
 # Recognition decisions that certify an achievement (a digital credential can be issued).
 ISSUABLE_DECISIONS = (Transcript.Decision.RECOGNISED, Transcript.Decision.PARTLY)
@@ -103,9 +103,19 @@ def may_edit_agreement(user, mobility: Mobility) -> bool:
     return get_scope(user).has_right(Right.MANAGE_MOBILITIES, organisation=mobility.sending_organisation_id)
 
 
+def may_edit_agreement_version(user, version: LearningAgreementVersion) -> bool:
+    """Send a version for approval or withdraw it (its workflow's permission): as `may_edit_agreement`."""
+    return may_edit_agreement(user, version.agreement.mobility)
+
+
 def may_issue_transcript(user, mobility: Mobility) -> bool:
     """The host builds the transcript and sets its points (can_manage_mobilities at the receiving organisation)."""
     return get_scope(user).has_right(Right.MANAGE_MOBILITIES, organisation=mobility.receiving_organisation_id)
+
+
+def may_send_transcript(user, transcript: Transcript) -> bool:
+    """The workflow rule of `Transcript.send_for_approval`: whoever builds the transcript sends it."""
+    return may_issue_transcript(user, transcript.mobility)
 
 
 def may_recognise_transcript(user, mobility: Mobility) -> bool:
@@ -116,6 +126,11 @@ def may_recognise_transcript(user, mobility: Mobility) -> bool:
 def may_edit_europass_sending(user, mobility: Mobility) -> bool:
     """Start the Europass Mobility, describe the mobility (sections 1–4) and send it: the sending side."""
     return get_scope(user).has_right(Right.MANAGE_MOBILITIES, organisation=mobility.sending_organisation_id)
+
+
+def may_send_europass(user, europass: EuropassMobility) -> bool:
+    """The workflow rule of `EuropassMobility.send_for_approval`: the sending side sends it."""
+    return may_edit_europass_sending(user, europass.mobility)
 
 
 def may_edit_europass_host(user, mobility: Mobility) -> bool:

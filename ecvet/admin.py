@@ -1,6 +1,8 @@
 from django.contrib import admin
 from django.contrib.contenttypes.admin import GenericTabularInline
 
+from partners.workflow_admin import StatusChangeInline, WorkflowAdminMixin
+
 from .models import (
     Approval,
     LearningAgreement,
@@ -83,13 +85,17 @@ class MemorandumUnitInline(admin.TabularInline):
 
 
 @admin.register(Memorandum)
-class MemorandumAdmin(admin.ModelAdmin):
+class MemorandumAdmin(WorkflowAdminMixin, admin.ModelAdmin):
     list_display = ["title", "version", "status", "partnership", "valid_from", "valid_until"]
     list_filter = ["status", "partnership"]
     search_fields = ["title"]
     readonly_fields = ["code", "status"]
     filter_horizontal = ["qualifications"]
-    inlines = [MemorandumPartyInline, MemorandumUnitInline, ApprovalInline]
+    inlines = [MemorandumPartyInline, MemorandumUnitInline, ApprovalInline, StatusChangeInline]
+    move_services = {
+        "send_for_approval": "ecvet.services.memoranda.send_for_approval",
+        "terminate": "ecvet.services.memoranda.terminate",
+    }
 
 
 class VersionInline(admin.TabularInline):
@@ -120,13 +126,17 @@ class LearningAgreementUnitInline(admin.TabularInline):
 
 
 @admin.register(LearningAgreementVersion)
-class LearningAgreementVersionAdmin(admin.ModelAdmin):
+class LearningAgreementVersionAdmin(WorkflowAdminMixin, admin.ModelAdmin):
     list_display = ["agreement", "number", "status", "reason_code", "sent_at"]
     list_filter = ["status", "reason_code"]
     search_fields = ["agreement__mobility__learner__last_name"]
     readonly_fields = ["code", "status", "content_sha256", "sent_at"]
     list_select_related = ["agreement__mobility__learner", "agreement__mobility__receiving_organisation"]
-    inlines = [LearningAgreementUnitInline, ApprovalInline]
+    inlines = [LearningAgreementUnitInline, ApprovalInline, StatusChangeInline]
+    move_services = {
+        "send_for_approval": "ecvet.services.agreements.send_for_approval",
+        "withdraw": "ecvet.services.agreements.withdraw",
+    }
 
 
 @admin.register(Approval)
@@ -150,13 +160,15 @@ from .models import EuropassMobility  # noqa: E402
 
 
 @admin.register(EuropassMobility)
-class EuropassMobilityAdmin(admin.ModelAdmin):
+class EuropassMobilityAdmin(WorkflowAdminMixin, admin.ModelAdmin):
     list_display = ["mobility", "status", "updated_at"]
     list_filter = ["status"]
     search_fields = ["mobility__learner__last_name", "code"]
     list_select_related = ["mobility__learner", "mobility__receiving_organisation"]
     readonly_fields = ["code", "mobility", "status", "frozen_content"]
-    inlines = [ApprovalInline]
+    inlines = [ApprovalInline, StatusChangeInline]
+    # Approving and refusing are the signers' (system moves of the approval service), never an admin button.
+    move_services = {"send_for_approval": "ecvet.services.europass.send_for_approval"}
 
 
 # --- Personal Transcripts ------------------------------------------------------------------------------
@@ -176,10 +188,12 @@ class TranscriptUnitInline(admin.TabularInline):
 
 
 @admin.register(Transcript)
-class TranscriptAdmin(admin.ModelAdmin):
+class TranscriptAdmin(WorkflowAdminMixin, admin.ModelAdmin):
     list_display = ["mobility", "status", "decision", "decided_on", "updated_at"]
     list_filter = ["status", "decision"]
     search_fields = ["mobility__learner__last_name", "code"]
     list_select_related = ["mobility__learner", "mobility__receiving_organisation"]
     readonly_fields = ["code", "mobility", "assessment", "status", "frozen_content"]
-    inlines = [TranscriptEntryInline, TranscriptUnitInline, ApprovalInline]
+    inlines = [TranscriptEntryInline, TranscriptUnitInline, ApprovalInline, StatusChangeInline]
+    # Approving and refusing are the host signer's (system moves of the approval service), never an admin button.
+    move_services = {"send_for_approval": "ecvet.services.transcripts.send_for_approval"}

@@ -10,5 +10,5 @@ class EcvetConfig(AppConfig):
     def ready(self):
         # Document kinds register themselves with the approval service on import.
         # Then the dashboard panel and the GDPR receivers of the Learning Agreements.
-        from . import access, dashboard, gdpr, pdf, waiting  # noqa: F401
+        from . import access, dashboard, gdpr, mobility_facts, pdf, waiting  # noqa: F401
         from .services import agreements, europass, memoranda, transcripts  # noqa: F401

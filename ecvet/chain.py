@@ -17,16 +17,17 @@ The facts, each one `Exists()` subquery on a mobility (so every rule is one quer
   organisation recorded its validation and recognition decision (`ecvet.services.transcripts.record_recognition`,
   the step that moves the mobility to *recognised* — whatever the decision, as the status does).
 
-Which mobilities the rules apply to: those that use ECVET. There is no "uses ECVET" flag on a partnership
-or a mobility yet, so today every mobility does (`ecvet_mobilities`); when such a flag arrives, filter
-there and every rule and figure follows.
+Which mobilities the rules apply to: those that use ECVET (`Mobility.uses_ecvet`, by default the partnership's
+setting; `ecvet_mobilities`). A mobility without ECVET has no Learning Agreement, transcript or recognition:
+`mobility.guards` states its own rules, and here it is only checked that it never claims a recognition.
 
 `with_reported_status` is the one definition of what the figures count (the reporting dashboard, the
 budget and the exports): a mobility counts as *recognised* only when its recognition is recorded on a
 transcript; one marked recognised without it counts as *completed* (its stay is over, its recognition
-still to be recorded). "Completed" itself is counted as the status says: the fact that would also decide
-it (the mentor's assessment submitted, *or a recorded reason why not*) has no field yet, so it cannot be
-expressed as a filter; `check_chain` still reports completed mobilities without a submitted assessment.
+still to be recorded). An ECVET mobility counts as *completed* only with its mentor's assessment submitted
+or the reason why there is none recorded (`Mobility.no_assessment_reason`); without either it counts as
+*in mobility*. The portal's moves enforce the same facts (`mobility.guards`), so these corrections only ever
+apply to data older than those guards, which `check_chain` lists.
 """
 
 from __future__ import annotations
@@ -93,8 +94,13 @@ def recognition_recorded(mobility_ref: str = "pk") -> Exists:
 
 
 def ecvet_mobilities(mobilities: QuerySet) -> QuerySet:
-    """The mobilities the chain applies to: today all of them (there is no "uses ECVET" flag yet)."""
-    return mobilities
+    """The mobilities the chain applies to: those that use ECVET."""
+    return mobilities.filter(uses_ecvet=True)
+
+
+def assessment_or_reason() -> Q:
+    """The fact a completed ECVET mobility needs: the mentor's assessment submitted, or why there is none."""
+    return Q(assessment_submitted()) | ~Q(no_assessment_reason="")
 
 
 # --- what the figures count ---------------------------------------------------------------------------------------
@@ -105,7 +111,9 @@ def with_reported_status(mobilities: QuerySet) -> QuerySet:
     recorded on a transcript, else *completed*; every other status as it is."""
     return mobilities.annotate(
         reported_status=Case(
+            When(Q(status=S.RECOGNISED) & ~Q(uses_ecvet=True), then=Value(S.COMPLETED)),
             When(Q(status=S.RECOGNISED) & ~recognition_recorded(), then=Value(S.COMPLETED)),
+            When(Q(status=S.COMPLETED, uses_ecvet=True) & ~assessment_or_reason(), then=Value(S.IN_MOBILITY)),
             default=F("status"),
             output_field=CharField(),
         )
@@ -146,10 +154,10 @@ def finished_before_the_end(mobilities: QuerySet) -> Iterator[Finding]:
 
 
 def finished_without_assessment(mobilities: QuerySet) -> Iterator[Finding]:
-    """Completed or recognised, but the mentor's assessment was never submitted."""
-    rows = ecvet_mobilities(mobilities).filter(status__in=FINISHED).filter(~assessment_submitted())
+    """Completed or recognised, but the mentor's assessment was never submitted and no reason is recorded."""
+    rows = ecvet_mobilities(mobilities).filter(status__in=FINISHED).filter(~assessment_or_reason())
     for mobility in rows.only("code", "status").order_by("id"):
-        yield _mobility_finding(mobility, _("no submitted mentor assessment"))
+        yield _mobility_finding(mobility, _("no submitted mentor assessment and no reason recorded why"))
 
 
 def recognised_without_recognition(mobilities: QuerySet) -> Iterator[Finding]:
@@ -157,6 +165,13 @@ def recognised_without_recognition(mobilities: QuerySet) -> Iterator[Finding]:
     rows = ecvet_mobilities(mobilities).filter(status=S.RECOGNISED).filter(~recognition_recorded())
     for mobility in rows.only("code", "status").order_by("id"):
         yield _mobility_finding(mobility, _("no approved Personal Transcript with the recognition recorded"))
+
+
+def recognised_without_ecvet(mobilities: QuerySet) -> Iterator[Finding]:
+    """Recognised, though the mobility does not use ECVET (nothing to recognise)."""
+    rows = mobilities.filter(status=S.RECOGNISED, uses_ecvet=False)
+    for mobility in rows.only("code", "status").order_by("id"):
+        yield _mobility_finding(mobility, _("recognised, but the mobility does not use ECVET"))
 
 
 def _decided_transcripts(mobilities: QuerySet) -> QuerySet:
@@ -174,12 +189,16 @@ def transcripts_without_agreement(mobilities: QuerySet) -> Iterator[Finding]:
 
 
 def transcripts_without_points(mobilities: QuerySet) -> Iterator[Finding]:
-    """An approved (or recognised) transcript that awards no ECVET points at all."""
-    rows = _decided_transcripts(mobilities).annotate(
-        awarded=Coalesce(Sum("units__points_awarded"), Value(Decimal("0")))
+    """A transcript recognised in full or in part that awards no ECVET points at all (an approved transcript
+    of a stay whose units were not achieved may award none: it can only be "not recognised")."""
+    recognising = [Transcript.Decision.RECOGNISED, Transcript.Decision.PARTLY]
+    rows = (
+        _decided_transcripts(mobilities)
+        .filter(decision__in=recognising)
+        .annotate(awarded=Coalesce(Sum("units__points_awarded"), Value(Decimal("0"))))
     )
     for transcript in rows.filter(awarded__lte=0).order_by("id"):
-        yield _transcript_finding(transcript, _("0 ECVET points awarded"))
+        yield _transcript_finding(transcript, _("0 ECVET points awarded, yet recognised"))
 
 
 RULES: list[Callable[[QuerySet], Iterable[Finding]]] = [
@@ -187,6 +206,7 @@ RULES: list[Callable[[QuerySet], Iterable[Finding]]] = [
     finished_before_the_end,
     finished_without_assessment,
     recognised_without_recognition,
+    recognised_without_ecvet,
     transcripts_without_agreement,
     transcripts_without_points,
 ]

@@ -175,6 +175,16 @@ def may_manage_mobility(user, mobility: Mobility) -> bool:
     return bool(sides_of(user, mobility))
 
 
+def may_plan(user, mobility: Mobility) -> bool:
+    """Plan, agree or take back to draft: the sending side (it prepares the stay)."""
+    return SENDING in sides_of(user, mobility)
+
+
+def may_run(user, mobility: Mobility) -> bool:
+    """Start, complete or cancel the stay: either side."""
+    return bool(sides_of(user, mobility) & {SENDING, RECEIVING})
+
+
 def may_create_mobility(user) -> bool:
     return organisations_with_right(user).exists()
 
@@ -309,6 +319,8 @@ register(
     may_list_learners,
     may_manage_learner,
     may_manage_mobility,
+    may_plan,
+    may_run,
     may_create_mobility,
     may_tick,
     may_read_checklist_template,

@@ -1,4 +1,8 @@
 from django.contrib import admin
+from django.utils.translation import gettext
+
+from partners.workflow_admin import StatusChangeInline as WorkflowHistoryInline
+from partners.workflow_admin import WorkflowAdminMixin
 
 from .models import (
     AssessmentItem,
@@ -68,7 +72,7 @@ class ChecklistItemInline(admin.TabularInline):
 
 
 @admin.register(Mobility)
-class MobilityAdmin(admin.ModelAdmin):
+class MobilityAdmin(WorkflowAdminMixin, admin.ModelAdmin):
     list_display = [
         "learner",
         "sending_organisation",
@@ -124,13 +128,30 @@ class SoftSkillRatingInline(admin.TabularInline):
 
 
 @admin.register(MentorAssessment)
-class MentorAssessmentAdmin(admin.ModelAdmin):
+class MentorAssessmentAdmin(WorkflowAdminMixin, admin.ModelAdmin):
     list_display = ["mobility", "version", "status", "assessor", "submitted_at"]
     list_filter = ["status", "mobility__partnership"]
     search_fields = ["mobility__learner__last_name", "assessor__email"]
     readonly_fields = ["code", "status", "submitted_at"]
     list_select_related = ["mobility__learner", "mobility__receiving_organisation", "assessor"]
-    inlines = [AssessmentResultInline, SoftSkillRatingInline]
+    inlines = [AssessmentResultInline, SoftSkillRatingInline, WorkflowHistoryInline]
+
+    def _apply_fsm_transition(self, *, obj, transition_name, request, kwargs=None) -> bool:
+        from .services.assessments import record_submission
+
+        if transition_name == "supersede":
+            # A correction also opens the next version (services.start_correction): not a bare move.
+            self.message_user(
+                request, gettext("Start a correction on the assessment page: it opens the next version."), "error"
+            )
+            return False
+        moved = super()._apply_fsm_transition(obj=obj, transition_name=transition_name, request=request, kwargs=kwargs)
+        if moved and transition_name == "submit":
+            # move() saves the status; the submission's time and the checklist's tick follow in the same
+            # transaction (the admin's change view is atomic), as when the mentor submits.
+            obj.save(update_fields=["submitted_at"])
+            record_submission(obj, by=request.user, request=request)
+        return moved
 
 
 @admin.register(AssessmentItem)

@@ -34,7 +34,7 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from partners.models import Organisation, Partnership, PartnershipMember
 
-from .models import Learner, Mobility, MobilityStatusChange
+from .models import Learner, Mobility
 from .services.checklists import generate_checklist
 
 MAX_UPLOAD_BYTES = 2 * 1024 * 1024
@@ -560,17 +560,18 @@ def _save_mobility(form: MobilityRowForm, *, context: ImportContext, filename: s
     mobility = form.save()
     status = form.cleaned_data["status"]
     if status != Mobility.Status.DRAFT:
-        # Created in the state the file gives; the history says how it got there. The import itself
-        # writes one audit row for all its rows (services.imports).
-        mobility.status = status
-        mobility.save(update_fields=["status", "updated_at"])
-        MobilityStatusChange.objects.create(
-            mobility=mobility,
-            from_status=Mobility.Status.DRAFT,
-            to_status=status,
+        # Created as a draft and moved to the state the file gives through the workflow (history + audit);
+        # only states that need no document can be imported (IMPORTABLE_STATUSES).
+        from .services.lifecycle import transition
+
+        transition(
+            mobility,
+            status,
             by=context.user,
+            system=True,
             reason=_("Imported from the file %(file)s.") % {"file": filename},
         )
+        mobility.refresh_from_db()
     generate_checklist(mobility)
     return mobility
 

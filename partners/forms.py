@@ -143,6 +143,7 @@ class PartnershipForm(CrispyFormMixin, forms.ModelForm):
             "end_date",
             "eu_grant",
             "objectives",
+            "uses_ecvet",
         ]
         widgets = {
             "start_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),

@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from partners.workflow_admin import StatusChangeInline, WorkflowAdminMixin
+
 from .models import (
     Attendance,
     CalendarFeed,
@@ -34,11 +36,13 @@ class TrainingEventAdmin(admin.ModelAdmin):
 
 
 @admin.register(Participant)
-class ParticipantAdmin(admin.ModelAdmin):
+class ParticipantAdmin(WorkflowAdminMixin, admin.ModelAdmin):
     list_display = ["last_name", "first_name", "organisation", "event", "status"]
     list_filter = ["status", "event"]
     search_fields = ["first_name", "last_name", "email"]
     raw_id_fields = ["user", "registered_by"]
+    readonly_fields = ["status"]
+    inlines = [StatusChangeInline]
 
 
 @admin.register(Attendance)

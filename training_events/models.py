@@ -10,10 +10,12 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from partners.models import Organisation, Partnership
 from partners.models.base import TimeStampedModel, code_field
+from partners.workflow import Missing, WorkflowModel, guard, rule, state_field, transition
 
 from .querysets import (
     CertificateQuerySet,
@@ -130,7 +132,14 @@ class Session(models.Model):
         return (Decimal(minutes) / 60).quantize(Decimal("0.01"))
 
 
-class Participant(TimeStampedModel):
+def no_certificate(participant: Participant) -> list[Missing]:
+    """A registration with a certificate of attendance stays (the certificate names it)."""
+    if Certificate.objects.filter(participant=participant).exists():
+        return [Missing(gettext("a certificate was issued to this participant: the registration stays"))]
+    return []
+
+
+class Participant(WorkflowModel, TimeStampedModel):
     """A member of staff registered for an event by their organisation's coordinator."""
 
     class Status(models.TextChoices):
@@ -159,7 +168,7 @@ class Participant(TimeStampedModel):
     needs = models.TextField(
         _("needs"), blank=True, help_text=_("Dietary, accessibility or other needs the host should know.")
     )
-    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.REGISTERED)
+    status = state_field(Status.choices, Status.REGISTERED, max_length=12)
     registered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -184,6 +193,21 @@ class Participant(TimeStampedModel):
     @property
     def full_name(self) -> str:
         return f"{self.first_name} {self.last_name}"
+
+    def workflow_scope(self):
+        # As the registration's audit entries (training_events.services.events): the event's partnership.
+        return self.event.partnership, None
+
+    @transition(
+        field=status,
+        source=Status.REGISTERED,
+        target=Status.CANCELLED,
+        conditions=[guard(no_certificate)],
+        permission=rule("training_events.access.may_cancel"),
+        custom={"label": _("Cancel the registration")},
+    )
+    def cancel(self):
+        """Frees the organisation's place; the person may be registered again (a new registration)."""
 
 
 class Attendance(models.Model):

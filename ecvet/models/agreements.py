@@ -5,11 +5,14 @@ from django.contrib.contenttypes.fields import GenericRelation
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from mobility.models import Mobility
 from partners.models import TimeStampedModel
 from partners.models.base import code_field
+from partners.workflow import Missing, WorkflowModel, guard, rule, state_field, system_only, transition
 
 from ..querysets import LearningAgreementQuerySet, LearningAgreementVersionQuerySet
 from .approvals import Approval
@@ -38,7 +41,71 @@ class LearningAgreement(TimeStampedModel):
         return reverse("ecvet:agreement_detail", kwargs={"code": self.code})
 
 
-class LearningAgreementVersion(TimeStampedModel):
+def _has_units(version) -> list[Missing]:
+    if version.units.exists():
+        return []
+    url = reverse("ecvet:agreement_edit", kwargs={"code": version.code})
+    return [Missing(gettext("Add at least one unit of learning outcomes first."), url, gettext("Edit the draft"))]
+
+
+def _change_has_reason(version) -> list[Missing]:
+    if not version.based_on_id or (version.reason_code and version.reason_text.strip()):
+        return []
+    url = reverse("ecvet:agreement_edit", kwargs={"code": version.code})
+    return [Missing(gettext("A change needs a reason and an explanation."), url, gettext("Edit the draft"))]
+
+
+def _nothing_rests_on_it(version) -> list[Missing]:
+    """An agreement in force leaves force only while nothing builds on it: no change proposal against it
+    is open and the host has not built the Personal Transcript from it."""
+    from .results import Transcript
+
+    missing = []
+    proposal = (
+        LearningAgreementVersion.objects.filter(
+            based_on=version,
+            status__in=[LearningAgreementVersion.Status.DRAFT, LearningAgreementVersion.Status.AWAITING],
+        )
+        .order_by("number")
+        .first()
+    )
+    if proposal is not None:
+        missing.append(
+            Missing(
+                gettext("The change proposal (version %(n)s) is still open: withdraw it first.")
+                % {"n": proposal.number},
+                proposal.get_absolute_url(),
+                gettext("Open the change proposal"),
+            )
+        )
+    mobility = version.agreement.mobility
+    if mobility.status in (
+        Mobility.Status.AGREED,
+        Mobility.Status.IN_MOBILITY,
+        Mobility.Status.COMPLETED,
+        Mobility.Status.RECOGNISED,
+    ):
+        # The mobility's state rests on this agreement (state follows documents): change it, do not withdraw it.
+        missing.append(
+            Missing(
+                gettext("The mobility is agreed on this agreement: propose a change instead of withdrawing it."),
+                version.agreement.get_absolute_url(),
+                gettext("Open the Learning Agreement"),
+            )
+        )
+    transcript = Transcript.objects.filter(mobility_id=version.agreement.mobility_id).first()
+    if transcript is not None:
+        missing.append(
+            Missing(
+                gettext("The Personal Transcript was built on this agreement."),
+                transcript.get_absolute_url(),
+                gettext("Open the Personal Transcript"),
+            )
+        )
+    return missing
+
+
+class LearningAgreementVersion(WorkflowModel, TimeStampedModel):
     """A version of a Learning Agreement. Version 1 is the first agreement; every later version is a
     change proposal against the last approved one, with a reason code and text. Once sent for approval
     a version is never edited in place."""
@@ -65,7 +132,7 @@ class LearningAgreementVersion(TimeStampedModel):
         LearningAgreement, on_delete=models.CASCADE, related_name="versions", verbose_name=_("learning agreement")
     )
     number = models.PositiveSmallIntegerField(_("version"), default=1)
-    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT, editable=False)
+    status = state_field(Status.choices, Status.DRAFT, max_length=10)
     based_on = models.ForeignKey(
         "self",
         on_delete=models.PROTECT,
@@ -147,6 +214,73 @@ class LearningAgreementVersion(TimeStampedModel):
     @property
     def is_change_proposal(self) -> bool:
         return self.based_on_id is not None
+
+    def workflow_scope(self):
+        mobility = self.agreement.mobility
+        return mobility.partnership, mobility.sending_organisation
+
+    # --- Moves (made only through partners.workflow.move, by ecvet.services.agreements) ---
+
+    @transition(
+        field=status,
+        source=Status.DRAFT,
+        target=Status.AWAITING,
+        conditions=[guard(_has_units), guard(_change_has_reason)],
+        permission=rule("ecvet.access.may_edit_agreement_version"),
+        custom={"label": _("Send for approval")},
+    )
+    def send_for_approval(self):
+        # The service freezes the content (frozen_content, content_sha256) just before the move.
+        self.sent_at = timezone.now()
+
+    @transition(
+        field=status,
+        source=Status.AWAITING,
+        target=Status.APPROVED,
+        permission=system_only,
+        custom={"label": _("Approved by every party")},
+    )
+    def approve(self):
+        """The last party approved (ecvet.services.approvals.decide)."""
+
+    @transition(
+        field=status,
+        source=Status.AWAITING,
+        target=Status.REFUSED,
+        permission=system_only,
+        custom={"label": _("Refused by a party")},
+    )
+    def refuse(self):
+        """A party refused, with a reason (ecvet.services.approvals.decide)."""
+
+    @transition(
+        field=status,
+        source=Status.APPROVED,
+        target=Status.SUPERSEDED,
+        permission=system_only,
+        custom={"label": _("Superseded by a newer version")},
+    )
+    def supersede(self):
+        """A later version was approved by every party and is in force instead."""
+
+    @transition(
+        field=status,
+        source=[Status.DRAFT, Status.AWAITING],
+        target=Status.WITHDRAWN,
+        permission=rule("ecvet.access.may_edit_agreement_version"),
+        custom={"label": _("Withdraw"), "reason_required": True},
+    )
+    @transition(
+        field=status,
+        source=Status.APPROVED,
+        target=Status.WITHDRAWN,
+        conditions=[guard(_nothing_rests_on_it)],
+        permission=rule("ecvet.access.may_edit_agreement_version"),
+        custom={"label": _("Withdraw"), "reason_required": True},
+    )
+    def withdraw(self):
+        """The sending side abandons a draft or a version waiting for approval, or takes the version in force
+        out of force (the checklist's "signed" item opens again unless another version is in force)."""
 
 
 class LearningAgreementUnit(models.Model):

@@ -4,10 +4,13 @@ from django.contrib.contenttypes.fields import GenericRelation
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.urls import reverse
+from django.utils import formats, timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from partners.models import Organisation, Partnership, TimeStampedModel
 from partners.models.base import code_field
+from partners.workflow import Missing, WorkflowModel, guard, rule, state_field, system_only, transition
 
 from ..querysets import MemorandumQuerySet
 from .approvals import Approval
@@ -20,7 +23,44 @@ STANDARD_OBJECTIVES = _(
 )
 
 
-class Memorandum(TimeStampedModel):
+def _two_parties(memorandum) -> list[Missing]:
+    if memorandum.parties.count() >= 2:
+        return []
+    url = reverse("ecvet:memorandum_edit", kwargs={"code": memorandum.code})
+    return [Missing(gettext("A memorandum needs at least two signing organisations."), url, gettext("Edit the draft"))]
+
+
+def _a_qualification(memorandum) -> list[Missing]:
+    if memorandum.qualifications.exists():
+        return []
+    url = reverse("ecvet:memorandum_edit", kwargs={"code": memorandum.code})
+    return [
+        Missing(gettext("Add at least one qualification covered by the memorandum."), url, gettext("Edit the draft"))
+    ]
+
+
+def _not_expired(memorandum) -> list[Missing]:
+    # Expiry is computed on read (ecvet.services.memoranda.effective_status): an expired memorandum ends
+    # by itself and is not terminated.
+    if memorandum.valid_until >= timezone.localdate():
+        return []
+    return [
+        Missing(
+            gettext("The memorandum expired on %(date)s.") % {"date": formats.date_format(memorandum.valid_until)},
+            memorandum.get_absolute_url(),
+            gettext("Open the memorandum"),
+        )
+    ]
+
+
+def _amended_version_terminated(memorandum) -> list[Missing]:
+    previous = Memorandum.objects.filter(pk=memorandum.previous_id).values_list("status", flat=True).first()
+    if previous == Memorandum.Status.TERMINATED:
+        return []
+    return [Missing(gettext("Only the amendment of a terminated memorandum ends with it."))]
+
+
+class Memorandum(WorkflowModel, TimeStampedModel):
     """A multi-party ECVET Memorandum of Understanding. Each row is one version; an amendment is a new
     row whose `previous` is the version in force."""
 
@@ -47,7 +87,7 @@ class Memorandum(TimeStampedModel):
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="amendments", verbose_name=_("amends")
     )
     amendment_reason = models.TextField(_("reason for the amendment"), blank=True)
-    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.DRAFT, editable=False)
+    status = state_field(Status.choices, Status.DRAFT, max_length=20)
     objectives_standard = models.TextField(_("objectives (standard text)"), default=STANDARD_OBJECTIVES)
     objectives_other = models.TextField(_("other agreed objectives"), blank=True)
     other_organisations = models.TextField(
@@ -106,6 +146,75 @@ class Memorandum(TimeStampedModel):
 
     def get_absolute_url(self) -> str:
         return reverse("ecvet:memorandum_detail", kwargs={"code": self.code})
+
+    def workflow_scope(self):
+        return self.partnership, None
+
+    # --- Moves (made only through partners.workflow.move, by ecvet.services.memoranda) ---
+
+    @transition(
+        field=status,
+        source=Status.DRAFT,
+        target=Status.OUT_FOR_APPROVAL,
+        conditions=[guard(_two_parties), guard(_a_qualification)],
+        permission=rule("ecvet.access.may_manage_memorandum"),
+        custom={"label": _("Send for approval")},
+    )
+    def send_for_approval(self):
+        """The service freezes the content (frozen_content) just before the move."""
+
+    @transition(
+        field=status,
+        source=Status.OUT_FOR_APPROVAL,
+        target=Status.IN_FORCE,
+        permission=system_only,
+        custom={"label": _("Approved by every party")},
+    )
+    def approve(self):
+        """The last signing organisation approved (ecvet.services.approvals.decide)."""
+
+    @transition(
+        field=status,
+        source=Status.OUT_FOR_APPROVAL,
+        target=Status.DRAFT,
+        permission=system_only,
+        custom={"label": _("Refused by a party")},
+    )
+    def refuse(self):
+        # Editable again; sending it again freezes the new content.
+        self.frozen_content = None
+
+    @transition(
+        field=status,
+        source=Status.IN_FORCE,
+        target=Status.SUPERSEDED,
+        permission=system_only,
+        custom={"label": _("Superseded by an amendment")},
+    )
+    def supersede(self):
+        """Its amendment was approved by every party and is in force instead."""
+
+    @transition(
+        field=status,
+        source=Status.IN_FORCE,
+        target=Status.TERMINATED,
+        conditions=[guard(_not_expired)],
+        permission=rule("ecvet.access.may_manage_memorandum"),
+        custom={"label": _("Terminate"), "reason_required": True},
+    )
+    def terminate(self):
+        """Ended early by its coordinator (the service records the reason on the memorandum too)."""
+
+    @transition(
+        field=status,
+        source=[Status.DRAFT, Status.OUT_FOR_APPROVAL],
+        target=Status.TERMINATED,
+        conditions=[guard(_amended_version_terminated)],
+        permission=system_only,
+        custom={"label": _("Ended with the memorandum it amends")},
+    )
+    def end_with_amended(self):
+        """An amendment still in preparation ends when the memorandum it amends is terminated."""
 
 
 class MemorandumParty(models.Model):

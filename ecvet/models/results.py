@@ -5,18 +5,102 @@ from django.contrib.contenttypes.fields import GenericRelation
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from mobility.models import MentorAssessment, Mobility
 from partners.models import TimeStampedModel
 from partners.models.base import code_field
+from partners.workflow import Missing, WorkflowModel, guard, missing_facts, rule, state_field, system_only, transition
 
 from ..querysets import EuropassQuerySet, TranscriptQuerySet
+from .agreements import LearningAgreementVersion
 from .approvals import Approval
 from .catalogue import Unit
 
+# --- facts the moves of the transcript and the Europass Mobility need ------------------------------------------
 
-class Transcript(TimeStampedModel):
+
+def agreement_in_force_missing(mobility: Mobility) -> list[Missing]:
+    """A Personal Transcript needs the mobility's Learning Agreement in force: a version approved by all parties
+    (issue 13). The link leads to the agreement's page, where the sending side starts it if there is none."""
+    in_force = LearningAgreementVersion.objects.filter(
+        agreement__mobility=mobility, status=LearningAgreementVersion.Status.APPROVED
+    ).exists()
+    if in_force:
+        return []
+    return [
+        Missing(
+            gettext(
+                "No Learning Agreement is in force for this mobility: a Personal Transcript needs one approved by "
+                "the learner and both organisations."
+            ),
+            url=reverse("ecvet:agreement_for_mobility", kwargs={"code": mobility.code}),
+            link_text=gettext("Open the Learning Agreement"),
+        )
+    ]
+
+
+def transcript_agreement_in_force(transcript: "Transcript") -> list[Missing]:
+    return agreement_in_force_missing(transcript.mobility)
+
+
+def transcript_has_outcomes(transcript: "Transcript") -> list[Missing]:
+    if transcript.pk is not None and transcript.entries.exists():
+        return []
+    return [
+        Missing(
+            gettext("The transcript has no assessed learning outcomes."),
+            url=reverse("mobility:assessment", kwargs={"code": transcript.mobility.code}),
+            link_text=gettext("Open the mentor's assessment"),
+        )
+    ]
+
+
+ELIGIBLE_FOR_EUROPASS = (Mobility.Status.COMPLETED, Mobility.Status.RECOGNISED)
+
+
+def europass_mobility_finished(europass: "EuropassMobility") -> list[Missing]:
+    mobility = europass.mobility
+    if mobility.status in ELIGIBLE_FOR_EUROPASS:
+        return []
+    return [
+        Missing(
+            gettext(
+                "A Europass Mobility is issued only for a completed or recognised mobility; this one is “%(status)s”."
+            )
+            % {"status": mobility.get_status_display()},
+            url=mobility.get_absolute_url(),
+            link_text=gettext("Open the mobility"),
+        )
+    ]
+
+
+def europass_section_5a_filled(europass: "EuropassMobility") -> list[Missing]:
+    if europass.job_related.strip():
+        return []
+    return [
+        Missing(
+            gettext("The host has not filled section 5a yet: at least the job-related skills are needed."),
+            url=reverse("ecvet:europass_edit_host", kwargs={"code": europass.code}),
+            link_text=gettext("Fill in section 5a"),
+        )
+    ]
+
+
+def europass_description_filled(europass: "EuropassMobility") -> list[Missing]:
+    if europass.objective.strip() and europass.qualification.strip():
+        return []
+    return [
+        Missing(
+            gettext("Fill in the objective and the qualification first."),
+            url=reverse("ecvet:europass_edit_sending", kwargs={"code": europass.code}),
+            link_text=gettext("Describe the mobility"),
+        )
+    ]
+
+
+class Transcript(WorkflowModel, TimeStampedModel):
     """Personal Transcript: the assessed learning outcomes and the ECVET points awarded, built from the
     mentor's submitted assessment and approved by the host; then validated and recognised at home."""
 
@@ -37,7 +121,7 @@ class Transcript(TimeStampedModel):
     assessment = models.ForeignKey(
         MentorAssessment, on_delete=models.PROTECT, related_name="+", verbose_name=_("built from the assessment")
     )
-    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT, editable=False)
+    status = state_field(Status.choices, Status.DRAFT, max_length=10)
     host_remarks = models.TextField(_("remarks of the host"), blank=True)
     frozen_content = models.JSONField(_("content as sent for approval"), null=True, blank=True, editable=False)
     # Validation and recognition at home (after the host's approval).
@@ -78,6 +162,49 @@ class Transcript(TimeStampedModel):
 
     def get_absolute_url(self) -> str:
         return reverse("ecvet:transcript_detail", kwargs={"code": self.code})
+
+    def workflow_scope(self):
+        # The host prepares and approves the transcript: its history belongs to the receiving organisation.
+        return self.mobility.partnership, self.mobility.receiving_organisation
+
+    def missing_to_send(self) -> list[Missing]:
+        """What sending it for approval still needs (for the page's hints)."""
+        return missing_facts(self, "send_for_approval")
+
+    # --- the moves (made through partners.workflow.move, by ecvet.services.transcripts) --------------------------
+
+    @transition(
+        field=status,
+        source=Status.DRAFT,
+        target=Status.AWAITING,
+        conditions=[guard(transcript_agreement_in_force), guard(transcript_has_outcomes)],
+        permission=rule("ecvet.access.may_send_transcript"),
+        custom={"label": _("Send for approval")},
+    )
+    def send_for_approval(self):
+        """The service freezes the content (`approvals.freeze`) before the move and saves it with it."""
+
+    @transition(
+        field=status,
+        source=Status.AWAITING,
+        target=Status.APPROVED,
+        conditions=[guard(transcript_agreement_in_force)],
+        permission=system_only,
+        custom={"label": _("Approve")},
+    )
+    def approve(self):
+        """Made by the approval service once the host's signer has approved the frozen content."""
+
+    @transition(
+        field=status,
+        source=Status.AWAITING,
+        target=Status.DRAFT,
+        permission=system_only,
+        custom={"label": _("Back to draft after a refusal"), "reason_required": True},
+    )
+    def refuse(self):
+        """Made by the approval service when the host's signer refuses, with the reason."""
+        self.frozen_content = None
 
 
 class TranscriptEntry(models.Model):
@@ -121,7 +248,7 @@ class TranscriptUnit(models.Model):
         return f"{self.unit}: {self.points_awarded}"
 
 
-class EuropassMobility(TimeStampedModel):
+class EuropassMobility(WorkflowModel, TimeStampedModel):
     """Europass Mobility: the sending side fills its parts, the host section 5a; both approve."""
 
     class Status(models.TextChoices):
@@ -133,7 +260,7 @@ class EuropassMobility(TimeStampedModel):
     mobility = models.OneToOneField(
         Mobility, on_delete=models.PROTECT, related_name="europass", verbose_name=_("mobility")
     )
-    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT, editable=False)
+    status = state_field(Status.choices, Status.DRAFT, max_length=10)
     # Filled by the sending organisation
     objective = models.TextField(_("objective of the mobility"), blank=True)
     programme = models.CharField(_("programme"), max_length=200, blank=True, default="Erasmus+")
@@ -159,3 +286,49 @@ class EuropassMobility(TimeStampedModel):
 
     def get_absolute_url(self) -> str:
         return reverse("ecvet:europass_detail", kwargs={"code": self.code})
+
+    def workflow_scope(self):
+        # The sending organisation starts and sends it: its history belongs there.
+        return self.mobility.partnership, self.mobility.sending_organisation
+
+    def missing_to_send(self) -> list[Missing]:
+        """What sending it for approval still needs (for the page's hints)."""
+        return missing_facts(self, "send_for_approval")
+
+    # --- the moves (made through partners.workflow.move, by ecvet.services.europass) -----------------------------
+
+    @transition(
+        field=status,
+        source=Status.DRAFT,
+        target=Status.AWAITING,
+        conditions=[
+            guard(europass_mobility_finished),
+            guard(europass_section_5a_filled),
+            guard(europass_description_filled),
+        ],
+        permission=rule("ecvet.access.may_send_europass"),
+        custom={"label": _("Send for approval")},
+    )
+    def send_for_approval(self):
+        """The service freezes the content (`approvals.freeze`) before the move and saves it with it."""
+
+    @transition(
+        field=status,
+        source=Status.AWAITING,
+        target=Status.APPROVED,
+        permission=system_only,
+        custom={"label": _("Approve")},
+    )
+    def approve(self):
+        """Made by the approval service once both organisations' signers have approved the frozen content."""
+
+    @transition(
+        field=status,
+        source=Status.AWAITING,
+        target=Status.DRAFT,
+        permission=system_only,
+        custom={"label": _("Back to draft after a refusal"), "reason_required": True},
+    )
+    def refuse(self):
+        """Made by the approval service when a signer refuses, with the reason."""
+        self.frozen_content = None

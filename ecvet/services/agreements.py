@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
@@ -13,7 +12,7 @@ from mobility.models.checklists import ChainEvent
 from mobility.services import assessments as mobility_assessments
 from mobility.services import lifecycle
 from mobility.services.checklists import record_chain_event
-from partners import audit
+from partners import audit, workflow
 from partners.models import AuditEntry
 
 from ..models import LearningAgreement, LearningAgreementUnit, LearningAgreementVersion
@@ -130,11 +129,16 @@ class LearningAgreementKind(DocumentKind):
         return version.agreement.mobility.partnership
 
     def on_fully_approved(self, version, *, by, request):
-        version.status = V.APPROVED
-        version.save(update_fields=["status", "updated_at"])
-        LearningAgreementVersion.objects.filter(agreement=version.agreement, status=V.APPROVED).exclude(
-            pk=version.pk
-        ).update(status=V.SUPERSEDED)
+        workflow.move(version, "approve", by=by, request=request, system=True)
+        # The version in force until now gives way, one recorded move each.
+        for previous in (
+            LearningAgreementVersion.objects.filter(agreement=version.agreement_id, status=V.APPROVED)
+            .exclude(pk=version.pk)
+            .select_related("agreement__mobility__partnership", "agreement__mobility__sending_organisation")
+        ):
+            workflow.move(
+                previous, "supersede", by=by, request=request, system=True, details={"by_version": version.number}
+            )
         mobility = Mobility.objects.get(pk=version.agreement.mobility_id)
         agreed_now = mobility.status == Mobility.Status.PLANNED
         if agreed_now:
@@ -166,8 +170,7 @@ class LearningAgreementKind(DocumentKind):
             )
 
     def on_refused(self, version, *, by, reason, request):
-        version.status = V.REFUSED
-        version.save(update_fields=["status", "updated_at"])
+        workflow.move(version, "refuse", by=by, reason=reason, request=request, system=True)
         notify(
             version,
             gettext_noop("%(who)s refused the %(document)s. Reason: %(reason)s"),
@@ -218,29 +221,53 @@ def start_agreement(mobility: Mobility, *, by, request=None, memorandum=None, qu
 
 @transaction.atomic
 def send_for_approval(version: LearningAgreementVersion, *, by, request=None) -> LearningAgreementVersion:
+    """Freeze the draft's content and send it to the three parties (the move's guards: at least one unit; a
+    change proposal has its reason)."""
     from .approvals import freeze
 
-    version = LearningAgreementVersion.objects.select_for_update().get(pk=version.pk)
+    version = (
+        LearningAgreementVersion.objects.select_for_update()
+        .select_related("agreement__mobility__partnership", "agreement__mobility__sending_organisation")
+        .get(pk=version.pk)
+    )
     if version.status != V.DRAFT:
         raise ValidationError(_("Only a draft can be sent for approval."))
-    if not version.units.exists():
-        raise ValidationError(_("Add at least one unit of learning outcomes first."))
-    if version.based_on_id and not (version.reason_code and version.reason_text.strip()):
-        raise ValidationError(_("A change needs a reason and an explanation."))
-    version.status = V.AWAITING
-    version.sent_at = timezone.now()
     version.content_sha256 = freeze(version)
-    version.save(update_fields=["status", "sent_at", "content_sha256", "frozen_content", "updated_at"])
-    audit.record(
-        actor=by,
-        verb=AuditEntry.Verb.STATE_CHANGED,
-        obj=version,
+    workflow.move(
+        version,
+        "send_for_approval",
+        by=by,
         request=request,
-        partnership=version.agreement.mobility.partnership,
-        organisation=version.agreement.mobility.sending_organisation,
-        details={"from": V.DRAFT, "to": V.AWAITING, "sha256": version.content_sha256},
+        details={"sha256": version.content_sha256},
+        update_fields=["sent_at", "content_sha256", "frozen_content"],
     )
     notify(version, gettext_noop("The %(document)s waits for your approval."), exclude=by)
+    return version
+
+
+@transaction.atomic
+def withdraw(version: LearningAgreementVersion, *, by, reason: str, request=None) -> LearningAgreementVersion:
+    """The sending side withdraws a draft, a version waiting for approval, or the version in force (with a
+    reason). A version in force leaves force: unless another version is in force, the checklist's "Learning
+    Agreement signed" items open again (an automatic tick only)."""
+    version = (
+        LearningAgreementVersion.objects.select_for_update()
+        .select_related("agreement__mobility__partnership", "agreement__mobility__sending_organisation")
+        .get(pk=version.pk)
+    )
+    was = version.status
+    workflow.move(version, "withdraw", by=by, reason=reason, request=request)
+    mobility = version.agreement.mobility
+    if was == V.APPROVED and not version.agreement.versions.filter(status=V.APPROVED).exists():
+        record_chain_event(mobility, ChainEvent.LA_SIGNED, done=False, by=by, request=request)
+    if was in (V.AWAITING, V.APPROVED):
+        notify(
+            version,
+            gettext_noop("%(who)s withdrew the %(document)s. Reason: %(reason)s"),
+            exclude=by,
+            who=by.get_full_name() or by.email,
+            reason=reason.strip(),
+        )
     return version
 
 

@@ -18,11 +18,12 @@ from django.utils.translation import gettext_noop
 from mobility.models import Mobility
 from mobility.models.checklists import ChainEvent
 from mobility.services.checklists import record_chain_event
-from partners import audit
+from partners import audit, workflow
 from partners.models import AuditEntry
 
 from ..access import may_edit_europass_host, may_edit_europass_sending
 from ..models import EuropassMobility, LearningAgreementVersion
+from ..models.results import ELIGIBLE_FOR_EUROPASS
 from .approvals import DocumentKind, Party, freeze
 from .notify import notify
 
@@ -30,7 +31,7 @@ E = EuropassMobility.Status
 
 SENDING_FIELDS = ("objective", "qualification", "programme")
 HOST_FIELDS = ("job_related", "linguistic", "digital", "organisational", "communication", "soft_skills")
-ELIGIBLE_STATUSES = (Mobility.Status.COMPLETED, Mobility.Status.RECOGNISED)
+ELIGIBLE_STATUSES = ELIGIBLE_FOR_EUROPASS
 
 
 # --- who may do what ---------------------------------------------------------------------------------
@@ -132,7 +133,7 @@ class EuropassKind(DocumentKind):
         return europass.mobility.partnership
 
     def on_fully_approved(self, europass, *, by, request):
-        _set_status(europass, E.APPROVED, by=by, request=request)
+        workflow.move(europass, "approve", by=by, request=request, system=True)
         record_chain_event(
             europass.mobility,
             ChainEvent.EUROPASS_ISSUED,
@@ -150,8 +151,9 @@ class EuropassKind(DocumentKind):
         )
 
     def on_refused(self, europass, *, by, reason, request):
-        europass.frozen_content = None
-        _set_status(europass, E.DRAFT, by=by, request=request, reason=reason)
+        workflow.move(
+            europass, "refuse", by=by, reason=reason, request=request, system=True, update_fields=["frozen_content"]
+        )
         notify(
             europass,
             gettext_noop("%(who)s refused the %(document)s, which is back in draft. Reason: %(reason)s"),
@@ -159,21 +161,6 @@ class EuropassKind(DocumentKind):
             who=by.get_full_name() or by.email,
             reason=reason,
         )
-
-
-def _set_status(europass, status, *, by, request, **details) -> None:
-    old = europass.status
-    europass.status = status
-    europass.save(update_fields=["status", "frozen_content", "updated_at"])
-    audit.record(
-        actor=by,
-        verb=AuditEntry.Verb.STATE_CHANGED,
-        obj=europass,
-        request=request,
-        partnership=europass.mobility.partnership,
-        organisation=europass.mobility.sending_organisation,
-        details={"from": old, "to": status, **details},
-    )
 
 
 # --- changes -----------------------------------------------------------------------------------------
@@ -244,22 +231,11 @@ def send_for_approval(europass, *, by, request=None) -> EuropassMobility:
     require_sending(by, europass.mobility)
     europass = EuropassMobility.objects.select_for_update().select_related("mobility").get(pk=europass.pk)
     ensure_draft(europass)
-    ensure_eligible(europass.mobility)
-    if not europass.job_related.strip():
-        raise ValidationError(_("The host has not filled section 5a yet: at least the job-related skills are needed."))
-    if not europass.objective.strip() or not europass.qualification.strip():
-        raise ValidationError(_("Fill in the objective and the qualification first."))
-    europass.status = E.AWAITING
+    # Guards (a finished mobility, section 5a, the description) and the right to send:
+    # `EuropassMobility.send_for_approval`.
     sha = freeze(europass)
-    europass.save(update_fields=["status", "frozen_content", "updated_at"])
-    audit.record(
-        actor=by,
-        verb=AuditEntry.Verb.STATE_CHANGED,
-        obj=europass,
-        request=request,
-        partnership=europass.mobility.partnership,
-        organisation=europass.mobility.sending_organisation,
-        details={"from": E.DRAFT, "to": E.AWAITING, "sha256": sha},
+    workflow.move(
+        europass, "send_for_approval", by=by, request=request, details={"sha256": sha}, update_fields=["frozen_content"]
     )
     notify(europass, gettext_noop("The %(document)s waits for your organisation's approval."), exclude=by)
     return europass

@@ -25,7 +25,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from partners import audit
+from partners import audit, workflow
 from partners.models import AuditEntry
 
 from ..access import may_manage_memorandum
@@ -193,42 +193,23 @@ class MemorandumKind(DocumentKind):
         return memorandum.partnership
 
     def on_fully_approved(self, memorandum, *, by, request):
-        memorandum.status = S.IN_FORCE
-        memorandum.save(update_fields=["status", "updated_at"])
-        audit.record(
-            actor=by,
-            verb=AuditEntry.Verb.STATE_CHANGED,
-            obj=memorandum,
-            request=request,
-            partnership=memorandum.partnership,
-            details={"from": S.OUT_FOR_APPROVAL, "to": S.IN_FORCE},
-        )
+        workflow.move(memorandum, "approve", by=by, request=request, system=True)
         if memorandum.previous_id:
-            previous = Memorandum.objects.select_for_update().get(pk=memorandum.previous_id)
-            old = previous.status
-            previous.status = S.SUPERSEDED
-            previous.save(update_fields=["status", "updated_at"])
-            audit.record(
-                actor=by,
-                verb=AuditEntry.Verb.STATE_CHANGED,
-                obj=previous,
+            previous = Memorandum.objects.select_related("partnership").get(pk=memorandum.previous_id)
+            workflow.move(
+                previous,
+                "supersede",
+                by=by,
                 request=request,
-                partnership=previous.partnership,
-                details={"from": old, "to": S.SUPERSEDED, "by_version": memorandum.version},
+                system=True,
+                details={"by_version": memorandum.version},
             )
         notify(memorandum, gettext_noop("Every party has approved the %(document)s: it is now in force."))
 
     def on_refused(self, memorandum, *, by, reason, request):
-        memorandum.status = S.DRAFT
-        memorandum.frozen_content = None  # editable again; sending it again freezes the new content
-        memorandum.save(update_fields=["status", "frozen_content", "updated_at"])
-        audit.record(
-            actor=by,
-            verb=AuditEntry.Verb.STATE_CHANGED,
-            obj=memorandum,
-            request=request,
-            partnership=memorandum.partnership,
-            details={"from": S.OUT_FOR_APPROVAL, "to": S.DRAFT},
+        # The move empties frozen_content: the draft is editable again.
+        workflow.move(
+            memorandum, "refuse", by=by, reason=reason, request=request, system=True, update_fields=["frozen_content"]
         )
         notify(
             memorandum,
@@ -281,22 +262,16 @@ def send_for_approval(memorandum: Memorandum, *, by, request=None) -> Memorandum
     memorandum = Memorandum.objects.select_for_update().get(pk=memorandum.pk)
     require_manage(by, memorandum)
     ensure_editable(memorandum)
-    if memorandum.parties.count() < 2:
-        raise ValidationError(_("A memorandum needs at least two signing organisations."))
-    if not memorandum.qualifications.exists():
-        raise ValidationError(_("Add at least one qualification covered by the memorandum."))
     from .approvals import freeze
 
-    memorandum.status = S.OUT_FOR_APPROVAL
     sha256 = freeze(memorandum)
-    memorandum.save(update_fields=["status", "frozen_content", "updated_at"])
-    audit.record(
-        actor=by,
-        verb=AuditEntry.Verb.STATE_CHANGED,
-        obj=memorandum,
+    workflow.move(
+        memorandum,
+        "send_for_approval",
+        by=by,
         request=request,
-        partnership=memorandum.partnership,
-        details={"from": S.DRAFT, "to": S.OUT_FOR_APPROVAL, "sha256": sha256},
+        details={"sha256": sha256},
+        update_fields=["frozen_content"],
     )
     notify(memorandum, gettext_noop("The %(document)s waits for your organisation's approval."), exclude=by)
     return memorandum
@@ -382,29 +357,22 @@ def terminate(memorandum: Memorandum, *, by, reason: str, request=None) -> Memor
         raise ValidationError(_("Give the reason for the termination."))
     if memorandum.status != S.IN_FORCE or is_expired(memorandum):
         raise ValidationError(_("Only a memorandum in force can be terminated."))
-    memorandum.status = S.TERMINATED
     memorandum.terminated_reason = reason.strip()
-    memorandum.save(update_fields=["status", "terminated_reason", "updated_at"])
-    audit.record(
-        actor=by,
-        verb=AuditEntry.Verb.STATE_CHANGED,
-        obj=memorandum,
-        request=request,
-        partnership=memorandum.partnership,
-        details={"from": S.IN_FORCE, "to": S.TERMINATED, "reason": reason.strip()},
-    )
-    for amendment in memorandum.amendments.select_for_update().filter(status__in=[S.DRAFT, S.OUT_FOR_APPROVAL]):
-        old = amendment.status
-        amendment.status = S.TERMINATED
+    workflow.move(memorandum, "terminate", by=by, reason=reason, request=request, update_fields=["terminated_reason"])
+    # An amendment still in preparation or out for approval ends with it, one recorded move each.
+    for amendment in memorandum.amendments.filter(status__in=[S.DRAFT, S.OUT_FOR_APPROVAL]).select_related(
+        "partnership"
+    ):
         amendment.terminated_reason = reason.strip()
-        amendment.save(update_fields=["status", "terminated_reason", "updated_at"])
-        audit.record(
-            actor=by,
-            verb=AuditEntry.Verb.STATE_CHANGED,
-            obj=amendment,
+        workflow.move(
+            amendment,
+            "end_with_amended",
+            by=by,
+            reason=reason,
             request=request,
-            partnership=amendment.partnership,
-            details={"from": old, "to": S.TERMINATED},
+            system=True,
+            details={"with": str(memorandum.code)},
+            update_fields=["terminated_reason"],
         )
     notify(
         memorandum,

@@ -13,6 +13,7 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.dispatch import receiver
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
@@ -21,11 +22,13 @@ from mobility.models.checklists import ChainEvent
 from mobility.services import lifecycle
 from mobility.services.checklists import record_chain_event
 from mobility.services.gdpr import collecting_learner_data, erasing_learner
-from partners import audit
+from partners import audit, workflow
 from partners.models import AuditEntry, Right
+from partners.workflow import Missing, Refused
 
 from ..models import LearningAgreementVersion, Transcript, TranscriptEntry, TranscriptUnit
-from .approvals import DocumentKind, Party, freeze
+from ..models.results import agreement_in_force_missing
+from .approvals import ApprovalError, DocumentKind, Party, freeze
 from .notify import notify
 
 T = Transcript.Status
@@ -70,6 +73,11 @@ def unit_results(transcript: Transcript) -> dict[int, list[str]]:
     return out
 
 
+def points_text(points: Decimal) -> str:
+    """ECVET points as people write them: 10, 2.5 (never 1E+1)."""
+    return format(points.normalize(), "f")
+
+
 def is_mixed(results: list[str]) -> bool:
     """Some outcomes achieved and some not: the host decides the points."""
     achieved = [r == ACHIEVED for r in results]
@@ -81,6 +89,24 @@ def mixed_units(transcript: Transcript) -> list[TranscriptUnit]:
     return [u for u in transcript.units.select_related("unit") if is_mixed(results.get(u.unit_id, []))]
 
 
+def build_missing(mobility: Mobility, assessment: MentorAssessment | None) -> list[Missing]:
+    """What building the transcript still needs: the mentor's submitted assessment and the Learning Agreement in
+    force (the same fact that `Transcript.send_for_approval` and `approve` guard)."""
+    missing = []
+    if assessment is None:
+        missing.append(
+            Missing(
+                _(
+                    "The mentor has not submitted the assessment yet: a transcript is built from the submitted "
+                    "assessment."
+                ),
+                url=reverse("mobility:assessment", kwargs={"code": mobility.code}),
+                link_text=_("Open the mentor's assessment"),
+            )
+        )
+    return missing + agreement_in_force_missing(mobility)
+
+
 @transaction.atomic
 def build_transcript(mobility: Mobility, *, by, request=None) -> Transcript:
     """Create the transcript from the submitted assessment, or rebuild it while it is a draft."""
@@ -88,10 +114,9 @@ def build_transcript(mobility: Mobility, *, by, request=None) -> Transcript:
         Mobility.objects.select_for_update().select_related("partnership", "receiving_organisation").get(pk=mobility.pk)
     )
     assessment = submitted_assessment(mobility)
-    if assessment is None:
-        raise ValidationError(
-            _("The mentor has not submitted the assessment yet: a transcript is built from the submitted assessment.")
-        )
+    missing = build_missing(mobility, assessment)
+    if missing:
+        raise Refused(" ".join(m.message for m in missing), missing=missing)
     transcript = Transcript.objects.select_for_update().filter(mobility=mobility).first()
     if transcript is not None and transcript.status != T.DRAFT:
         raise ValidationError(
@@ -168,7 +193,7 @@ def update_transcript(transcript: Transcript, *, points: dict[int, Decimal], hos
         elif value > limits.get(unit_id, Decimal("0")):
             errors[f"points_{unit_id}"] = _(
                 "The Learning Agreement gives this unit %(max)s ECVET points; %(points)s is more than that."
-            ) % {"max": limits.get(unit_id, Decimal("0")).normalize(), "points": value.normalize()}
+            ) % {"max": points_text(limits.get(unit_id, Decimal("0"))), "points": points_text(value)}
     if errors:
         raise ValidationError(errors)
     for unit_id, value in points.items():
@@ -194,19 +219,15 @@ def send_for_approval(transcript: Transcript, *, by, request=None) -> Transcript
     transcript = Transcript.objects.select_for_update().select_related("mobility").get(pk=transcript.pk)
     if transcript.status != T.DRAFT:
         raise ValidationError(_("Only a draft transcript can be sent for approval."))
-    if not transcript.entries.exists():
-        raise ValidationError(_("The transcript has no assessed learning outcomes."))
-    transcript.status = T.AWAITING
+    # Guards (Learning Agreement in force, assessed outcomes) and the right to send: `Transcript.send_for_approval`.
     sha = freeze(transcript)
-    transcript.save(update_fields=["status", "frozen_content", "updated_at"])
-    audit.record(
-        actor=by,
-        verb=AuditEntry.Verb.STATE_CHANGED,
-        obj=transcript,
+    workflow.move(
+        transcript,
+        "send_for_approval",
+        by=by,
         request=request,
-        partnership=transcript.mobility.partnership,
-        organisation=transcript.mobility.receiving_organisation,
-        details={"to": T.AWAITING, "sha256": sha},
+        details={"sha256": sha},
+        update_fields=["frozen_content"],
     )
     notify(transcript, gettext_noop("The %(document)s waits for your approval."), exclude=by)
     return transcript
@@ -288,8 +309,10 @@ class TranscriptKind(DocumentKind):
         return transcript.mobility.partnership
 
     def on_fully_approved(self, transcript, *, by, request):
-        transcript.status = T.APPROVED
-        transcript.save(update_fields=["status", "updated_at"])
+        try:
+            workflow.move(transcript, "approve", by=by, request=request, system=True)
+        except Refused as error:  # e.g. no Learning Agreement in force any more: the approval is not recorded
+            raise ApprovalError(" ".join(error.messages)) from error
         mobility = transcript.mobility
         record_chain_event(
             mobility,
@@ -315,17 +338,8 @@ class TranscriptKind(DocumentKind):
         )
 
     def on_refused(self, transcript, *, by, reason, request):
-        transcript.status = T.DRAFT
-        transcript.frozen_content = None
-        transcript.save(update_fields=["status", "frozen_content", "updated_at"])
-        audit.record(
-            actor=by,
-            verb=AuditEntry.Verb.STATE_CHANGED,
-            obj=transcript,
-            request=request,
-            partnership=transcript.mobility.partnership,
-            organisation=transcript.mobility.receiving_organisation,
-            details={"to": T.DRAFT, "reason": reason},
+        workflow.move(
+            transcript, "refuse", by=by, reason=reason, request=request, system=True, update_fields=["frozen_content"]
         )
         # Back to whoever prepares it at the host.
         notify(
@@ -346,6 +360,41 @@ def total_points(transcript: Transcript) -> Decimal:
     return sum((u.points_awarded for u in transcript.units.all()), Decimal("0"))
 
 
+def full_recognition_missing(transcript: Transcript) -> list[str]:
+    """Why the transcript cannot be "recognised in full" (empty: it can).
+
+    Decision (issue 13): "recognised in full" means every unit of the Learning Agreement in force was achieved
+    with its ECVET points. The agreement has at least one unit, and for each of its units the transcript records
+    at least one assessed learning outcome, all of them achieved, and awards the unit's ECVET points of the
+    agreement, which are more than 0. A transcript that awards 0 ECVET points can therefore never be recognised
+    in full, and neither can one whose host awarded part of a unit's points: that is "partly recognised"."""
+    version = approved_version(transcript.mobility)
+    if version is None:
+        return [_("no Learning Agreement is in force for this mobility")]
+    agreed = list(version.units.select_related("unit").order_by("order", "id"))
+    if not agreed:
+        return [_("the Learning Agreement in force has no units of learning outcomes, so no ECVET points are awarded")]
+    results = unit_results(transcript)
+    awarded = dict(transcript.units.values_list("unit_id", "points_awarded"))
+    missing = []
+    for la_unit in agreed:
+        unit = {"unit": la_unit.unit.reference}
+        unit_res = results.get(la_unit.unit_id, [])
+        points = awarded.get(la_unit.unit_id, Decimal("0"))
+        if not unit_res:
+            missing.append(_("no learning outcome of unit %(unit)s was assessed") % unit)
+        elif not all(r == ACHIEVED for r in unit_res):
+            missing.append(_("not every learning outcome of unit %(unit)s was achieved") % unit)
+        elif la_unit.ecvet_points <= 0:
+            missing.append(_("unit %(unit)s carries no ECVET points in the Learning Agreement") % unit)
+        elif points != la_unit.ecvet_points:
+            missing.append(
+                _("unit %(unit)s is awarded %(awarded)s of its %(points)s ECVET points")
+                % {**unit, "awarded": points_text(points), "points": points_text(la_unit.ecvet_points)}
+            )
+    return missing
+
+
 @transaction.atomic
 def record_recognition(
     transcript: Transcript, *, by, decision, decided_on, how_it_counts, points_recognised=None, request=None
@@ -354,7 +403,16 @@ def record_recognition(
     transcript = Transcript.objects.select_for_update().select_related("mobility").get(pk=transcript.pk)
     mobility = transcript.mobility
     if transcript.status != T.APPROVED:
-        raise ValidationError(_("Recognition is recorded after the host has approved the transcript."))
+        raise Refused(
+            _("Recognition is recorded after the host has approved the transcript."),
+            missing=[
+                Missing(
+                    _("The host has not approved the transcript yet."),
+                    url=transcript.get_absolute_url(),
+                    link_text=_("Open the transcript"),
+                )
+            ],
+        )
     if transcript.decision:
         raise ValidationError(_("The recognition of this transcript is already recorded."))
     if mobility.status != Mobility.Status.COMPLETED:
@@ -372,8 +430,23 @@ def record_recognition(
     total = total_points(transcript)
     if points_recognised is not None and (points_recognised < 0 or points_recognised > total):
         errors["points_recognised"] = _("At most the %(total)s ECVET points awarded can be recognised.") % {
-            "total": total.normalize()
+            "total": points_text(total)
         }
+    if decision == Transcript.Decision.RECOGNISED:
+        not_in_full = full_recognition_missing(transcript)
+        if not_in_full:
+            errors["decision"] = _(
+                "“Recognised in full” needs every unit of the Learning Agreement achieved with its ECVET points, "
+                "but %(facts)s. Record “Partly recognised” or “Not recognised” instead."
+            ) % {"facts": "; ".join(not_in_full)}
+        elif points_recognised is not None and points_recognised < total and "points_recognised" not in errors:
+            errors["points_recognised"] = _(
+                "Recognised in full recognises all %(total)s ECVET points awarded; for fewer, record “Partly "
+                "recognised”."
+            ) % {"total": points_text(total)}
+    if decision == Transcript.Decision.PARTLY and total <= 0 and "decision" not in errors:
+        # Nothing was awarded, so there is nothing to recognise in part.
+        errors["decision"] = _("No ECVET points were awarded: record “Not recognised”.")
     if errors:
         raise ValidationError(errors)
     transcript.decision = decision

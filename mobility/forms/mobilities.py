@@ -127,6 +127,7 @@ class MobilityForm(MobilityRulesMixin, CrispyFormMixin, forms.ModelForm):
             "partnership",
             "receiving_organisation",
             "kind",
+            "uses_ecvet",
             "start_date",
             "end_date",
             "travel_days",
@@ -184,6 +185,13 @@ class MobilityForm(MobilityRulesMixin, CrispyFormMixin, forms.ModelForm):
                 if len(options) == 1:
                     # The only possible choice: preselect it.
                     self.fields[name].initial = options[0]
+        if self.instance.pk and self.instance.status not in (Mobility.Status.DRAFT, Mobility.Status.PLANNED):
+            # Whether the ECVET chain decides the status is settled once the mobility is agreed.
+            self.fields["uses_ecvet"].disabled = True
+        elif not self.is_bound and not self.instance.pk:
+            chosen = self.fields["partnership"].initial
+            if chosen is not None:
+                self.fields["uses_ecvet"].initial = chosen.uses_ecvet
         host = self._chosen_host(receiving)
         # The mentors of the chosen host; before one is chosen, those of every possible host, each option
         # naming its organisation so the page's script keeps only the chosen host's (without the script, the
@@ -200,6 +208,7 @@ class MobilityForm(MobilityRulesMixin, CrispyFormMixin, forms.ModelForm):
                 "partnership",
                 "receiving_organisation",
                 "kind",
+                "uses_ecvet",
             ),
             Fieldset(
                 _("Physical period"),
@@ -275,4 +284,13 @@ class CancelForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         max_length=2000,
         help_text=_("Required; kept in the status history."),
+    )
+
+
+class NoAssessmentForm(forms.Form):
+    no_assessment_reason = forms.CharField(
+        label=_("Why there is no assessment"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=2000,
+        help_text=_("E.g. the learner left the placement early. Kept with the mobility and in its history."),
     )

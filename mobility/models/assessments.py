@@ -1,10 +1,16 @@
+from __future__ import annotations
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from partners.models import TimeStampedModel
 from partners.models.base import code_field
+from partners.workflow import Missing, WorkflowModel, guard, rule, state_field, transition
 
 from ..querysets import AssessmentItemQuerySet, MentorAssessmentQuerySet
 from .mobilities import Mobility
@@ -66,7 +72,42 @@ SOFT_SKILL_SCALE = {
 }
 
 
-class MentorAssessment(TimeStampedModel):
+def _as_for_mobility(dotted_path: str):
+    """A `rule` whose predicate takes the mobility (`may_assess(user, mobility)`): who may move an
+    assessment is who may assess its mobility."""
+    check = rule(dotted_path)
+
+    def permission(instance, user) -> bool:
+        return check(instance.mobility, user)
+
+    permission.rule = dotted_path  # type: ignore[attr-defined]
+    return permission
+
+
+def complete_for_submission(assessment: MentorAssessment) -> list[Missing]:
+    """What the stored draft still lacks to be submitted: a result and a date for every learning outcome,
+    a rating for every soft skill (the form says the same field by field before it saves)."""
+    mobility = assessment.mobility
+    url = reverse("mobility:assessment", kwargs={"code": mobility.code})
+    link = gettext("the assessment")
+    items = list(mobility.assessment_items.values_list("pk", flat=True))
+    if not items:
+        return [Missing(gettext("there are no learning outcomes to assess yet"), url, link)]
+    missing = []
+    done = {
+        item_id
+        for item_id, result, assessed_on in assessment.results.values_list("item_id", "result", "assessed_on")
+        if result and assessed_on
+    }
+    if not done.issuperset(items):
+        missing.append(Missing(gettext("a result and a date for every learning outcome"), url, link))
+    rated = set(assessment.soft_skills.filter(rating__isnull=False).values_list("skill", flat=True))
+    if not rated.issuperset(SoftSkill.values):
+        missing.append(Missing(gettext("a rating of every soft skill"), url, link))
+    return missing
+
+
+class MentorAssessment(WorkflowModel, TimeStampedModel):
     """One version of the mentor's assessment. Submitted versions are locked; a correction is a new
     version with a reason, and the previous one is kept."""
 
@@ -80,7 +121,7 @@ class MentorAssessment(TimeStampedModel):
         Mobility, on_delete=models.CASCADE, related_name="assessments", verbose_name=_("mobility")
     )
     version = models.PositiveSmallIntegerField(_("version"), default=1)
-    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT, editable=False)
+    status = state_field(Status.choices, Status.DRAFT, max_length=10)
     assessor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("assessor")
     )
@@ -108,6 +149,36 @@ class MentorAssessment(TimeStampedModel):
     @property
     def is_locked(self) -> bool:
         return self.status != self.Status.DRAFT
+
+    def workflow_scope(self):
+        return self.mobility.partnership, self.mobility.sending_organisation
+
+    # --- The moves (made by mobility.services.assessments; who: mobility.access.may_assess) ------------------
+
+    @transition(
+        field=status,
+        source=Status.DRAFT,
+        target=Status.SUBMITTED,
+        conditions=[guard(complete_for_submission)],
+        permission=_as_for_mobility("mobility.access.may_assess"),
+        custom={"label": _("Submit the assessment")},
+    )
+    def submit(self, assessor=None):
+        """Locks this version; `assessor`: who submitted it (the mentor, or the host's staff for them)."""
+        self.submitted_at = timezone.now()
+        if assessor is not None:
+            self.assessor = assessor
+
+    @transition(
+        field=status,
+        source=Status.SUBMITTED,
+        target=Status.SUPERSEDED,
+        permission=_as_for_mobility("mobility.access.may_assess"),
+        # Only as part of a correction, which also creates the next version (services.start_correction).
+        custom={"label": _("Supersede by a correction"), "reason_required": True, "admin": False},
+    )
+    def supersede(self):
+        """The submitted version is kept, read-only, under its correction."""
 
 
 class AssessmentResult(models.Model):

@@ -88,10 +88,25 @@ def can_be_overdue(category: str, mobility_status: str) -> bool:
     return _STATUS_ORDER.index(mobility_status) < _STATUS_ORDER.index(over_from)
 
 
+# Items only the ECVET chain ticks: they never apply to a mobility without ECVET (mobility.guards).
+ECVET_ONLY_EVENTS = (
+    ChainEvent.LA_SIGNED,
+    ChainEvent.TRANSCRIPT_APPROVED,
+    ChainEvent.RECOGNITION_RECORDED,
+    ChainEvent.ASSESSMENT_SUBMITTED,
+)
+
+
+def applies(chain_event: str, uses_ecvet: bool) -> bool:
+    """Whether an item can apply to its mobility at all: an ECVET step does not apply without ECVET."""
+    return uses_ecvet or chain_event not in ECVET_ONLY_EVENTS
+
+
 def not_applicable_q(prefix: str = "") -> models.Q:
-    """The open items `can_be_overdue` rules out, as a filter on checklist items (`prefix` leads from the
-    queried model to the item, e.g. "checklist__")."""
+    """The open items `can_be_overdue` (and `applies`) rule out, as a filter on checklist items (`prefix`
+    leads from the queried model to the item, e.g. "checklist__")."""
     q = models.Q(**{f"{prefix}mobility__status": Mobility.Status.CANCELLED})
+    q |= models.Q(**{f"{prefix}mobility__uses_ecvet": False, f"{prefix}chain_event__in": ECVET_ONLY_EVENTS})
     for category in Category.values:
         passed = [status for status in Mobility.Status.values if not can_be_overdue(category, status)]
         if passed:
@@ -202,7 +217,10 @@ class ChecklistItem(TimeStampedModel):
     @property
     def stage_passed(self) -> bool:
         """Open, but no longer counted as overdue: the mobility is cancelled or past this item's stage."""
-        return not self.is_done and not can_be_overdue(self.category, self.mobility.status)
+        return not self.is_done and (
+            not can_be_overdue(self.category, self.mobility.status)
+            or not applies(self.chain_event, self.mobility.uses_ecvet)
+        )
 
     @property
     def is_overdue(self) -> bool:
@@ -210,4 +228,5 @@ class ChecklistItem(TimeStampedModel):
             not self.is_done
             and self.due_date < timezone.localdate()
             and can_be_overdue(self.category, self.mobility.status)
+            and applies(self.chain_event, self.mobility.uses_ecvet)
         )

@@ -7,14 +7,16 @@ from django.utils.translation import gettext_lazy as _
 
 from partners.models import Organisation, Partnership, TimeStampedModel
 from partners.models.base import code_field
+from partners.workflow import WorkflowModel, guard, rule, state_field, system_only, transition
 
+from .. import guards
 from ..querysets import MobilityQuerySet, MobilityStatusChangeQuerySet
 from .learners import Learner
 
 ERASMUS_PRO_MIN_DAYS = 90
 
 
-class Mobility(TimeStampedModel):
+class Mobility(WorkflowModel, TimeStampedModel):
     """One learner's stay abroad: "outgoing" for the sending organisation, "incoming" for the receiving one."""
 
     class Kind(models.TextChoices):
@@ -30,16 +32,6 @@ class Mobility(TimeStampedModel):
         RECOGNISED = "recognised", _("Recognised")
         CANCELLED = "cancelled", _("Cancelled")
 
-    # The only allowed moves. Cancelling is possible from every open state.
-    TRANSITIONS: dict[str, tuple[str, ...]] = {
-        Status.DRAFT: (Status.PLANNED, Status.CANCELLED),
-        Status.PLANNED: (Status.DRAFT, Status.AGREED, Status.CANCELLED),
-        Status.AGREED: (Status.IN_MOBILITY, Status.CANCELLED),
-        Status.IN_MOBILITY: (Status.COMPLETED, Status.CANCELLED),
-        Status.COMPLETED: (Status.RECOGNISED,),
-        Status.RECOGNISED: (),
-        Status.CANCELLED: (),
-    }
     OPEN_STATUSES = (Status.DRAFT, Status.PLANNED, Status.AGREED, Status.IN_MOBILITY)
 
     code = code_field()
@@ -61,7 +53,21 @@ class Mobility(TimeStampedModel):
         help_text=_("The partner that hosts the learner and arranges the workplace."),
     )
     kind = models.CharField(_("type"), max_length=12, choices=Kind.choices, default=Kind.SHORT_TERM)
-    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.DRAFT, editable=False)
+    # Moved only by the transition methods below, through partners.workflow.move (mobility.services.lifecycle).
+    status = state_field(Status.choices, Status.DRAFT, max_length=12)
+    uses_ecvet = models.BooleanField(
+        _("uses ECVET"),
+        default=True,
+        help_text=_(
+            "The Learning Agreement, the assessment of units and their recognition decide this mobility's "
+            "status. Untick for a mobility without ECVET units (e.g. staff mobility)."
+        ),
+    )
+    no_assessment_reason = models.TextField(
+        _("why there is no assessment"),
+        blank=True,
+        help_text=_("Recorded when the stay is completed without the mentor's assessment."),
+    )
 
     # Physical period
     start_date = models.DateField(
@@ -188,7 +194,98 @@ class Mobility(TimeStampedModel):
         return self.status in self.OPEN_STATUSES
 
     def allowed_transitions(self) -> tuple[str, ...]:
-        return self.TRANSITIONS[self.status]
+        """The states the map allows from here (whatever the facts and the person)."""
+        return tuple(t.target for t in self.get_all_status_transitions() if t.source == self.status)
+
+    def workflow_scope(self):
+        return self.partnership, self.sending_organisation
+
+    def record_state_change(self, *, field, name, source, target, by, reason) -> None:
+        # The mobility's history keeps its own table (shown on its page, exported with the learner's data).
+        MobilityStatusChange.objects.create(
+            mobility=self,
+            from_status=source,
+            to_status=target,
+            by=by if getattr(by, "is_authenticated", False) else None,
+            reason=reason,
+        )
+
+    # --- The moves (guards: mobility.guards; who: mobility.access) -------------------------------------------
+
+    @transition(
+        field=status,
+        source=Status.DRAFT,
+        target=Status.PLANNED,
+        permission=rule("mobility.access.may_plan"),
+        custom={"label": _("Mark as planned")},
+    )
+    def plan(self):
+        pass
+
+    @transition(
+        field=status,
+        source=Status.PLANNED,
+        target=Status.DRAFT,
+        permission=rule("mobility.access.may_plan"),
+        custom={"label": _("Back to draft")},
+    )
+    def back_to_draft(self):
+        pass
+
+    @transition(
+        field=status,
+        source=Status.PLANNED,
+        target=Status.AGREED,
+        conditions=[guard(guards.agree)],
+        permission=rule("mobility.access.may_plan"),
+        custom={"label": _("Mark as agreed")},
+    )
+    def agree(self):
+        pass
+
+    @transition(
+        field=status,
+        source=Status.AGREED,
+        target=Status.IN_MOBILITY,
+        conditions=[guard(guards.start)],
+        permission=rule("mobility.access.may_run"),
+        custom={"label": _("Start the mobility")},
+    )
+    def start(self):
+        pass
+
+    @transition(
+        field=status,
+        source=Status.IN_MOBILITY,
+        target=Status.COMPLETED,
+        conditions=[guard(guards.complete)],
+        permission=rule("mobility.access.may_run"),
+        custom={"label": _("Mark as completed")},
+    )
+    def complete(self):
+        pass
+
+    @transition(
+        field=status,
+        source=Status.COMPLETED,
+        target=Status.RECOGNISED,
+        conditions=[guard(guards.recognise)],
+        # Only recording recognition on the approved Personal Transcript makes this move (ecvet).
+        permission=system_only,
+        custom={"label": _("Recognised"), "explain_to": "mobility.access.may_manage_mobility"},
+    )
+    def recognise(self):
+        pass
+
+    @transition(
+        field=status,
+        source=OPEN_STATUSES,
+        target=Status.CANCELLED,
+        permission=rule("mobility.access.may_run"),
+        custom={"label": _("Cancel the mobility"), "reason_required": True},
+    )
+    def cancel(self):
+        pass
 
     def clean(self):
         """Rules that need only this record; rules about people and organisations live in the form/service."""

@@ -12,10 +12,9 @@ from datetime import date
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from partners import audit
+from partners import audit, workflow
 from partners.models import AuditEntry
 
 from ..models import AssessmentItem, AssessmentResult, MentorAssessment, Mobility, SoftSkill, SoftSkillRating
@@ -178,21 +177,24 @@ def submit_assessment(mobility: Mobility, *, by, data: AssessmentInput, request=
         raise ValidationError(errors)
     assessment, _created = _draft_for_update(mobility, by)
     _apply(assessment, items, data)
-    assessment.status = Status.SUBMITTED
-    assessment.submitted_at = timezone.now()
-    assessment.assessor = by
-    assessment.save(update_fields=["status", "submitted_at", "assessor", "updated_at"])
-    audit.record(
-        obj=assessment,
-        actor=by,
-        verb=AuditEntry.Verb.STATE_CHANGED,
-        partnership=mobility.partnership,
-        organisation=mobility.sending_organisation,
+    workflow.move(
+        assessment,
+        "submit",
+        by=by,
         request=request,
-        details={"version": assessment.version, "from": Status.DRAFT.value, "to": Status.SUBMITTED.value},
+        assessor=by,
+        update_fields=["submitted_at", "assessor"],
+        details={"version": assessment.version},
     )
+    record_submission(assessment, by=by, request=request)
+    return assessment
+
+
+def record_submission(assessment: MentorAssessment, *, by, request=None) -> None:
+    """What follows the move to submitted (here, and from the Django admin): the checklist item ticks itself,
+    with this version as evidence."""
     record_chain_event(
-        mobility,
+        assessment.mobility,
         ChainEvent.ASSESSMENT_SUBMITTED,
         done=True,
         evidence_url=reverse("mobility:assessment_version", kwargs={"code": assessment.code}),
@@ -200,7 +202,6 @@ def submit_assessment(mobility: Mobility, *, by, data: AssessmentInput, request=
         by=by,
         request=request,
     )
-    return assessment
 
 
 @transaction.atomic
@@ -213,8 +214,7 @@ def start_correction(mobility: Mobility, *, by, reason: str, request=None) -> Me
     old = mobility.assessments.exclude(status=Status.SUPERSEDED).select_for_update().first()
     if old is None or old.status != Status.SUBMITTED:
         raise ValidationError(_("Only a submitted assessment can be corrected."))
-    old.status = Status.SUPERSEDED
-    old.save(update_fields=["status", "updated_at"])
+    workflow.move(old, "supersede", by=by, reason=reason, request=request, details={"version": old.version})
     new = MentorAssessment.objects.create(
         mobility=mobility,
         version=old.version + 1,
@@ -240,15 +240,6 @@ def start_correction(mobility: Mobility, *, by, reason: str, request=None) -> Me
             SoftSkillRating(assessment=new, skill=r.skill, rating=r.rating, comment=r.comment)
             for r in old.soft_skills.all()
         ]
-    )
-    audit.record(
-        obj=old,
-        actor=by,
-        verb=AuditEntry.Verb.STATE_CHANGED,
-        partnership=mobility.partnership,
-        organisation=mobility.sending_organisation,
-        request=request,
-        details={"version": old.version, "from": Status.SUBMITTED.value, "to": Status.SUPERSEDED.value},
     )
     audit.record(
         obj=new,

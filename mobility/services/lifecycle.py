@@ -1,82 +1,81 @@
-"""The mobility lifecycle: one transition function, an explicit map and role rules."""
+"""The mobility lifecycle: the moves declared on `Mobility` (partners.workflow), asked by target status.
+
+The map, the guards (mobility.guards: which fact each move needs) and who may make each move
+(mobility.access.may_plan / may_run; *recognised* only by the transcript service) are declared on the model;
+this module only names the move that leads to a status and runs it through `partners.workflow.move`, which
+writes the history row and the audit entry.
+"""
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.utils.translation import gettext as _
 
-from partners import audit
-from partners.models import AuditEntry
+from partners import workflow
 
-from ..access import RECEIVING, SENDING, sides_of
-from ..models import Mobility, MobilityStatusChange
+from ..models import Mobility
 
 S = Mobility.Status
 
-# Which side's staff (with can_manage_mobilities, mobility.access.sides_of) may make each move.
-WHO_MAY: dict[tuple[str, str], tuple[str, ...]] = {
-    (S.DRAFT, S.PLANNED): (SENDING,),
-    (S.PLANNED, S.DRAFT): (SENDING,),
-    # Until the ECVET Learning Agreement exists the sending side records the agreement by hand;
-    # with it, the LA's full approval makes this move.
-    (S.PLANNED, S.AGREED): (SENDING,),
-    (S.AGREED, S.IN_MOBILITY): (SENDING, RECEIVING),
-    (S.IN_MOBILITY, S.COMPLETED): (SENDING, RECEIVING),
-    (S.COMPLETED, S.RECOGNISED): (SENDING,),
+# The move that leads to each status.
+MOVE_TO: dict[str, str] = {
+    S.PLANNED: "plan",
+    S.DRAFT: "back_to_draft",
+    S.AGREED: "agree",
+    S.IN_MOBILITY: "start",
+    S.COMPLETED: "complete",
+    S.RECOGNISED: "recognise",
+    S.CANCELLED: "cancel",
 }
-CANCEL_SIDES = (SENDING, RECEIVING)
+
+TransitionError = workflow.Refused
 
 
 def transitions_for(user, mobility: Mobility) -> list[str]:
-    """The moves this user may make now (for buttons)."""
-    sides = sides_of(user, mobility)
-    out = []
-    for target in mobility.allowed_transitions():
-        allowed = CANCEL_SIDES if target == S.CANCELLED else WHO_MAY.get((mobility.status, target), ())
-        if sides & set(allowed):
-            out.append(target)
-    return out
+    """The statuses this user may move the mobility to now: allowed by the map, the facts and their role."""
+    return [t.target for t in workflow.available_moves(mobility, user)]
 
 
-class TransitionError(ValidationError):
-    pass
+def blocked_for(user, mobility: Mobility) -> list[tuple[str, str, list[workflow.Missing]]]:
+    """The next steps this user would take (or, for recognition, follow) once the missing facts exist:
+    (target status, label, missing facts with links)."""
+    return [
+        (t.target, str((t.custom or {}).get("label") or t.name), missing)
+        for t, missing in workflow.blocked_moves(mobility, user)
+    ]
 
 
-@transaction.atomic
 def transition(
     mobility: Mobility, to_status: str, *, by, reason: str = "", request=None, system: bool = False
 ) -> Mobility:
-    """Move a mobility to `to_status`, or refuse with a clear message.
+    """Move a mobility to `to_status`, or refuse (`TransitionError` naming the missing facts, or
+    PermissionDenied) and change nothing.
 
-    `system=True` is for moves the portal makes itself (e.g. the Learning Agreement approved by
-    all parties); it skips the role check but not the transition map.
+    `system=True` is for moves the portal makes itself (e.g. the Learning Agreement approved by all parties,
+    recognition recorded on the transcript); it skips the role check, never the map or the facts.
     """
-    mobility = Mobility.objects.select_for_update().get(pk=mobility.pk)
-    current = mobility.status
-    if to_status not in mobility.allowed_transitions():
+    mobility = Mobility.objects.select_related("partnership", "sending_organisation").get(pk=mobility.pk)
+    name = MOVE_TO.get(to_status)
+    if name is None or to_status not in mobility.allowed_transitions():
         raise TransitionError(
             _("A mobility that is “%(current)s” cannot become “%(target)s”.")
-            % {"current": S(current).label, "target": S(to_status).label}
+            % {
+                "current": S(mobility.status).label,
+                "target": S(to_status).label if to_status in S.values else to_status,
+            }
         )
-    if to_status == S.CANCELLED and not reason.strip():
+    if to_status == S.CANCELLED and not (reason or "").strip():
         raise TransitionError(_("Give a reason for cancelling the mobility."))
-    if not system:
-        allowed = CANCEL_SIDES if to_status == S.CANCELLED else WHO_MAY.get((current, to_status), ())
-        if not sides_of(by, mobility) & set(allowed):
-            raise PermissionDenied(_("You may not make this change."))
-    mobility.status = to_status
-    mobility.save(update_fields=["status", "updated_at"])
-    MobilityStatusChange.objects.create(
-        mobility=mobility, from_status=current, to_status=to_status, by=by, reason=reason.strip()
-    )
-    audit.record(
-        actor=by,
-        verb=AuditEntry.Verb.STATE_CHANGED,
-        obj=mobility,
-        request=request,
-        partnership=mobility.partnership,
-        organisation=mobility.sending_organisation,
-        details={"from": current, "to": to_status, "reason": reason.strip()},
-    )
+    update_fields = ["no_assessment_reason"] if name == "complete" and mobility.no_assessment_reason else []
+    workflow.move(mobility, name, by=by, reason=reason, request=request, system=system, update_fields=update_fields)
+    return mobility
+
+
+def complete_without_assessment(mobility: Mobility, *, why: str, by, request=None) -> Mobility:
+    """Complete a stay whose mentor's assessment will not come, recording why (the fact that replaces it)."""
+    why = (why or "").strip()
+    if not why:
+        raise TransitionError(_("Say why there is no assessment."))
+    mobility = Mobility.objects.select_related("partnership", "sending_organisation").get(pk=mobility.pk)
+    mobility.no_assessment_reason = why
+    workflow.move(mobility, "complete", by=by, reason=why, request=request, update_fields=["no_assessment_reason"])
     return mobility

@@ -10,6 +10,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
@@ -22,7 +23,7 @@ from partners.pagination import paginate
 from .. import access, exports
 from ..access import organisations_with_right
 from ..filters import MobilityFilter
-from ..forms.mobilities import CancelForm, HostForm, MobilityForm
+from ..forms.mobilities import CancelForm, HostForm, MobilityForm, NoAssessmentForm
 from ..models import Learner, Mobility
 from ..services import checklists, lifecycle
 from ..services.mobilities import create_mobility, update_mobility
@@ -38,14 +39,20 @@ LIST_TITLES = {
 }
 LIST_URLS = {"outgoing": "outgoing", "incoming": "incoming", "all": "all_mobilities", "mine": "my_learners"}
 
-# What the button for each move says.
+# What the button for each move says (recognition has no button: the transcript records it).
 TRANSITION_LABELS = {
     S.DRAFT: gettext_lazy("Back to draft"),
     S.PLANNED: gettext_lazy("Mark as planned"),
     S.AGREED: gettext_lazy("Record the agreement"),
     S.IN_MOBILITY: gettext_lazy("Learner has started"),
     S.COMPLETED: gettext_lazy("Mark as completed"),
-    S.RECOGNISED: gettext_lazy("Record recognition"),
+}
+# What each next step is called when it still waits for a fact.
+NEXT_STEP_LABELS = {
+    S.AGREED: gettext_lazy("Agreement"),
+    S.IN_MOBILITY: gettext_lazy("Start of the stay"),
+    S.COMPLETED: gettext_lazy("Completion"),
+    S.RECOGNISED: gettext_lazy("Recognition"),
 }
 # Nothing is edited once a mobility is recognised or cancelled: the record stays as it was.
 READ_ONLY_STATUSES = (S.RECOGNISED, S.CANCELLED)
@@ -203,6 +210,10 @@ def mobility_detail(request, code):
     mobility = scoped_mobility(request, code)
     sides = access.sides_of(request.user, mobility)
     transitions = lifecycle.transitions_for(request.user, mobility)
+    next_steps = [
+        (target, NEXT_STEP_LABELS.get(target, label), missing)
+        for target, label, missing in lifecycle.blocked_for(request.user, mobility)
+    ]
     return render(
         request,
         "mobility/mobilities/detail.html",
@@ -218,8 +229,31 @@ def mobility_detail(request, code):
             "history": mobility.status_changes.select_related("by").order_by("-at", "-id"),
             "buttons": [(target, TRANSITION_LABELS[target]) for target in transitions if target != S.CANCELLED],
             "cancel_form": CancelForm() if S.CANCELLED in transitions else None,
+            "next_steps": next_steps,
+            "no_assessment_form": NoAssessmentForm() if may_complete_without_assessment(next_steps) else None,
         },
     )
+
+
+def may_complete_without_assessment(next_steps) -> bool:
+    """Completion waits only for the mentor's assessment: offer to record why there is none instead."""
+    for target, _label, missing in next_steps:
+        if target == S.COMPLETED and missing:
+            return all(m.key == "assessment" for m in missing)
+    return False
+
+
+def refusal_message(error: lifecycle.TransitionError):
+    """The refusal in words, each missing fact linked to the page where it is put right."""
+    if not error.missing:
+        return " ".join(error.messages)
+    facts = format_html_join(
+        " ",
+        '{} <a href="{}">{}</a>',
+        ((m.message, m.url, m.link_text or _("Open")) for m in error.missing if m.url),
+    )
+    unlinked = " ".join(m.message for m in error.missing if not m.url)
+    return format_html("{} {} {}", _("Not yet possible:"), facts, unlinked)
 
 
 def add_service_errors(form, error: ValidationError) -> None:
@@ -317,9 +351,20 @@ def mobility_transition(request, code):
         messages.error(request, _("Choose a status to move the mobility to."))
         return redirect(mobility)
     try:
-        lifecycle.transition(mobility, target, by=request.user, reason=request.POST.get("reason", ""), request=request)
+        if target == S.COMPLETED and "no_assessment_reason" in request.POST:
+            form = NoAssessmentForm(request.POST)
+            if not form.is_valid():
+                messages.error(request, _("Say why there is no assessment."))
+                return redirect(mobility)
+            lifecycle.complete_without_assessment(
+                mobility, why=form.cleaned_data["no_assessment_reason"], by=request.user, request=request
+            )
+        else:
+            lifecycle.transition(
+                mobility, target, by=request.user, reason=request.POST.get("reason", ""), request=request
+            )
     except lifecycle.TransitionError as error:
-        messages.error(request, " ".join(error.messages))
+        messages.error(request, refusal_message(error))
     else:
         messages.success(request, _("The mobility is now “%(status)s”.") % {"status": S(target).label})
     return redirect(mobility)

@@ -4,6 +4,7 @@ from .organisations import ContactPerson, Organisation
 from .partnerships import Partnership, PartnershipMember, Topic
 from .people import Invitation, Membership, Right, Role, User
 from .strategy import Indicator, InternationalisationStrategy, StrategyGoal
+from .workflow import StatusChange
 
 __all__ = [
     "AuditEntry",
@@ -17,6 +18,7 @@ __all__ = [
     "PartnershipMember",
     "Right",
     "Role",
+    "StatusChange",
     "StrategyGoal",
     "TimeStampedModel",
     "Topic",

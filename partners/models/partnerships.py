@@ -58,6 +58,14 @@ class Partnership(TimeStampedModel):
         validators=[MinValueValidator(0)],
     )
     objectives = models.TextField(_("objectives"), blank=True)
+    uses_ecvet = models.BooleanField(
+        _("mobilities use ECVET"),
+        default=True,
+        help_text=_(
+            "New mobilities follow the ECVET chain (Learning Agreement, assessment, transcript, recognition). "
+            "Untick for a project without ECVET units, e.g. staff mobility; each mobility can still say otherwise."
+        ),
+    )
     organisations = models.ManyToManyField(
         Organisation, through="PartnershipMember", related_name="partnerships", verbose_name=_("organisations")
     )

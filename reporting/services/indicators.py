@@ -9,8 +9,9 @@ Every number starts from a `visible_to(user)` queryset (docs/dashboard.md has th
 - mobilities count by the status their documents support (`ecvet.chain.with_reported_status`, the one
   definition the budget and the exports use too): *recognised* only when the recognition is recorded on an
   approved Personal Transcript; a mobility marked recognised without it counts as *completed*;
-- recognition rate: recognised ÷ (completed + recognised) mobilities — a completed mobility is waiting for
-  its recognition at home, so the rate says how much of the finished work has been recognised;
+- recognition rate: recognised ÷ (completed + recognised) mobilities that use ECVET — a completed mobility is
+  waiting for its recognition at home, so the rate says how much of the finished work has been recognised (a
+  stay without ECVET has nothing to recognise and is left out);
 - staff trained: registered (not cancelled) participants of the partnership's training events in the user's
   participant scope; *attended* = at least one session marked present, the rule by which
   `training_events.services.issue_certificates` gives a certificate (hours attended > 0, from
@@ -109,7 +110,7 @@ def mobility_indicators(user, partnership, organisations: list) -> dict:
     mobilities = with_reported_status(Mobility.objects.visible_to(user).filter(partnership=partnership))
     rows = list(
         mobilities.annotate(month=TruncMonth("start_date"))
-        .values("reported_status", "sending_organisation_id", "receiving_organisation_id", "month")
+        .values("reported_status", "uses_ecvet", "sending_organisation_id", "receiving_organisation_id", "month")
         .annotate(n=Count("pk"))
         .order_by()
     )
@@ -133,7 +134,8 @@ def mobility_indicators(user, partnership, organisations: list) -> dict:
         month = month.date() if hasattr(month, "date") else month
         stage = next(key for key, statuses in STAGES if status in statuses)
         by_month[month][stage] += n
-        if status in (S.COMPLETED, S.RECOGNISED):
+        if status in (S.COMPLETED, S.RECOGNISED) and row["uses_ecvet"]:
+            # The recognition rate counts the stays that can be recognised: those that use ECVET.
             finished_by_sender[sender][status] += n
 
     months = months_between(partnership.start_date, partnership.end_date)
@@ -154,7 +156,11 @@ def mobility_indicators(user, partnership, organisations: list) -> dict:
         "outside_period": outside,
         "completed": completed,
         "recognised": recognised,
-        "recognition_rate": rate(recognised, completed + recognised),
+        # Over the stays that can be recognised (those that use ECVET).
+        "recognition_rate": rate(
+            sum(c[S.RECOGNISED] for c in finished_by_sender.values()),
+            sum(sum(c.values()) for c in finished_by_sender.values()),
+        ),
         "recognition_by_sender": [
             (
                 names[o],

@@ -20,8 +20,9 @@ from ecvet.services import approvals
 from ecvet.services import transcripts as service
 from mobility.models import AssessmentResult, Mobility
 from partners.models import AuditEntry
+from tests.ecvet.support_memoranda import beauty_qualification
 
-from .test_transcripts import make_assessment
+from .test_transcripts import make_approved_agreement, make_assessment
 
 ACTORS = ["anonymous", "pc_a", "partner_b", "partner_c", "mentor_a", "mentor_b", "learner_b", "outsider", "admin"]
 R = AssessmentResult.Result
@@ -37,7 +38,10 @@ def expect(default=404, **statuses):
 @pytest.fixture
 def creds(world, mob):
     Mobility.objects.filter(pk__in=[mob.m_b_to_a.pk, mob.m_c_to_d.pk]).update(status=Mobility.Status.COMPLETED)
-    make_assessment(mob.m_b_to_a, mob.mentor_a, [("", R.ACHIEVED)])
+    # A transcript needs the Learning Agreement in force; "recognised in full" needs every unit achieved.
+    for mobility in (mob.m_b_to_a, mob.m_c_to_d):
+        make_approved_agreement(mobility, beauty_qualification(mobility.sending_organisation))
+    make_assessment(mob.m_b_to_a, mob.mentor_a, [("FAC", R.ACHIEVED), ("MAN", R.ACHIEVED)])
     make_assessment(mob.m_c_to_d, None, [("", R.ACHIEVED)])
     # B → A through the services: the host's signer approves, the sending side recognises.
     tr_ba = service.send_for_approval(service.build_transcript(mob.m_b_to_a, by=world.pc_a), by=world.pc_a)

@@ -18,9 +18,9 @@ from ecvet.models import Approval, Transcript
 from ecvet.services import approvals
 from ecvet.services import transcripts as service
 from mobility.models import AssessmentResult, Mobility
-from tests.ecvet.support_memoranda import mark_recently_authenticated
+from tests.ecvet.support_memoranda import beauty_qualification, mark_recently_authenticated
 
-from .test_transcripts import make_assessment
+from .test_transcripts import make_approved_agreement, make_assessment
 
 ACTORS = ["anonymous", "pc_a", "partner_b", "partner_c", "mentor_a", "mentor_b", "learner_b", "outsider", "admin"]
 R = AssessmentResult.Result
@@ -45,6 +45,8 @@ def docs(world, mob):
         (mob.m_a_to_b2, mob.mentor_b2),
         (mob.m_c_to_d, None),
     ):
+        # A transcript needs the Learning Agreement in force.
+        make_approved_agreement(mobility, beauty_qualification(mobility.sending_organisation))
         make_assessment(mobility, mentor, [("", R.ACHIEVED)])
     Mobility.objects.filter(pk=mob.m_a_to_b2.pk).update(status=Mobility.Status.COMPLETED)
     tr_ba = service.send_for_approval(service.build_transcript(mob.m_b_to_a, by=world.pc_a), by=world.pc_a)

@@ -144,7 +144,7 @@ def test_a_completed_mobility_without_a_submitted_assessment_is_listed():
     MentorAssessmentFactory(mobility=mobility)  # a draft
     status, output = check_chain()
     assert status == 1
-    assert f"mobility {mobility.code} [completed]: no submitted mentor assessment" in output
+    assert f"mobility {mobility.code} [completed]: no submitted mentor assessment and no reason recorded why" in output
 
 
 def test_a_correction_in_progress_keeps_the_assessment_submitted():
@@ -172,8 +172,18 @@ def test_a_transcript_without_an_agreement_in_force_or_points_is_listed():
     status, output = check_chain()
     assert status == 1
     assert f"transcript {t.code} [approved/recognised]: no Learning Agreement in force for its mobility" in output
-    assert f"transcript {t.code} [approved/recognised]: 0 ECVET points awarded" in output
+    assert f"transcript {t.code} [approved/recognised]: 0 ECVET points awarded, yet recognised" in output
     assert t.get_absolute_url() in output
+
+
+def test_an_approved_transcript_without_points_is_fine_until_it_is_recognised():
+    mobility = mobility_in(S.COMPLETED)
+    agreement_in_force(mobility)
+    t = transcript(mobility, points="0")  # approved: the units were not achieved
+    assert check_chain()[0] == 0
+    Transcript.objects.filter(pk=t.pk).update(decision=Transcript.Decision.NOT_RECOGNISED)
+    Mobility.objects.filter(pk=mobility.pk).update(status=S.RECOGNISED)
+    assert check_chain()[0] == 0
 
 
 def test_a_draft_transcript_is_not_checked():

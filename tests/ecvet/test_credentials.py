@@ -25,7 +25,7 @@ from .test_transcripts import approved_transcript, chain  # noqa: F401 — the f
 SIGNED_AT = datetime(2021, 7, 2, 9, 30, tzinfo=UTC)
 
 
-def recognised(world, transcript, decision="recognised"):
+def recognised(world, transcript, decision="partly"):
     service.record_recognition(
         transcript, by=world.partner_b, decision=decision, decided_on=date(2021, 7, 1), how_it_counts="Counts as FAC"
     )

@@ -35,7 +35,7 @@ from .support_memoranda import beauty_qualification, make_memorandum
 from .test_agreements_views import la, sent_version  # noqa: F401
 from .test_europass import SECTION_5A, europass  # noqa: F401
 from .test_memoranda import cast, out_for_approval  # noqa: F401
-from .test_transcripts import chain, make_assessment, sent_transcript  # noqa: F401
+from .test_transcripts import chain, make_approved_agreement, make_assessment, sent_transcript  # noqa: F401
 
 TESTID = 'data-testid="dashboard-documents-waiting"'
 ITEM = re.compile(
@@ -194,7 +194,7 @@ def test_a_transcript_waits_for_the_hosts_signers_then_for_the_senders_recogniti
     transcripts.record_recognition(
         Transcript.objects.get(pk=transcript.pk),
         by=world.partner_b,
-        decision=Transcript.Decision.RECOGNISED,
+        decision=Transcript.Decision.PARTLY,
         decided_on=date(2021, 7, 1),
         how_it_counts="Counts as FAC",
     )
@@ -252,6 +252,11 @@ def add_documents(world, qualification, n: int) -> None:
         incoming = version.agreement.mobility
         Mobility.objects.filter(pk=incoming.pk).update(status=Mobility.Status.COMPLETED)
         incoming.refresh_from_db()
+        # Its transcript needs a Learning Agreement in force: another version, approved directly (the one sent
+        # above still waits for A).
+        LearningAgreementVersion.objects.create(
+            agreement=version.agreement, number=version.number + 1, status=LearningAgreementVersion.Status.APPROVED
+        )
         make_assessment(incoming, world.pc_a, achieved)
         transcripts.send_for_approval(transcripts.build_transcript(incoming, by=world.pc_a), by=world.pc_a)
         ep = europass_service.start_europass(incoming, by=world.partner_b)
@@ -265,6 +270,7 @@ def add_documents(world, qualification, n: int) -> None:
         )
         Mobility.objects.filter(pk=outgoing.pk).update(status=Mobility.Status.COMPLETED)
         outgoing.refresh_from_db()
+        make_approved_agreement(outgoing, qualification)
         make_assessment(outgoing, world.mentor_b, achieved)
         built = transcripts.build_transcript(outgoing, by=world.partner_b)
         approve(transcripts.send_for_approval(built, by=world.partner_b), world.partner_b, "receiving")

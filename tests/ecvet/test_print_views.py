@@ -59,7 +59,7 @@ def recognised(world, chain):  # noqa: F811
     return transcript_service.record_recognition(
         transcript,
         by=world.partner_b,
-        decision="recognised",
+        decision="partly",
         decided_on=date(2021, 7, 1),
         points_recognised=Decimal("6"),
         how_it_counts="Unit FAC counts as completed.",

@@ -113,11 +113,11 @@ def test_a_unit_with_no_outcome_achieved_gets_no_points(world, mob):
     assert points_by_unit(transcript) == {"FAC": Decimal("0"), "MAN": Decimal("4")}
 
 
-def test_without_a_learning_agreement_the_transcript_lists_outcomes_and_no_points(world, mob):
+def test_without_a_learning_agreement_in_force_no_transcript_is_built(world, mob):
     make_assessment(mob.m_b_to_a, mob.mentor_a, [("", R.ACHIEVED)])
-    transcript = service.build_transcript(mob.m_b_to_a, by=world.pc_a)
-    assert transcript.entries.count() == 1
-    assert not transcript.units.exists()
+    with pytest.raises(ValidationError, match="No Learning Agreement is in force"):
+        service.build_transcript(mob.m_b_to_a, by=world.pc_a)
+    assert not Transcript.objects.exists()
 
 
 def test_the_host_enters_points_for_a_partly_achieved_unit(world, chain, client_for):
@@ -233,7 +233,7 @@ def recognise_url(transcript):
 
 
 RECOGNITION = {
-    "decision": "recognised",
+    "decision": "partly",  # MAN was only partly achieved: not "recognised in full"
     "decided_on": "2021-07-01",
     "points_recognised": "6",
     "how_it_counts": "Unit FAC counts as completed.",
@@ -247,7 +247,7 @@ def test_the_sending_side_records_recognition_and_the_mobility_is_recognised(wor
     transcript.refresh_from_db()
     chain.refresh_from_db()
     assert chain.status == Mobility.Status.RECOGNISED
-    assert transcript.decision == "recognised" and transcript.decided_on == date(2021, 7, 1)
+    assert transcript.decision == "partly" and transcript.decided_on == date(2021, 7, 1)
     assert transcript.decided_by == world.partner_b and transcript.points_recognised == Decimal("6")
     assert chain.status_changes.filter(to_status=Mobility.Status.RECOGNISED).exists()
 

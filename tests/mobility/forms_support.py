@@ -70,6 +70,7 @@ def new_mobility_data(learner, partnership, receiving, /, **overrides):
         "mentor": "",
         "mentor_responsibilities": "Guide and assess.",
         "distance_km": "",
+        "uses_ecvet": "on",  # the ticked checkbox, as the page sends it
     }
     data.update({key: post_value(value) for key, value in overrides.items()})
     return data
@@ -77,6 +78,8 @@ def new_mobility_data(learner, partnership, receiving, /, **overrides):
 
 def edit_data(mobility, fields=FORM_FIELDS, **overrides):
     data = {name: post_value(getattr(mobility, name)) for name in fields}
+    if mobility.uses_ecvet:
+        data["uses_ecvet"] = "on"  # a ticked checkbox is sent; an unticked one is not
     data.update({key: post_value(value) for key, value in overrides.items()})
     return data
 

@@ -18,20 +18,31 @@ def shown_messages(response):
     return [str(message) for message in response.context["messages"]]
 
 
-def test_sending_staff_walks_a_mobility_from_draft_to_recognised(world, mob, client_for):
+def test_sending_staff_walks_a_mobility_to_completed_once_its_documents_exist(world, mob, client_for):
+    from ecvet.models import LearningAgreement, LearningAgreementVersion
+    from mobility.models import MentorAssessment
+
     client = client_for(world.pc_a)
     mobility = mob.m_a_to_b
-    path = [S.PLANNED, S.AGREED, S.IN_MOBILITY, S.COMPLETED, S.RECOGNISED]
+    agreement = LearningAgreement.objects.create(mobility=mobility)
+    LearningAgreementVersion.objects.create(agreement=agreement, status=LearningAgreementVersion.Status.APPROVED)
+    MentorAssessment.objects.create(mobility=mobility, status=MentorAssessment.Status.SUBMITTED)
+    path = [S.PLANNED, S.AGREED, S.IN_MOBILITY, S.COMPLETED]
     for target in path:
         response = move(client, mobility, target)
         assert response.status_code == 200
         assert response.redirect_chain[-1][0] == mobility.get_absolute_url()
     mobility.refresh_from_db()
-    assert mobility.status == S.RECOGNISED
+    assert mobility.status == S.COMPLETED
     history = list(MobilityStatusChange.objects.filter(mobility=mobility).order_by("id"))
     assert [(h.from_status, h.to_status) for h in history] == list(zip([S.DRAFT, *path[:-1]], path, strict=True))
     assert all(h.by == world.pc_a for h in history)
-    assert AuditEntry.objects.filter(verb=AuditEntry.Verb.STATE_CHANGED, object_code=str(mobility.code)).count() == 5
+    assert AuditEntry.objects.filter(verb=AuditEntry.Verb.STATE_CHANGED, object_code=str(mobility.code)).count() == 4
+    # There is no button for recognition: recording it on the transcript makes that move.
+    response = move(client, mobility, S.RECOGNISED)
+    mobility.refresh_from_db()
+    assert mobility.status == S.COMPLETED
+    assert response.context["buttons"] == []
 
 
 def test_a_move_the_map_does_not_allow_is_refused_with_a_message(world, mob, client_for):

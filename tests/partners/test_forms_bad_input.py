@@ -60,6 +60,8 @@ def organisation_post(organisation, **changes):
 def partnership_post(partnership, **changes):
     data = {name: getattr(partnership, name) for name in PARTNERSHIP_FIELDS}
     data = {name: "" if value is None else str(value) for name, value in data.items()}
+    if partnership.uses_ecvet:
+        data["uses_ecvet"] = "on"  # a ticked checkbox is sent; an unticked one is not
     data.update(changes)
     return data
 

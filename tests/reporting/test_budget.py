@@ -30,14 +30,14 @@ from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from mobility.models import Mobility
+from mobility.models import MentorAssessment, Mobility
 from partners.models import PartnershipMember
 from partners.models.people import Role
 from reporting import access
 from reporting.models import BudgetLine, Cost, GrantAllocation
 from reporting.services import budget as services
 from tests.factories import MembershipFactory, PartnershipFactory
-from tests.factories_mobility import LearnerFactory, MobilityFactory
+from tests.factories_mobility import LearnerFactory, MentorAssessmentFactory, MobilityFactory
 from training_events.models import Attendance, Participant, Session, TrainingEvent
 
 TODAY = date(2022, 1, 15)
@@ -55,7 +55,7 @@ class BudgetWorld:
 
 def mobility(partnership, sender, receiver, status, distance=1500, **fields):
     learner = LearnerFactory(home_organisation=sender)
-    return MobilityFactory(
+    m = MobilityFactory(
         learner=learner,
         partnership=partnership,
         receiving_organisation=receiver,
@@ -63,6 +63,21 @@ def mobility(partnership, sender, receiver, status, distance=1500, **fields):
         distance_km=distance,
         **fields,
     )
+    if status in (Mobility.Status.COMPLETED, Mobility.Status.RECOGNISED):
+        finished(m)
+    return m
+
+
+def finished(m):
+    """A finished stay has its mentor's assessment submitted (what lets it count as completed)."""
+    MentorAssessmentFactory(mobility=m, status=MentorAssessment.Status.SUBMITTED)
+
+
+def set_status(m, status):
+    Mobility.objects.filter(pk=m.pk).update(status=status)
+    m.refresh_from_db()
+    if status in (Mobility.Status.COMPLETED, Mobility.Status.RECOGNISED) and not m.assessments.exists():
+        finished(m)
 
 
 def event(partnership, host, start, **fields):
@@ -240,8 +255,7 @@ def test_partner_sees_only_their_own_organisation(world, bud):
 
 
 def test_cancelled_mobilities_and_other_partnerships_are_not_counted(world, bud):
-    bud.mobilities["m_b_recog"].status = Mobility.Status.CANCELLED
-    bud.mobilities["m_b_recog"].save(update_fields=["status"])
+    set_status(bud.mobilities["m_b_recog"], Mobility.Status.CANCELLED)
     result = services.budget_for(world.p1, world.pc_a, today=TODAY)
     assert result.organisations[1].lines[L.MOBILITY].spent == D("0")
     p2 = services.budget_for(world.p2, world.admin, today=TODAY)
@@ -253,8 +267,7 @@ def test_mobility_counts_for_the_sending_organisation_as_it_moves_on(world, bud)
     m = bud.mobilities["m_a_draft"]  # A sends to B
     result = services.budget_for(world.p1, world.pc_a, today=TODAY)
     assert result.organisations[0].lines[L.MOBILITY].committed == D("1685")
-    m.status = Mobility.Status.COMPLETED
-    m.save(update_fields=["status"])
+    set_status(m, Mobility.Status.COMPLETED)
     result = services.budget_for(world.p1, world.pc_a, today=TODAY)
     a, b = result.organisations
     assert (a.lines[L.MOBILITY].committed, a.lines[L.MOBILITY].spent) == (0, D("3370"))

@@ -37,7 +37,11 @@ S = Mobility.Status
 
 
 def set_status(mobility, status):
-    Mobility.objects.filter(pk=mobility.pk).update(status=status)
+    # A finished stay has its mentor's assessment submitted or a reason why not (what lets it count as completed).
+    finished = status in (Mobility.Status.COMPLETED, Mobility.Status.RECOGNISED)
+    Mobility.objects.filter(pk=mobility.pk).update(
+        status=status, no_assessment_reason="The mentor left the company." if finished else ""
+    )
 
 
 @pytest.fixture

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from mobility.models import IndividualSupportRate
 from mobility.services.money import band_for, organisation_distance_km, support_for
-from partners import audit
+from partners import audit, workflow
 from partners.models import AuditEntry
 
 from .. import access
@@ -230,16 +230,7 @@ def cancel(participant: Participant, *, by, request=None) -> Participant:
         return participant
     if Certificate.objects.filter(participant=participant).exists():
         raise ValidationError(_("A certificate was issued to this participant: the registration stays."))
-    participant.status = P.CANCELLED
-    participant.save(update_fields=["status", "updated_at"])
-    audit.record(
-        actor=by,
-        verb=AuditEntry.Verb.STATE_CHANGED,
-        obj=participant,
-        request=request,
-        partnership=participant.event.partnership,
-        details={"to": P.CANCELLED},
-    )
+    workflow.move(participant, "cancel", by=by, request=request)
     return participant
 
 

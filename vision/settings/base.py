@@ -35,6 +35,8 @@ INSTALLED_APPS = [
     "allauth.mfa",
     "crispy_forms",
     "rules",
+    # Status workflows (partners/workflow.py) and their admin buttons.
+    "django_fsm",
     "crispy_bootstrap5",
     "django_countries",
     "django_filters",

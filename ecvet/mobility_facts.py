@@ -1,0 +1,49 @@
+"""The ECVET documents' facts behind a mobility's moves (registered with `mobility.guards` at start-up).
+
+- *agreed* needs the Learning Agreement in force: a version approved by every party;
+- *recognised* needs recognition recorded on the approved Personal Transcript (the transcript service
+  then makes the move itself).
+"""
+
+from __future__ import annotations
+
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from mobility import guards
+from partners.workflow import Missing
+
+from .models import LearningAgreementVersion, Transcript
+
+
+def agreement_in_force(mobility) -> list[Missing]:
+    in_force = LearningAgreementVersion.objects.filter(
+        agreement__mobility=mobility, status=LearningAgreementVersion.Status.APPROVED
+    ).exists()
+    if in_force:
+        return []
+    return [
+        Missing(
+            _("The Learning Agreement is not approved by all parties yet."),
+            reverse("ecvet:agreement_for_mobility", kwargs={"code": mobility.code}),
+            _("Open the Learning Agreement"),
+        )
+    ]
+
+
+def recognition_recorded(mobility) -> list[Missing]:
+    transcript = Transcript.objects.filter(mobility=mobility).only("status", "decision").first()
+    url = reverse("ecvet:transcript_for_mobility", kwargs={"code": mobility.code})
+    if transcript is None:
+        message = _("There is no Personal Transcript yet.")
+    elif transcript.status != Transcript.Status.APPROVED:
+        message = _("The Personal Transcript is not approved by the host yet.")
+    elif not transcript.decision:
+        message = _("Recognition is not recorded on the approved Personal Transcript yet.")
+    else:
+        return []
+    return [Missing(message, url, _("Open the Personal Transcript"))]
+
+
+guards.register("agree", agreement_in_force)
+guards.register("recognise", recognition_recorded)
