@@ -14,7 +14,6 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.urls import reverse
 from django.utils import timezone
 
 from documents import rendering, services
@@ -22,6 +21,7 @@ from documents.models import RenderedDocument
 from partners import workflow
 from partners.models import AuditEntry, StatusChange
 from tests.documents.support import forced_memorandum
+from tests.workflow_support import change_url, post_move
 
 pytestmark = pytest.mark.django_db
 
@@ -49,34 +49,6 @@ def row_in(memorandum, status, n=0, **fields) -> RenderedDocument:
 
 def moves_of(row):
     return AuditEntry.objects.filter(object_code=str(row.code), verb=AuditEntry.Verb.STATE_CHANGED)
-
-
-def admin_form_data(response) -> dict:
-    """The admin change form as the browser posts it unchanged: its fields and every inline's forms."""
-    data = {}
-
-    def add(form):
-        for name in form.fields:
-            value = form[name].value()
-            if value is None or value is False:
-                continue
-            data[form.add_prefix(name)] = "on" if value is True else value
-
-    add(response.context["adminform"].form)
-    for inline in response.context["inline_admin_formsets"]:
-        add(inline.formset.management_form)
-        for form in inline.formset.forms:
-            add(form)
-    return data
-
-
-def change_url(row):
-    return reverse("admin:documents_rendereddocument_change", args=[row.pk])
-
-
-def post_move(client, row, name):
-    page = client.get(change_url(row))
-    return client.post(change_url(row), {**admin_form_data(page), "_fsm_transition_to": name}, follow=True)
 
 
 # --- the map ------------------------------------------------------------------------------------------------

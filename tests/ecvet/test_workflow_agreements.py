@@ -34,6 +34,7 @@ from mobility.models.checklists import ChainEvent
 from partners import workflow
 from partners.models import AuditEntry, StatusChange
 from tests.factories_ecvet import UnitFactory
+from tests.workflow_support import change_url, post_move
 
 pytestmark = pytest.mark.django_db
 
@@ -353,34 +354,6 @@ def test_a_withdrawn_version_awaiting_approval_takes_no_more_decisions(world, dr
 
 
 # --- Django admin -------------------------------------------------------------------------------------------
-
-
-def admin_form_data(response) -> dict:
-    """The admin change form as the browser posts it unchanged: its fields and every inline's forms."""
-    data = {}
-
-    def add(form):
-        for name in form.fields:
-            value = form[name].value()
-            if value is None or value is False:
-                continue
-            data[form.add_prefix(name)] = "on" if value is True else value
-
-    add(response.context["adminform"].form)
-    for inline in response.context["inline_admin_formsets"]:
-        add(inline.formset.management_form)
-        for form in inline.formset.forms:
-            add(form)
-    return data
-
-
-def change_url(version) -> str:
-    return reverse("admin:ecvet_learningagreementversion_change", args=[version.pk])
-
-
-def post_move(client, version, name):
-    page = client.get(change_url(version))
-    return client.post(change_url(version), {**admin_form_data(page), "_fsm_transition_to": name}, follow=True)
 
 
 def test_the_admin_page_offers_the_sending_sides_moves_and_never_approving(world, draft, client_for):

@@ -26,6 +26,7 @@ from ecvet.services import europass as service
 from mobility.models import Mobility
 from partners import workflow
 from partners.models import AuditEntry, StatusChange
+from tests.workflow_support import change_url, post_move
 
 pytestmark = pytest.mark.django_db
 
@@ -234,34 +235,6 @@ def test_the_page_names_what_sending_needs_and_offers_no_send_button(world, draf
 
 
 # --- Django admin -------------------------------------------------------------------------------------------
-
-
-def admin_form_data(response) -> dict:
-    """The admin change form as the browser posts it unchanged: its fields and every inline's forms."""
-    data = {}
-
-    def add(form):
-        for name in form.fields:
-            value = form[name].value()
-            if value is None or value is False:
-                continue
-            data[form.add_prefix(name)] = "on" if value is True else value
-
-    add(response.context["adminform"].form)
-    for inline in response.context["inline_admin_formsets"]:
-        add(inline.formset.management_form)
-        for form in inline.formset.forms:
-            add(form)
-    return data
-
-
-def change_url(europass):
-    return reverse("admin:ecvet_europassmobility_change", args=[europass.pk])
-
-
-def post_move(client, europass, name):
-    page = client.get(change_url(europass))
-    return client.post(change_url(europass), {**admin_form_data(page), "_fsm_transition_to": name}, follow=True)
 
 
 def test_the_admin_page_offers_sending_a_draft_and_never_approving(world, draft, client_for):

@@ -29,6 +29,7 @@ from ecvet.services import approvals
 from ecvet.services import memoranda as service
 from partners import workflow
 from partners.models import AuditEntry, StatusChange
+from tests.workflow_support import change_url, post_move
 
 from .support_memoranda import approve, beauty_qualification, make_memorandum
 
@@ -317,38 +318,8 @@ def test_terminating_ends_every_open_amendment_one_history_row_each(world, draft
 # --- Django admin -------------------------------------------------------------------------------------------
 
 
-def admin_form_data(response) -> dict:
-    """The admin change form as the browser posts it unchanged: its fields and every inline's forms."""
-    data = {}
-
-    def add(form):
-        for name in form.fields:
-            value = form[name].value()
-            if value is None or value is False:
-                continue
-            if isinstance(value, list):
-                value = [str(v) for v in value]
-            data[form.add_prefix(name)] = "on" if value is True else value
-
-    add(response.context["adminform"].form)
-    for inline in response.context["inline_admin_formsets"]:
-        add(inline.formset.management_form)
-        for form in inline.formset.forms:
-            add(form)
-    return data
-
-
-def change_url(memorandum) -> str:
-    return reverse("admin:ecvet_memorandum_change", args=[memorandum.pk])
-
-
 def transition_url(memorandum, name) -> str:
     return reverse("admin:ecvet_memorandum_transition", args=[memorandum.pk, name])
-
-
-def post_move(client, memorandum, name):
-    page = client.get(change_url(memorandum))
-    return client.post(change_url(memorandum), {**admin_form_data(page), "_fsm_transition_to": name}, follow=True)
 
 
 def test_the_admin_page_offers_the_coordinators_moves_and_never_approving(world, draft, client_for):

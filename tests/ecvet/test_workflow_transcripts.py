@@ -32,6 +32,7 @@ from partners import workflow
 from partners.models import AuditEntry, StatusChange
 from tests.ecvet.support_memoranda import beauty_qualification, mark_recently_authenticated
 from tests.ecvet.test_transcripts import make_approved_agreement, make_assessment
+from tests.workflow_support import change_url, post_move
 
 pytestmark = pytest.mark.django_db
 
@@ -419,34 +420,6 @@ def test_the_recognition_page_says_why_it_cannot_be_in_full(world, mob, mobility
 
 
 # --- Django admin -------------------------------------------------------------------------------------------
-
-
-def admin_form_data(response) -> dict:
-    """The admin change form as the browser posts it unchanged: its fields and every inline's forms."""
-    data = {}
-
-    def add(form):
-        for name in form.fields:
-            value = form[name].value()
-            if value is None or value is False:
-                continue
-            data[form.add_prefix(name)] = "on" if value is True else value
-
-    add(response.context["adminform"].form)
-    for inline in response.context["inline_admin_formsets"]:
-        add(inline.formset.management_form)
-        for form in inline.formset.forms:
-            add(form)
-    return data
-
-
-def change_url(transcript):
-    return reverse("admin:ecvet_transcript_change", args=[transcript.pk])
-
-
-def post_move(client, transcript, name):
-    page = client.get(change_url(transcript))
-    return client.post(change_url(transcript), {**admin_form_data(page), "_fsm_transition_to": name}, follow=True)
 
 
 def test_the_admin_page_offers_sending_a_draft_and_never_approving(world, draft, client_for):

@@ -22,6 +22,7 @@ from mobility.services.checklists import generate_checklist
 from partners import workflow
 from partners.models import AuditEntry, StatusChange
 from tests.factories_mobility import AssessmentItemFactory
+from tests.workflow_support import change_url, post_move
 
 pytestmark = pytest.mark.django_db
 
@@ -60,34 +61,6 @@ def in_state(assessment, status) -> MentorAssessment:
 
 def moves_of(assessment):
     return AuditEntry.objects.filter(object_code=str(assessment.code), verb=AuditEntry.Verb.STATE_CHANGED)
-
-
-def admin_form_data(response) -> dict:
-    """The admin change form as the browser posts it unchanged: its fields and every inline's forms."""
-    data = {}
-
-    def add(form):
-        for name in form.fields:
-            value = form[name].value()
-            if value is None or value is False:
-                continue
-            data[form.add_prefix(name)] = "on" if value is True else value
-
-    add(response.context["adminform"].form)
-    for inline in response.context["inline_admin_formsets"]:
-        add(inline.formset.management_form)
-        for form in inline.formset.forms:
-            add(form)
-    return data
-
-
-def change_url(assessment):
-    return reverse("admin:mobility_mentorassessment_change", args=[assessment.pk])
-
-
-def post_move(client, assessment, name):
-    page = client.get(change_url(assessment))
-    return client.post(change_url(assessment), {**admin_form_data(page), "_fsm_transition_to": name}, follow=True)
 
 
 # --- the map ------------------------------------------------------------------------------------------------

@@ -8,10 +8,10 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.urls import reverse
 
 from partners import workflow
 from partners.models import AuditEntry, StatusChange
+from tests.workflow_support import change_url, post_move
 from training_events import services
 from training_events.models import Certificate, Participant
 
@@ -31,34 +31,6 @@ def audits(participant):
 def cancelled(participant):
     Participant.objects.filter(pk=participant.pk).update(status=P.CANCELLED)
     return Participant.objects.get(pk=participant.pk)
-
-
-def admin_form_data(response) -> dict:
-    """The admin change form as the browser posts it unchanged: its fields and every inline's forms."""
-    data = {}
-
-    def add(form):
-        for name in form.fields:
-            value = form[name].value()
-            if value is None or value is False:
-                continue
-            data[form.add_prefix(name)] = "on" if value is True else value
-
-    add(response.context["adminform"].form)
-    for inline in response.context["inline_admin_formsets"]:
-        add(inline.formset.management_form)
-        for form in inline.formset.forms:
-            add(form)
-    return data
-
-
-def change_url(participant):
-    return reverse("admin:training_events_participant_change", args=[participant.pk])
-
-
-def post_move(client, participant, name):
-    page = client.get(change_url(participant))
-    return client.post(change_url(participant), {**admin_form_data(page), "_fsm_transition_to": name}, follow=True)
 
 
 # --- the map ------------------------------------------------------------------------------------------------
