@@ -90,12 +90,7 @@ def seed() -> int:
 
 
 # The story's states that need a Learning Agreement in force (demo/mobility.py walks them there afterwards).
-AGREED_OR_LATER = (
-    Mobility.Status.AGREED,
-    Mobility.Status.IN_MOBILITY,
-    Mobility.Status.COMPLETED,
-    Mobility.Status.RECOGNISED,
-)
+AGREED_OR_LATER = Mobility.AGREED_OR_LATER
 
 
 def agreements_in_force(users: dict) -> int:

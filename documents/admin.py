@@ -10,9 +10,6 @@ from partners.workflow_admin import StatusChangeInline, WorkflowAdminMixin
 from .models import RenderedDocument
 from .services import enqueue
 
-# What the retry move changes besides the status (RenderedDocument.retry).
-RETRY_FIELDS = ["error", "enqueued_at"]
-
 
 @admin.register(RenderedDocument)
 class RenderedDocumentAdmin(WorkflowAdminMixin, admin.ModelAdmin):
@@ -39,9 +36,7 @@ class RenderedDocumentAdmin(WorkflowAdminMixin, admin.ModelAdmin):
     def _apply_fsm_transition(self, *, obj, transition_name, request, kwargs=None) -> bool:
         moved = super()._apply_fsm_transition(obj=obj, transition_name=transition_name, request=request, kwargs=kwargs)
         if moved and transition_name == "retry":
-            # move() saves the status only; the retry also clears the failure (same transaction: the
-            # admin's change view is atomic). Then to the worker at once, not at the next relay.
-            obj.save(update_fields=RETRY_FIELDS)
+            # To the worker at once, not at the next relay.
             transaction.on_commit(lambda pk=obj.pk: enqueue(pk))
         return moved
 
@@ -61,7 +56,7 @@ class RenderedDocumentAdmin(WorkflowAdminMixin, admin.ModelAdmin):
         for row in rows:
             if row.status == RenderedDocument.Status.FAILED:
                 try:
-                    workflow.move(row, "retry", by=request.user, request=request, update_fields=RETRY_FIELDS)
+                    workflow.move(row, "retry", by=request.user, request=request)
                 except (workflow.Refused, PermissionDenied):
                     continue  # changed meanwhile, or not the user's to retry
             transaction.on_commit(lambda pk=row.pk: enqueue(pk))

@@ -96,7 +96,7 @@ class RenderedDocument(WorkflowModel, TimeStampedModel):
         source=[Status.QUEUED, Status.RENDERING],
         target=Status.RENDERING,
         permission=system_only,
-        custom={"label": _("Start rendering")},
+        custom={"label": _("Start rendering"), "update_fields": ["attempts", "started_at"]},
     )
     def start(self):
         self.attempts += 1
@@ -108,7 +108,7 @@ class RenderedDocument(WorkflowModel, TimeStampedModel):
         source=[Status.QUEUED, Status.RENDERING],
         target=Status.READY,
         permission=system_only,
-        custom={"label": _("Mark as ready")},
+        custom={"label": _("Mark as ready"), "update_fields": ["error", "finished_at"]},
     )
     def finish(self):
         """The sealed file is stored and described (file, SHA-256, size, pages, signer) before this move."""
@@ -120,7 +120,7 @@ class RenderedDocument(WorkflowModel, TimeStampedModel):
         source=[Status.QUEUED, Status.RENDERING],
         target=Status.FAILED,
         permission=system_only,
-        custom={"label": _("Mark as failed")},
+        custom={"label": _("Mark as failed"), "update_fields": ["error", "finished_at"]},
     )
     def fail(self, error: str = ""):
         self.error = error[:2000]
@@ -131,7 +131,7 @@ class RenderedDocument(WorkflowModel, TimeStampedModel):
         source=Status.RENDERING,
         target=Status.QUEUED,
         permission=system_only,
-        custom={"label": _("Queue again")},
+        custom={"label": _("Queue again"), "update_fields": ["enqueued_at"]},
     )
     def requeue(self):
         """A run stuck in "rendering" lost its worker: the relay hands the job to the broker again."""
@@ -142,7 +142,7 @@ class RenderedDocument(WorkflowModel, TimeStampedModel):
         source=Status.FAILED,
         target=Status.QUEUED,
         permission=rule("documents.access.may_request"),
-        custom={"label": _("Retry")},
+        custom={"label": _("Retry"), "update_fields": ["error", "enqueued_at"]},
     )
     def retry(self):
         self.error = ""

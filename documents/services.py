@@ -93,7 +93,6 @@ def request_pdf(document, *, by=None, request=None) -> RenderedDocument:
             by=by,
             request=request,
             system=by is None,
-            update_fields=["error", "enqueued_at"],
             details=details,
         )
     elif by is not None:
@@ -156,7 +155,7 @@ def requeue_stale(*, now=None, limit: int = 1000) -> int:
             row = _locked(pk, rows=stale)
             if row is None:
                 continue  # finished (or failed) meanwhile
-            workflow.move(row, "requeue", system=True, update_fields=["enqueued_at"])
+            workflow.move(row, "requeue", system=True)
             moved += 1
     return moved
 
@@ -190,7 +189,7 @@ def _start(pk: int):
         if spec.content_sha256(document) != row.content_sha256:
             return _fail(row, _("The document's content changed after the PDF was requested."))
         # A row already "rendering" lost its worker (the broker redelivered the job): start again.
-        workflow.move(row, "start", system=True, update_fields=["attempts", "started_at"])
+        workflow.move(row, "start", system=True)
         return row, document, spec
 
 
@@ -234,13 +233,14 @@ def produce(pk: int) -> str:
             row,
             "finish",
             system=True,
-            update_fields=["file", "file_sha256", "file_size", "pages", "signer", "error", "finished_at"],
+            # The sealed file, described above; the move itself sets error and finished_at.
+            update_fields=["file", "file_sha256", "file_size", "pages", "signer"],
         )
     return "ready"
 
 
 def _fail(row: RenderedDocument, reason: str) -> str:
-    workflow.move(row, "fail", system=True, error=reason, update_fields=["error", "finished_at"])
+    workflow.move(row, "fail", system=True, error=reason)
     return "failed"
 
 

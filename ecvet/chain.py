@@ -47,7 +47,7 @@ from .models import LearningAgreementVersion, Transcript
 
 S = Mobility.Status
 # The states that claim a Learning Agreement in force, a finished stay, a recorded recognition.
-AGREED_OR_LATER = (S.AGREED, S.IN_MOBILITY, S.COMPLETED, S.RECOGNISED)
+AGREED_OR_LATER = Mobility.AGREED_OR_LATER
 FINISHED = (S.COMPLETED, S.RECOGNISED)
 
 

@@ -13,22 +13,8 @@ from django.utils.translation import gettext as _
 from mobility import guards
 from partners.workflow import Missing
 
-from .models import LearningAgreementVersion, Transcript
-
-
-def agreement_in_force(mobility) -> list[Missing]:
-    in_force = LearningAgreementVersion.objects.filter(
-        agreement__mobility=mobility, status=LearningAgreementVersion.Status.APPROVED
-    ).exists()
-    if in_force:
-        return []
-    return [
-        Missing(
-            _("The Learning Agreement is not approved by all parties yet."),
-            reverse("ecvet:agreement_for_mobility", kwargs={"code": mobility.code}),
-            _("Open the Learning Agreement"),
-        )
-    ]
+from .models import Transcript
+from .models.agreements import agreement_in_force_missing
 
 
 def recognition_recorded(mobility) -> list[Missing]:
@@ -45,5 +31,5 @@ def recognition_recorded(mobility) -> list[Missing]:
     return [Missing(message, url, _("Open the Personal Transcript"))]
 
 
-guards.register("agree", agreement_in_force)
+guards.register("agree", agreement_in_force_missing)
 guards.register("recognise", recognition_recorded)

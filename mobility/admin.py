@@ -1,5 +1,4 @@
 from django.contrib import admin
-from django.utils.translation import gettext
 
 from partners.workflow_admin import StatusChangeInline as WorkflowHistoryInline
 from partners.workflow_admin import WorkflowAdminMixin
@@ -139,17 +138,10 @@ class MentorAssessmentAdmin(WorkflowAdminMixin, admin.ModelAdmin):
     def _apply_fsm_transition(self, *, obj, transition_name, request, kwargs=None) -> bool:
         from .services.assessments import record_submission
 
-        if transition_name == "supersede":
-            # A correction also opens the next version (services.start_correction): not a bare move.
-            self.message_user(
-                request, gettext("Start a correction on the assessment page: it opens the next version."), "error"
-            )
-            return False
         moved = super()._apply_fsm_transition(obj=obj, transition_name=transition_name, request=request, kwargs=kwargs)
         if moved and transition_name == "submit":
-            # move() saves the status; the submission's time and the checklist's tick follow in the same
-            # transaction (the admin's change view is atomic), as when the mentor submits.
-            obj.save(update_fields=["submitted_at"])
+            # The checklist's tick follows in the same transaction (the admin's change view is atomic), as when
+            # the mentor submits.
             record_submission(obj, by=request.user, request=request)
         return moved
 

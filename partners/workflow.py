@@ -75,14 +75,16 @@ def guard(check: Callable[[models.Model], Iterable[Missing]]):
     return condition
 
 
-def rule(dotted_path: str):
+def rule(dotted_path: str, *, of: str = ""):
     """A transition permission answered by a predicate of an `<app>/access.py`, `predicate(user, obj)`,
-    imported when first asked (models cannot import their access module at class creation)."""
+    imported when first asked (models cannot import their access module at class creation). `of` names the
+    attribute the predicate is asked about instead of the record itself (e.g. of="mobility": who may move an
+    assessment is who may assess its mobility)."""
 
     def permission(instance, user) -> bool:
         if user is None or not getattr(user, "is_authenticated", False):
             return False
-        return bool(import_string(dotted_path)(user, instance))
+        return bool(import_string(dotted_path)(user, getattr(instance, of) if of else instance))
 
     permission.rule = dotted_path  # type: ignore[attr-defined]
     return permission
@@ -189,14 +191,9 @@ def missing_facts(obj, name: str) -> list[Missing]:
 
 
 def _moves(obj, field: str) -> list[Transition]:
-    field_obj = obj._meta.get_field(field)
-    current = getattr(obj, field)
-    out = []
-    for name in field_obj.transitions.get(type(obj), {}):
-        found = _transition(obj, name)
-        if found is not None and found.source in (current, "*", "+"):
-            out.append(found)
-    return out
+    """The moves declared from the record's current state (django-fsm resolves "*" and "+" sources)."""
+    names = obj._meta.get_field(field).transitions.get(type(obj), {})
+    return [found for found in (_transition(obj, name) for name in names) if found is not None]
 
 
 def available_moves(obj, user, field: str = "status") -> list[Transition]:

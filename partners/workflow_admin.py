@@ -73,8 +73,10 @@ class WorkflowAdminMixin(FSMAdminMixin):
         reason = (kwargs or {}).get("reason", "")
         declared = workflow.declared_transition(obj, transition_name)
         if declared is not None and not self.is_fsm_transition_visible(declared):
-            # A move kept out of the admin (e.g. only its service may make it): refused even if posted.
-            self.message_user(request, _("This change is not made here."), level=messages.ERROR)
+            # A move kept out of the admin (e.g. only its service may make it): refused even if posted, saying
+            # where it is made (custom={"admin": False, "made_where": …}).
+            where = (declared.custom or {}).get("made_where") or _("This change is not made here.")
+            self.message_user(request, str(where), level=messages.ERROR)
             return False
         service = self.move_services.get(transition_name)
         try:

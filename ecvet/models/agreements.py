@@ -79,12 +79,7 @@ def _nothing_rests_on_it(version) -> list[Missing]:
             )
         )
     mobility = version.agreement.mobility
-    if mobility.status in (
-        Mobility.Status.AGREED,
-        Mobility.Status.IN_MOBILITY,
-        Mobility.Status.COMPLETED,
-        Mobility.Status.RECOGNISED,
-    ):
+    if mobility.status in Mobility.AGREED_OR_LATER:
         # The mobility's state rests on this agreement (state follows documents): change it, do not withdraw it.
         missing.append(
             Missing(
@@ -103,6 +98,26 @@ def _nothing_rests_on_it(version) -> list[Missing]:
             )
         )
     return missing
+
+
+def agreement_in_force_missing(mobility) -> list[Missing]:
+    """The fact "Learning Agreement in force" (a version approved by every party), which agreeing the mobility
+    and building, sending and approving its Personal Transcript need. The link leads to the agreement's page,
+    where the sending side starts it if there is none."""
+    if LearningAgreementVersion.objects.filter(
+        agreement__mobility=mobility, status=LearningAgreementVersion.Status.APPROVED
+    ).exists():
+        return []
+    return [
+        Missing(
+            gettext(
+                "No Learning Agreement is in force for this mobility: it needs the approval of the learner and "
+                "both organisations."
+            ),
+            reverse("ecvet:agreement_for_mobility", kwargs={"code": mobility.code}),
+            gettext("Open the Learning Agreement"),
+        )
+    ]
 
 
 class LearningAgreementVersion(WorkflowModel, TimeStampedModel):
@@ -227,7 +242,7 @@ class LearningAgreementVersion(WorkflowModel, TimeStampedModel):
         target=Status.AWAITING,
         conditions=[guard(_has_units), guard(_change_has_reason)],
         permission=rule("ecvet.access.may_edit_agreement_version"),
-        custom={"label": _("Send for approval")},
+        custom={"label": _("Send for approval"), "update_fields": ["sent_at"]},
     )
     def send_for_approval(self):
         # The service freezes the content (frozen_content, content_sha256) just before the move.

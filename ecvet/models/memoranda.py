@@ -178,7 +178,7 @@ class Memorandum(WorkflowModel, TimeStampedModel):
         source=Status.OUT_FOR_APPROVAL,
         target=Status.DRAFT,
         permission=system_only,
-        custom={"label": _("Refused by a party")},
+        custom={"label": _("Refused by a party"), "update_fields": ["frozen_content"]},
     )
     def refuse(self):
         # Editable again; sending it again freezes the new content.

@@ -14,31 +14,11 @@ from partners.models.base import code_field
 from partners.workflow import Missing, WorkflowModel, guard, missing_facts, rule, state_field, system_only, transition
 
 from ..querysets import EuropassQuerySet, TranscriptQuerySet
-from .agreements import LearningAgreementVersion
+from .agreements import agreement_in_force_missing
 from .approvals import Approval
 from .catalogue import Unit
 
 # --- facts the moves of the transcript and the Europass Mobility need ------------------------------------------
-
-
-def agreement_in_force_missing(mobility: Mobility) -> list[Missing]:
-    """A Personal Transcript needs the mobility's Learning Agreement in force: a version approved by all parties
-    (issue 13). The link leads to the agreement's page, where the sending side starts it if there is none."""
-    in_force = LearningAgreementVersion.objects.filter(
-        agreement__mobility=mobility, status=LearningAgreementVersion.Status.APPROVED
-    ).exists()
-    if in_force:
-        return []
-    return [
-        Missing(
-            gettext(
-                "No Learning Agreement is in force for this mobility: a Personal Transcript needs one approved by "
-                "the learner and both organisations."
-            ),
-            url=reverse("ecvet:agreement_for_mobility", kwargs={"code": mobility.code}),
-            link_text=gettext("Open the Learning Agreement"),
-        )
-    ]
 
 
 def transcript_agreement_in_force(transcript: "Transcript") -> list[Missing]:
@@ -200,7 +180,11 @@ class Transcript(WorkflowModel, TimeStampedModel):
         source=Status.AWAITING,
         target=Status.DRAFT,
         permission=system_only,
-        custom={"label": _("Back to draft after a refusal"), "reason_required": True},
+        custom={
+            "label": _("Back to draft after a refusal"),
+            "reason_required": True,
+            "update_fields": ["frozen_content"],
+        },
     )
     def refuse(self):
         """Made by the approval service when the host's signer refuses, with the reason."""
@@ -327,7 +311,11 @@ class EuropassMobility(WorkflowModel, TimeStampedModel):
         source=Status.AWAITING,
         target=Status.DRAFT,
         permission=system_only,
-        custom={"label": _("Back to draft after a refusal"), "reason_required": True},
+        custom={
+            "label": _("Back to draft after a refusal"),
+            "reason_required": True,
+            "update_fields": ["frozen_content"],
+        },
     )
     def refuse(self):
         """Made by the approval service when a signer refuses, with the reason."""

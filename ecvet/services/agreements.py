@@ -239,7 +239,7 @@ def send_for_approval(version: LearningAgreementVersion, *, by, request=None) ->
         by=by,
         request=request,
         details={"sha256": version.content_sha256},
-        update_fields=["sent_at", "content_sha256", "frozen_content"],
+        update_fields=["content_sha256", "frozen_content"],  # frozen above; the move sets sent_at
     )
     notify(version, gettext_noop("The %(document)s waits for your approval."), exclude=by)
     return version

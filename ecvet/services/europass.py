@@ -151,9 +151,7 @@ class EuropassKind(DocumentKind):
         )
 
     def on_refused(self, europass, *, by, reason, request):
-        workflow.move(
-            europass, "refuse", by=by, reason=reason, request=request, system=True, update_fields=["frozen_content"]
-        )
+        workflow.move(europass, "refuse", by=by, reason=reason, request=request, system=True)
         notify(
             europass,
             gettext_noop("%(who)s refused the %(document)s, which is back in draft. Reason: %(reason)s"),

@@ -208,9 +208,7 @@ class MemorandumKind(DocumentKind):
 
     def on_refused(self, memorandum, *, by, reason, request):
         # The move empties frozen_content: the draft is editable again.
-        workflow.move(
-            memorandum, "refuse", by=by, reason=reason, request=request, system=True, update_fields=["frozen_content"]
-        )
+        workflow.move(memorandum, "refuse", by=by, reason=reason, request=request, system=True)
         notify(
             memorandum,
             gettext_noop("%(who)s refused the %(document)s, which is back in draft. Reason: %(reason)s"),

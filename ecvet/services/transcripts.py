@@ -27,7 +27,7 @@ from partners.models import AuditEntry, Right
 from partners.workflow import Missing, Refused
 
 from ..models import LearningAgreementVersion, Transcript, TranscriptEntry, TranscriptUnit
-from ..models.results import agreement_in_force_missing
+from ..models.agreements import agreement_in_force_missing
 from .approvals import ApprovalError, DocumentKind, Party, freeze
 from .notify import notify
 
@@ -338,9 +338,7 @@ class TranscriptKind(DocumentKind):
         )
 
     def on_refused(self, transcript, *, by, reason, request):
-        workflow.move(
-            transcript, "refuse", by=by, reason=reason, request=request, system=True, update_fields=["frozen_content"]
-        )
+        workflow.move(transcript, "refuse", by=by, reason=reason, request=request, system=True)
         # Back to whoever prepares it at the host.
         notify(
             transcript,

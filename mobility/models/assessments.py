@@ -72,18 +72,6 @@ SOFT_SKILL_SCALE = {
 }
 
 
-def _as_for_mobility(dotted_path: str):
-    """A `rule` whose predicate takes the mobility (`may_assess(user, mobility)`): who may move an
-    assessment is who may assess its mobility."""
-    check = rule(dotted_path)
-
-    def permission(instance, user) -> bool:
-        return check(instance.mobility, user)
-
-    permission.rule = dotted_path  # type: ignore[attr-defined]
-    return permission
-
-
 def complete_for_submission(assessment: MentorAssessment) -> list[Missing]:
     """What the stored draft still lacks to be submitted: a result and a date for every learning outcome,
     a rating for every soft skill (the form says the same field by field before it saves)."""
@@ -160,8 +148,8 @@ class MentorAssessment(WorkflowModel, TimeStampedModel):
         source=Status.DRAFT,
         target=Status.SUBMITTED,
         conditions=[guard(complete_for_submission)],
-        permission=_as_for_mobility("mobility.access.may_assess"),
-        custom={"label": _("Submit the assessment")},
+        permission=rule("mobility.access.may_assess", of="mobility"),
+        custom={"label": _("Submit the assessment"), "update_fields": ["submitted_at", "assessor"]},
     )
     def submit(self, assessor=None):
         """Locks this version; `assessor`: who submitted it (the mentor, or the host's staff for them)."""
@@ -173,9 +161,14 @@ class MentorAssessment(WorkflowModel, TimeStampedModel):
         field=status,
         source=Status.SUBMITTED,
         target=Status.SUPERSEDED,
-        permission=_as_for_mobility("mobility.access.may_assess"),
+        permission=rule("mobility.access.may_assess", of="mobility"),
         # Only as part of a correction, which also creates the next version (services.start_correction).
-        custom={"label": _("Supersede by a correction"), "reason_required": True, "admin": False},
+        custom={
+            "label": _("Supersede by a correction"),
+            "reason_required": True,
+            "admin": False,
+            "made_where": _("Start a correction on the assessment page: it opens the next version."),
+        },
     )
     def supersede(self):
         """The submitted version is kept, read-only, under its correction."""

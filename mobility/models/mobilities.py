@@ -33,6 +33,8 @@ class Mobility(WorkflowModel, TimeStampedModel):
         CANCELLED = "cancelled", _("Cancelled")
 
     OPEN_STATUSES = (Status.DRAFT, Status.PLANNED, Status.AGREED, Status.IN_MOBILITY)
+    # The states that rest on an agreement (for ECVET: a Learning Agreement in force).
+    AGREED_OR_LATER = (Status.AGREED, Status.IN_MOBILITY, Status.COMPLETED, Status.RECOGNISED)
 
     code = code_field()
     learner = models.ForeignKey(Learner, on_delete=models.PROTECT, related_name="mobilities", verbose_name=_("learner"))
@@ -238,7 +240,7 @@ class Mobility(WorkflowModel, TimeStampedModel):
         target=Status.AGREED,
         conditions=[guard(guards.agree)],
         permission=rule("mobility.access.may_plan"),
-        custom={"label": _("Mark as agreed")},
+        custom={"label": _("Record the agreement")},
     )
     def agree(self):
         pass
@@ -249,7 +251,7 @@ class Mobility(WorkflowModel, TimeStampedModel):
         target=Status.IN_MOBILITY,
         conditions=[guard(guards.start)],
         permission=rule("mobility.access.may_run"),
-        custom={"label": _("Start the mobility")},
+        custom={"label": _("Learner has started")},
     )
     def start(self):
         pass

@@ -183,7 +183,6 @@ def submit_assessment(mobility: Mobility, *, by, data: AssessmentInput, request=
         by=by,
         request=request,
         assessor=by,
-        update_fields=["submitted_at", "assessor"],
         details={"version": assessment.version},
     )
     record_submission(assessment, by=by, request=request)

@@ -30,9 +30,9 @@ MOVE_TO: dict[str, str] = {
 TransitionError = workflow.Refused
 
 
-def transitions_for(user, mobility: Mobility) -> list[str]:
-    """The statuses this user may move the mobility to now: allowed by the map, the facts and their role."""
-    return [t.target for t in workflow.available_moves(mobility, user)]
+def moves_for(user, mobility: Mobility) -> list[tuple[str, str]]:
+    """(status, button label) of the moves this user may make now: allowed by the map, the facts and their role."""
+    return [(t.target, workflow.move_label(mobility, t.name)) for t in workflow.available_moves(mobility, user)]
 
 
 def blocked_for(user, mobility: Mobility) -> list[tuple[str, str, list[workflow.Missing]]]:
@@ -65,8 +65,7 @@ def transition(
         )
     if to_status == S.CANCELLED and not (reason or "").strip():
         raise TransitionError(_("Give a reason for cancelling the mobility."))
-    update_fields = ["no_assessment_reason"] if name == "complete" and mobility.no_assessment_reason else []
-    workflow.move(mobility, name, by=by, reason=reason, request=request, system=system, update_fields=update_fields)
+    workflow.move(mobility, name, by=by, reason=reason, request=request, system=system)
     return mobility
 
 

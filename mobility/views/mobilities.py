@@ -39,14 +39,6 @@ LIST_TITLES = {
 }
 LIST_URLS = {"outgoing": "outgoing", "incoming": "incoming", "all": "all_mobilities", "mine": "my_learners"}
 
-# What the button for each move says (recognition has no button: the transcript records it).
-TRANSITION_LABELS = {
-    S.DRAFT: gettext_lazy("Back to draft"),
-    S.PLANNED: gettext_lazy("Mark as planned"),
-    S.AGREED: gettext_lazy("Record the agreement"),
-    S.IN_MOBILITY: gettext_lazy("Learner has started"),
-    S.COMPLETED: gettext_lazy("Mark as completed"),
-}
 # What each next step is called when it still waits for a fact.
 NEXT_STEP_LABELS = {
     S.AGREED: gettext_lazy("Agreement"),
@@ -209,7 +201,7 @@ def scoped_mobility(request, code, *, related: bool = True) -> Mobility:
 def mobility_detail(request, code):
     mobility = scoped_mobility(request, code)
     sides = access.sides_of(request.user, mobility)
-    transitions = lifecycle.transitions_for(request.user, mobility)
+    moves = lifecycle.moves_for(request.user, mobility)
     next_steps = [
         (target, NEXT_STEP_LABELS.get(target, label), missing)
         for target, label, missing in lifecycle.blocked_for(request.user, mobility)
@@ -227,8 +219,9 @@ def mobility_detail(request, code):
             "can_read_report": access.may_read_report(request.user, mobility),
             "can_read_budget": bool(sides) and access.may_read_budget(request.user, mobility.partnership),
             "history": mobility.status_changes.select_related("by").order_by("-at", "-id"),
-            "buttons": [(target, TRANSITION_LABELS[target]) for target in transitions if target != S.CANCELLED],
-            "cancel_form": CancelForm() if S.CANCELLED in transitions else None,
+            # Recognition never has a button: the transcript records it (its move is the portal's own).
+            "buttons": [(target, label) for target, label in moves if target != S.CANCELLED],
+            "cancel_form": CancelForm() if S.CANCELLED in dict(moves) else None,
             "next_steps": next_steps,
             "no_assessment_form": NoAssessmentForm() if may_complete_without_assessment(next_steps) else None,
         },

@@ -111,7 +111,7 @@ def test_submitting_writes_one_history_row_and_one_audit_entry_and_locks_the_ver
 @pytest.mark.parametrize("who", ["mentor_a", "pc_a"])
 def test_the_mentor_and_the_hosts_staff_may_submit(world, mob, draft, who):
     user = getattr(mob, who, None) or getattr(world, who)
-    workflow.move(draft, "submit", by=user, assessor=user, update_fields=["submitted_at", "assessor"])
+    workflow.move(draft, "submit", by=user, assessor=user)
     stored = MentorAssessment.objects.get(pk=draft.pk)
     assert stored.status == Status.SUBMITTED and stored.assessor == user
 

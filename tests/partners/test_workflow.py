@@ -92,7 +92,10 @@ def test_available_and_blocked_moves(world):
     assert available == {"back_to_draft", "cancel"}  # "agree" waits for the Learning Agreement
     blocked = {t.name: missing for t, missing in workflow.blocked_moves(mobility, world.pc_a)}
     assert list(blocked) == ["agree"]
-    assert blocked["agree"][0].message == "The Learning Agreement is not approved by all parties yet."
+    assert blocked["agree"][0].message == (
+        "No Learning Agreement is in force for this mobility: it needs the approval of the learner and both "
+        "organisations."
+    )
     assert workflow.available_moves(mobility, world.outsider) == []
     assert workflow.blocked_moves(mobility, world.outsider) == []
 
