@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from mobility.models import MentorAssessment, Mobility
 from partners.models import TimeStampedModel
 from partners.models.base import code_field
-from partners.workflow import Missing, WorkflowModel, guard, missing_facts, rule, state_field, system_only, transition
+from partners.workflow import Missing, WorkflowModel, guard, rule, state_field, system_only, transition
 
 from ..querysets import EuropassQuerySet, TranscriptQuerySet
 from .agreements import agreement_in_force_missing
@@ -147,10 +147,6 @@ class Transcript(WorkflowModel, TimeStampedModel):
         # The host prepares and approves the transcript: its history belongs to the receiving organisation.
         return self.mobility.partnership, self.mobility.receiving_organisation
 
-    def missing_to_send(self) -> list[Missing]:
-        """What sending it for approval still needs (for the page's hints)."""
-        return missing_facts(self, "send_for_approval")
-
     # --- the moves (made through partners.workflow.move, by ecvet.services.transcripts) --------------------------
 
     @transition(
@@ -274,10 +270,6 @@ class EuropassMobility(WorkflowModel, TimeStampedModel):
     def workflow_scope(self):
         # The sending organisation starts and sends it: its history belongs there.
         return self.mobility.partnership, self.mobility.sending_organisation
-
-    def missing_to_send(self) -> list[Missing]:
-        """What sending it for approval still needs (for the page's hints)."""
-        return missing_facts(self, "send_for_approval")
 
     # --- the moves (made through partners.workflow.move, by ecvet.services.europass) -----------------------------
 

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 from documents.canonical import canonical_json
 from mobility.access import is_learner_of, sees_personal_details
 from mobility.models import Mobility
-from partners import audit
+from partners import audit, workflow
 from partners.models import AuditEntry
 
 from .. import access, printing
@@ -106,6 +106,8 @@ def europass_detail(request, code):
             "can_edit_sending": sending and draft,
             "can_edit_host": access.may_edit_europass_host(request.user, mobility) and draft,
             "can_send": sending and draft,
+            # What sending still needs, with links (the Send button only when nothing is missing).
+            "missing_to_send": workflow.missing_facts(europass, "send_for_approval") if sending and draft else [],
             "can_decide": europass.status == E.AWAITING and bool(approvals.parties_for(request.user, europass)),
             "can_export": access.may_export_json(request.user, europass),
         },

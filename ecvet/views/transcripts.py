@@ -20,7 +20,7 @@ from django.views.decorators.http import require_POST
 from documents.canonical import canonical_json
 from mobility.access import is_learner_of, sees_personal_details
 from mobility.models import Mobility
-from partners import audit
+from partners import audit, workflow
 from partners.models import AuditEntry
 
 from .. import access, printing
@@ -112,6 +112,10 @@ def transcript_detail(request, code):
             "approval_state": state,
             "document": transcript,
             "can_edit": can_issue and is_draft,
+            # What sending still needs, with links (the Send button only when nothing is missing).
+            "missing_to_send": workflow.missing_facts(transcript, "send_for_approval")
+            if can_issue and is_draft
+            else [],
             "may_decide": transcript.status == T.AWAITING and bool(approvals.parties_for(request.user, transcript)),
             "may_recognise": transcript.status == T.APPROVED
             and not transcript.decision
