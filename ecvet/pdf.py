@@ -110,6 +110,10 @@ class AgreementPdf(EcvetRenderable):
     def is_superseded(self, version):
         return version.status == V.SUPERSEDED
 
+    def is_revoked(self, version):
+        # Withdrawn by the sending side: a PDF sealed while it was in force no longer stands.
+        return version.status == V.WITHDRAWN
+
     def filename(self, version):
         learner = version.agreement.mobility.learner
         return f"learning-agreement-{ascii_slug(learner.last_name)}-v{version.number}"

@@ -327,6 +327,25 @@ def test_withdrawing_the_version_in_force_unticks_the_checklist_and_tells_the_pa
     assert world.partner_b.email not in {r for m in mail.outbox for r in m.to}
 
 
+def test_a_pdf_sealed_while_in_force_verifies_as_revoked_once_withdrawn(world, mobility, draft):
+    from django.contrib.contenttypes.models import ContentType
+
+    from documents.models import RenderedDocument
+    from documents.services import verification_status
+
+    version = approved(world, draft)
+    # The last approval asked for the sealed PDF of the approved content.
+    row = RenderedDocument.objects.get(
+        content_type=ContentType.objects.get_for_model(LearningAgreementVersion),
+        object_id=version.pk,
+        content_sha256=version.content_sha256,
+    )
+    assert verification_status(row) == "valid"
+    service.withdraw(version, by=world.partner_b, reason="The learner cancelled the stay")
+    row.refresh_from_db()
+    assert verification_status(row) == "revoked"
+
+
 def test_withdrawing_one_version_leaves_the_tick_while_another_is_in_force(world, mobility, draft):
     first = approved(world, draft)
     LearningAgreementVersion.objects.create(
