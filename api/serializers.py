@@ -3,6 +3,8 @@ objects by their code or slug, and a learner's personal details only to those th
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -85,6 +87,7 @@ class PartnershipSerializer(ReadSerializer):
             "title",
             "project_number",
             "key_action",
+            "action",
             "action_type",
             "call_year",
             "start_date",
@@ -246,6 +249,10 @@ class MobilitySerializer(ReadSerializer):
             "mentor",
             "mentor_responsibilities",
             "distance_km",
+            "green_travel",
+            "inclusion_support_costs",
+            "expensive_travel_costs",
+            "ols_licence",
             "created_at",
             "updated_at",
         ]
@@ -262,7 +269,20 @@ class MobilityCreateSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=Mobility.Kind.choices, required=False, default=Mobility.Kind.SHORT_TERM)
     start_date = serializers.DateField()
     end_date = serializers.DateField()
-    travel_days = serializers.IntegerField(min_value=0, max_value=4, required=False, default=2)
+    travel_days = serializers.IntegerField(min_value=0, max_value=6, required=False, default=2)
+    green_travel = serializers.BooleanField(required=False, default=False)
+    inclusion_support_costs = serializers.DecimalField(
+        max_digits=9, decimal_places=2, min_value=Decimal("0"), required=False, default=Decimal("0")
+    )
+    expensive_travel_costs = serializers.DecimalField(
+        max_digits=9,
+        decimal_places=2,
+        min_value=Decimal("0"),
+        required=False,
+        default=Decimal("0"),
+        help_text=_("The real travel cost, only when the distance band covers less than 70 % of it."),
+    )
+    ols_licence = serializers.BooleanField(required=False, default=False)
     virtual_start = serializers.DateField(required=False, allow_null=True)
     virtual_end = serializers.DateField(required=False, allow_null=True)
     virtual_platform = serializers.CharField(max_length=120, required=False, allow_blank=True)

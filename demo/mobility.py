@@ -24,11 +24,12 @@ from decimal import Decimal
 from django.utils import timezone
 from django.utils.text import slugify
 
+from funding.models import DailyRate, RuleSet, Scheme
+from funding.receivers import touch
+from funding.services import copy_rule_set
 from mobility.models import (
     AssessmentItem,
     ChecklistItem,
-    DistanceBand,
-    IndividualSupportRate,
     Learner,
     LearnerAnswer,
     LearnerReport,
@@ -52,6 +53,8 @@ CURRENT_PROJECT = {
     "key_action": Partnership.KeyAction.KA1,
     "action_type": "VET learner mobility (KA122-VET)",
     "call_year": 2025,
+    "action": Partnership.Action.KA122_VET,
+    "eu_grant": Decimal("52075.00"),
     "start_date": date(2025, 6, 1),
     "end_date": date(2027, 8, 31),
     "objectives": "Short-term, quality-assured learner mobility in the Beauty sector between the four VISION "
@@ -59,19 +62,19 @@ CURRENT_PROJECT = {
 }
 VISION_PROJECT_NUMBER = "2019-1-LT01-KA202-060748"
 
-# The 2025 tables repeat the 2014–2020 distance bands and the 2019 daily support for learners.
-# TO BE CHECKED against the Erasmus+ 2025 Programme Guide (the 2021–2027 unit costs differ, e.g. by
-# country group); administrators correct them in the admin.
-BANDS_2025 = [
-    (10, 99, "20"),
-    (100, 499, "180"),
-    (500, 1999, "275"),
-    (2000, 2999, "360"),
-    (3000, 3999, "530"),
-    (4000, 7999, "820"),
-    (8000, None, "1500"),
+# The Lithuanian National Agency's rates for the current project (its grant agreement, Annex IV), entered as
+# a rule set of their own on top of the Programme Guide's 2024 rules. DEMO FIGURES: chosen inside the guide's
+# ranges to make the demo realistic, not the agency's published amounts (funding/seed says why those are not
+# seeded). (participant, country group, days 1–14, from day 15)
+NA_DEMO_RATES = [
+    ("learner", 1, "77", "54"),
+    ("learner", 2, "68", "48"),
+    ("learner", 3, "60", "42"),
+    ("staff", 1, "190", "133"),
+    ("staff", 2, "170", "119"),
+    ("staff", 3, "148", "104"),
 ]
-SUPPORT_2025 = [(1, 14, "55"), (15, 60, "40")]
+NA_DEMO_NAME = "Lithuanian National Agency (LT01), calls from 2025: grant agreement Annex IV (demo figures)"
 
 HOSTS = {
     "kmpmc": ("Grožio studija Aura", "Laisvės al. 60, LT-44304 Kaunas"),
@@ -110,6 +113,7 @@ class Spec:
     assessment: str = ""  # "", "items" (items only), "draft" (items + unsubmitted draft), "submitted"
     report: bool = False
     cancel_reason: str = ""
+    green: bool = False  # travels by train or bus for the main part of the journey
 
     @property
     def historic(self) -> bool:
@@ -132,7 +136,8 @@ SPECS = [
     Spec("essenia", "Chiara", "Russo", "female", 20, "kmpmc", S.IN_MOBILITY, -5, assessment="items"),
     Spec("essenia", "Francesco", "Bianchi", "male", 21, "nova", S.COMPLETED, -70, days=35, assessment="submitted",
          report=True),
-    Spec("essenia", "Sofia", "Ricci", "female", 18, "savo", S.PLANNED, 45, blended=True, fewer_opportunities=True),
+    Spec("essenia", "Sofia", "Ricci", "female", 18, "savo", S.PLANNED, 45, blended=True, fewer_opportunities=True,
+         green=True),
     Spec("essenia", "Alessandro", "Greco", "male", 22, "nova", S.DRAFT, 150, days=21),
     Spec("essenia", "Martina", "Conti", "female", 19, "kmpmc", S.RECOGNISED, date(2021, 10, 4), blended=True,
          assessment="submitted", report=True),
@@ -142,7 +147,7 @@ SPECS = [
     # Her stay is over; she stays "in mobility" until her mentor submits the assessment (the browser test does).
     Spec("nova", "Lotte", "Jansen", "female", 20, "kmpmc", S.IN_MOBILITY, -45, account="learner@nova.example",
          assessment="draft"),
-    Spec("nova", "Emma", "Visser", "female", 19, "essenia", S.AGREED, 14, days=35),
+    Spec("nova", "Emma", "Visser", "female", 19, "essenia", S.AGREED, 14, days=35, green=True),
     Spec("nova", "Noah", "Smit", "male", 18, "savo", S.IN_MOBILITY, -14, blended=True, assessment="items",
          special_needs=True),
     Spec("nova", "Julia", "Mulder", "female", 21, "essenia", S.COMPLETED, -90, days=21, assessment="submitted",
@@ -154,7 +159,7 @@ SPECS = [
     Spec("savo", "Emilia", "Mäkinen", "female", 20, "kmpmc", S.COMPLETED, -60, days=14, assessment="submitted",
          report=True),
     Spec("savo", "Onni", "Nieminen", "male", 19, "essenia", S.PLANNED, 30),
-    Spec("savo", "Helmi", "Hämäläinen", "female", 18, "nova", S.AGREED, 10, blended=True),
+    Spec("savo", "Helmi", "Hämäläinen", "female", 18, "nova", S.AGREED, 10, blended=True, green=True),
     Spec("savo", "Eetu", "Koskinen", "male", 21, "kmpmc", S.DRAFT, 90, fewer_opportunities=True),
     Spec("savo", "Venla", "Heikkinen", "female", 18, "nova", S.RECOGNISED, date(2021, 11, 8), blended=True,
          assessment="submitted", report=True),
@@ -206,7 +211,7 @@ def seed() -> int:
     if vision is None:
         return 0
     current = _current_partnership(orgs)
-    _unit_costs_2025()
+    _national_agency_rates()
     anchor = anchor_date()
     created = 0
     for spec in SPECS:
@@ -229,17 +234,30 @@ def _current_partnership(orgs) -> Partnership:
     return partnership
 
 
-def _unit_costs_2025() -> None:
-    if not DistanceBand.objects.filter(programme_year=2025).exists():
-        DistanceBand.objects.bulk_create(
-            DistanceBand(programme_year=2025, min_km=low, max_km=high, amount=Decimal(amount))
-            for low, high, amount in BANDS_2025
+def _national_agency_rates() -> None:
+    """The demo agency's rule set: the guide's 2024 rules copied for LT01 from 2025, with daily rates."""
+    if RuleSet.objects.filter(scheme=Scheme.MOBILITY, national_agency="LT01").exists():
+        return
+    guide = RuleSet.objects.applicable(scheme=Scheme.MOBILITY, call_year=2025).first()
+    if guide is None:
+        return
+    rule_set = copy_rule_set(guide, by=None, national_agency="LT01", from_call_year=2025, name=NA_DEMO_NAME)
+    rule_set.source = "Grant agreement Annex IV of the Lithuanian National Agency (demo figures, not the agency's)."
+    rule_set.notes = "Demo data: daily rates chosen inside the Programme Guide's ranges."
+    rule_set.save(update_fields=["source", "notes", "updated_at"])
+    DailyRate.objects.bulk_create(
+        DailyRate(
+            rule_set=rule_set,
+            participant=who,
+            country_group=group,
+            from_day=first,
+            to_day=last,
+            amount_per_day=Decimal(amount),
         )
-    if not IndividualSupportRate.objects.filter(programme_year=2025).exists():
-        IndividualSupportRate.objects.bulk_create(
-            IndividualSupportRate(programme_year=2025, from_day=low, to_day=high, amount_per_day=Decimal(amount))
-            for low, high, amount in SUPPORT_2025
-        )
+        for who, group, full, reduced in NA_DEMO_RATES
+        for first, last, amount in ((1, 14, full), (15, None, reduced))
+    )
+    touch(rule_set.pk)  # rows written in bulk: the rules are read again
 
 
 def _start_of(spec: Spec, anchor: date) -> date:
@@ -308,7 +326,12 @@ def _mobility(spec: Spec, learner: Learner, partnership: Partnership, orgs, user
         kind=Mobility.Kind.ERASMUS_PRO if spec.days >= ERASMUS_PRO_MIN_DAYS else Mobility.Kind.SHORT_TERM,
         start_date=start,
         end_date=end,
-        travel_days=2,
+        travel_days=4 if spec.green else 2,
+        green_travel=spec.green,
+        # OLS for learners staying 19 days or more (current project); inclusion support: real costs of the extra
+        # preparation and accompanying visit a learner with fewer opportunities needed.
+        ols_licence=not spec.historic and spec.days >= 19,
+        inclusion_support_costs=Decimal("420.00") if spec.fewer_opportunities and not spec.historic else Decimal("0"),
         host_company=company,
         host_address=address,
         host_sector="Beauty salon",

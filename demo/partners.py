@@ -167,6 +167,7 @@ def seed(password: str) -> int:
             "title": "Capacity Building to Support VET Internationalization Strategies Implementation "
             "and Further Development",
             "key_action": Partnership.KeyAction.KA2,
+            "action": Partnership.Action.KA202,
             "action_type": "Strategic Partnerships for vocational education and training (KA202)",
             "call_year": 2019,
             "start_date": date(2019, 10, 1),

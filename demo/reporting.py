@@ -46,6 +46,23 @@ ALLOCATIONS: dict[str, tuple[str, str, str, str]] = {
     L.EXCEPTIONAL: ("1000", "500", "500", "500"),
 }
 
+CURRENT_PROJECT_NUMBER = "2025-1-LT01-KA122-VET-000123"
+
+# VISION Mobility (KA122-VET): the grant agreement's amounts per category and sending organisation; the
+# mobilities' grants stay inside them (the budget page shows no warning), with room for the stays still to plan.
+CURRENT_ALLOCATIONS: dict[str, tuple[str, str, str, str]] = {
+    L.ORGANISATIONAL_SUPPORT: ("1750", "1750", "1750", "1750"),
+    L.TRAVEL: ("1500", "1700", "1600", "1700"),
+    L.INDIVIDUAL_SUPPORT: ("11500", "8000", "8000", "7200"),
+    L.INCLUSION_ORGANISATIONS: ("250", "125", "125", "125"),
+    L.INCLUSION_PARTICIPANTS: ("840", "420", "420", "420"),
+    L.PREPARATORY_VISITS: ("1150", "0", "0", "0"),
+}
+CURRENT_COSTS = [
+    ("kmpmc", L.PREPARATORY_VISITS, "Preparatory visit to Salon Bloem, Haarlem: 2 persons × 575 EUR", "1150.00",
+     date(2025, 9, 15), date(2025, 10, 1), "KMPMC-2025-201"),
+]  # fmt: skip
+
 # (organisation, line, description, amount, incurred on, paid on or None, reference)
 COSTS = [
     ("kmpmc", L.MEETINGS, "Kick-off meeting, Kaunas: venue and catering", "1840.00",
@@ -90,22 +107,27 @@ def seed_reporting_demo(stdout=None) -> None:
 
 
 def seed() -> int:
-    partnership = Partnership.objects.filter(project_number=VISION_PROJECT_NUMBER).first()
+    created = _seed_project(VISION_PROJECT_NUMBER, ALLOCATIONS, COSTS)
+    return created + _seed_project(CURRENT_PROJECT_NUMBER, CURRENT_ALLOCATIONS, CURRENT_COSTS)
+
+
+def _seed_project(project_number: str, allocations: dict, costs: list) -> int:
+    partnership = Partnership.objects.filter(project_number=project_number).first()
     if partnership is None:
         return 0
     orgs = {org.slug: org for org in Organisation.objects.filter(slug__in=ORGANISATIONS)}
     existing = set(GrantAllocation.objects.filter(partnership=partnership).values_list("organisation_id", "line"))
     missing = {}
-    for line, amounts in ALLOCATIONS.items():
+    for line, amounts in allocations.items():
         for slug, amount in zip(ORGANISATIONS, amounts, strict=True):
             key = (orgs[slug].pk, line)
-            if key not in existing:
+            if key not in existing and Decimal(amount):
                 missing[key] = Decimal(amount)
     created = 0
     if missing:
         created += services.save_allocations(partnership, missing, by=coordinator("kmpmc"))
     recorded = set(Cost.objects.filter(partnership=partnership).values_list("organisation__slug", "description"))
-    for slug, line, description, amount, incurred_on, paid_on, reference in COSTS:
+    for slug, line, description, amount, incurred_on, paid_on, reference in costs:
         if (slug, description) in recorded:
             continue
         cost = Cost(

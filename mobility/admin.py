@@ -8,8 +8,6 @@ from .models import (
     AssessmentResult,
     ChecklistItem,
     ChecklistTemplateItem,
-    DistanceBand,
-    IndividualSupportRate,
     Learner,
     LearnerAnswer,
     LearnerReport,
@@ -173,15 +171,3 @@ class LearnerReportAdmin(admin.ModelAdmin):
     search_fields = ["mobility__learner__last_name"]
     list_select_related = ["mobility__learner", "mobility__receiving_organisation"]
     inlines = [LearnerAnswerInline]
-
-
-@admin.register(DistanceBand)
-class DistanceBandAdmin(admin.ModelAdmin):
-    list_display = ["programme_year", "min_km", "max_km", "amount"]
-    list_filter = ["programme_year"]
-
-
-@admin.register(IndividualSupportRate)
-class IndividualSupportRateAdmin(admin.ModelAdmin):
-    list_display = ["programme_year", "group", "from_day", "to_day", "amount_per_day"]
-    list_filter = ["programme_year", "group"]

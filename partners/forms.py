@@ -136,6 +136,7 @@ class PartnershipForm(CrispyFormMixin, forms.ModelForm):
             "acronym",
             "project_number",
             "key_action",
+            "action",
             "action_type",
             "call_year",
             "topics",

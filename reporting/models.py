@@ -22,17 +22,53 @@ from .querysets import OrganisationMoneyQuerySet
 
 
 class BudgetLine(models.TextChoices):
-    """The budget lines of an Erasmus+ KA2 partnership's grant agreement, as the reporting tool groups them."""
+    """Every budget line or category a grant agreement can have. A KA2 cooperation partnership uses the
+    KA2 lines, a KA1 mobility project the KA1 categories (the same codes as funding.pricing.Category);
+    `lines_for(partnership)` says which."""
 
     MANAGEMENT = "management", _("Project management and implementation")
     MEETINGS = "meetings", _("Transnational project meetings")
     TRAINING = "training", _("Joint staff training events")
     MOBILITY = "mobility", _("Learner mobility")
     DISSEMINATION = "dissemination", _("Multiplier events and dissemination")
+    ORGANISATIONAL_SUPPORT = "org_support", _("Organisational support")
+    TRAVEL = "travel", _("Travel")
+    INDIVIDUAL_SUPPORT = "indiv_support", _("Individual support")
+    INCLUSION_ORGANISATIONS = "inclusion_org", _("Inclusion support for organisations")
+    INCLUSION_PARTICIPANTS = "inclusion_part", _("Inclusion support for participants")
+    COURSE_FEES = "course_fees", _("Course and training fees")
+    PREPARATORY_VISITS = "prep_visits", _("Preparatory visits")
     EXCEPTIONAL = "exceptional", _("Exceptional costs")
 
 
-# Lines priced from the unit-cost tables as well as from recorded costs.
+KA2_LINES = (
+    BudgetLine.MANAGEMENT,
+    BudgetLine.MEETINGS,
+    BudgetLine.TRAINING,
+    BudgetLine.MOBILITY,
+    BudgetLine.DISSEMINATION,
+    BudgetLine.EXCEPTIONAL,
+)
+KA1_LINES = (
+    BudgetLine.ORGANISATIONAL_SUPPORT,
+    BudgetLine.TRAVEL,
+    BudgetLine.INDIVIDUAL_SUPPORT,
+    BudgetLine.INCLUSION_ORGANISATIONS,
+    BudgetLine.INCLUSION_PARTICIPANTS,
+    BudgetLine.COURSE_FEES,
+    BudgetLine.EXCEPTIONAL,
+    BudgetLine.PREPARATORY_VISITS,
+)
+
+
+def lines_for(partnership) -> list[tuple[str, str]]:
+    """(value, label) of the budget lines of the partnership's grant agreement, in the agreement's order."""
+    lines = KA1_LINES if partnership.is_mobility_project else KA2_LINES
+    return [(line.value, line.label) for line in lines]
+
+
+# KA2 lines priced from the unit-cost rules as well as from recorded costs (in KA1 every category that
+# a mobility prices is).
 UNIT_COST_LINES = frozenset({BudgetLine.MOBILITY, BudgetLine.TRAINING})
 
 

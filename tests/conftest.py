@@ -46,6 +46,18 @@ def signing_certificate():
     return settings.VISION_SIGNING_P12
 
 
+@pytest.fixture(autouse=True)
+def fresh_funding_rules():
+    """Each test reads the funding rules from its own database state: the per-process cache of rule-set rows
+    (funding.pricing) is keyed by the rule set's `updated_at`, which a test changing rows with
+    QuerySet.update() does not move, and a rolled-back test must not leave its rows behind."""
+    from funding import pricing
+
+    pricing._ROWS.clear()
+    yield
+    pricing._ROWS.clear()
+
+
 def require_services() -> bool:
     """In CI (REQUIRE_SERVICES=1) a missing service fails the test instead of skipping it."""
     return os.environ.get("REQUIRE_SERVICES") == "1"

@@ -83,6 +83,7 @@ class PartnershipFactory(factory.django.DjangoModelFactory):
     title = factory.LazyAttribute(lambda o: f"Project {o.acronym}")
     project_number = factory.Sequence(lambda n: f"2019-1-LT01-KA202-{n:06d}")
     key_action = Partnership.KeyAction.KA2
+    action = Partnership.Action.KA202  # as its project number says
     action_type = "Strategic Partnerships for vocational education and training (KA202)"
     call_year = 2019
     start_date = date(2019, 10, 1)

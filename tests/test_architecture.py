@@ -3,7 +3,7 @@
 - only partners/access.py reads `is_superuser` (every other module asks it a named question);
 - no app imports a views module of another app;
 - the training events and dissemination views write nothing themselves (their services do);
-- imports point down: partners imports no other app, mobility never imports ecvet, and the demo
+- imports point down: partners imports no other app, funding only partners, mobility never imports ecvet, and the demo
   seeders are imported by `seed_demo` alone.
 """
 
@@ -18,6 +18,7 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 APPS = [
     "partners",
+    "funding",
     "mobility",
     "ecvet",
     "documents",
@@ -206,6 +207,18 @@ def test_mobility_never_imports_ecvet():
         if rel(file).startswith("mobility/")
         for line, dotted, app in project_imports(file)
         if app == "ecvet"
+    ]
+    assert offenders == [], "\n".join(sorted(set(offenders)))
+
+
+def test_funding_imports_only_partners():
+    """The funding rules are the floor above partners: mobility and training events price with them."""
+    offenders = [
+        f"{rel(file)}:{line} imports {dotted}"
+        for file in runtime_modules()
+        if rel(file).startswith("funding/")
+        for line, dotted, app in project_imports(file)
+        if app not in ("funding", "partners")
     ]
     assert offenders == [], "\n".join(sorted(set(offenders)))
 

@@ -4,6 +4,8 @@ Choice fields start from what the user may see and pick; `clean` re-checks the r
 organisations (mobility.services.mobilities.mobility_errors), so a forged POST gets field errors too.
 """
 
+from decimal import Decimal
+
 from crispy_forms.layout import Fieldset, Layout
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
@@ -95,6 +97,11 @@ class MobilityRulesMixin:
             self.add_error(None, ValidationError(extra))
 
 
+# Money of the stay beyond the dates (funding rules, docs/funding.md).
+MONEY_FIELDS = ("inclusion_support_costs", "expensive_travel_costs")
+GRANT_FIELDS = ("distance_km", "green_travel", *MONEY_FIELDS, "ols_licence")
+
+
 class MobilityForm(MobilityRulesMixin, CrispyFormMixin, forms.ModelForm):
     """The sending side's form: everything about the mobility."""
 
@@ -137,7 +144,7 @@ class MobilityForm(MobilityRulesMixin, CrispyFormMixin, forms.ModelForm):
             "tutor",
             "tutor_responsibilities",
             *MENTOR_FIELDS,
-            "distance_km",
+            *GRANT_FIELDS,
         ]
         widgets = {
             "start_date": date_input(),
@@ -158,6 +165,10 @@ class MobilityForm(MobilityRulesMixin, CrispyFormMixin, forms.ModelForm):
     def __init__(self, *args, user, learners=None, sending_organisation_ids=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
+        for name in MONEY_FIELDS:
+            # 0 unless entered: most stays have neither inclusion costs nor expensive travel.
+            self.fields[name].required = False
+            self.fields[name].widget.attrs.update({"min": "0", "step": "0.01"})
         if self.instance.pk:
             # The learner (and so the sending organisation) is fixed once the mobility exists.
             del self.fields["learner"]
@@ -221,8 +232,14 @@ class MobilityForm(MobilityRulesMixin, CrispyFormMixin, forms.ModelForm):
             Fieldset(_("Host workplace"), *HOST_FIELDS),
             Fieldset(_("Planned learning activities"), "planned_activities"),
             Fieldset(_("Tutor and mentor"), "tutor", "tutor_responsibilities", *MENTOR_FIELDS),
-            Fieldset(_("Travel distance"), "distance_km"),
+            Fieldset(_("Grant"), *GRANT_FIELDS),
         )
+
+    def clean_inclusion_support_costs(self):
+        return self.cleaned_data.get("inclusion_support_costs") or Decimal("0")
+
+    def clean_expensive_travel_costs(self):
+        return self.cleaned_data.get("expensive_travel_costs") or Decimal("0")
 
     def _chosen_host(self, receiving) -> int | None:
         """The receiving organisation chosen in the submitted data (if it is one of the choices), else the

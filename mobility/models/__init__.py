@@ -2,7 +2,6 @@ from .assessments import AssessmentItem, AssessmentResult, MentorAssessment, Sof
 from .checklists import ChecklistItem, ChecklistTemplateItem
 from .learners import Learner
 from .mobilities import Mobility, MobilityStatusChange
-from .money import DistanceBand, IndividualSupportRate
 from .reports import LearnerAnswer, LearnerReport, SurveyQuestion
 
 __all__ = [
@@ -10,8 +9,6 @@ __all__ = [
     "AssessmentResult",
     "ChecklistItem",
     "ChecklistTemplateItem",
-    "DistanceBand",
-    "IndividualSupportRate",
     "Learner",
     "LearnerAnswer",
     "LearnerReport",

@@ -1,3 +1,5 @@
+from decimal import Decimal
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -79,8 +81,19 @@ class Mobility(WorkflowModel, TimeStampedModel):
     travel_days = models.PositiveSmallIntegerField(
         _("travel days"),
         default=2,
-        validators=[MaxValueValidator(4)],
-        help_text=_("Days of travel funded on top of the activity days (usually 1 each way)."),
+        validators=[MaxValueValidator(6)],
+        help_text=_(
+            "Days of travel on top of the activity days. The funding rules fund at most 2 (up to 6 with green "
+            "travel from the 2021 call)."
+        ),
+    )
+    green_travel = models.BooleanField(
+        _("green travel"),
+        default=False,
+        help_text=_(
+            "Low-emission transport (train, bus, bike, car-pooling) for the main part of the journey: a higher "
+            "travel amount and up to 6 funded travel days from the 2021 call."
+        ),
     )
 
     # Host workplace
@@ -150,6 +163,32 @@ class Mobility(WorkflowModel, TimeStampedModel):
         null=True,
         blank=True,
         help_text=_("Great-circle distance between the two cities; computed, may be overridden."),
+    )
+    inclusion_support_costs = models.DecimalField(
+        _("inclusion support for the participant (EUR, real costs)"),
+        max_digits=9,
+        decimal_places=2,
+        default=Decimal("0"),
+        validators=[MinValueValidator(Decimal("0"))],
+        help_text=_(
+            "Extra costs of a participant with fewer opportunities (e.g. an accompanying person, adapted housing)."
+        ),
+    )
+    expensive_travel_costs = models.DecimalField(
+        _("real travel cost claimed as exceptional costs (EUR)"),
+        max_digits=9,
+        decimal_places=2,
+        default=Decimal("0"),
+        validators=[MinValueValidator(Decimal("0"))],
+        help_text=_(
+            "Only when the distance band covers less than 70 % of the real travel cost: the rules' share of this "
+            "cost replaces the travel grant. Leave 0 otherwise."
+        ),
+    )
+    ols_licence = models.BooleanField(
+        _("Online Language Support licence"),
+        default=False,
+        help_text=_("An OLS licence (language assessment and course) is assigned to the participant."),
     )
 
     objects = MobilityQuerySet.as_manager()

@@ -7,19 +7,21 @@ Who sees what (docs/decisions.md, "Mobility (issue 3)"):
 - organisation budget: whoever may manage the organisation's mobilities, i.e. its own coordinators and
   the project coordinator of a partnership it belongs to (limited to the partnerships they coordinate).
 
-Every total is computed from one query for the mobilities plus one each for the unit-cost tables,
-whatever the number of mobilities.
+Totals come from one aggregate query grouped by what changes the price (mobility.services.money), plus
+the funding rules; only the mobilities of the page shown are priced one by one, with their working.
 """
 
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db.models import Count
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from funding.pricing import Category, band_text
 from partners import audit
 from partners.access import get_scope
 from partners.files import csv_attachment
@@ -28,12 +30,30 @@ from partners.pagination import paginate
 
 from .. import access
 from ..models import Mobility
-from ..services.money import budget_lines, budget_queryset, totals, totals_by, unit_cost_tables
-from ..templatetags.mobility_money import band_label
+from ..services.money import Amounts, RulesCache, amounts_by, budget_queryset, price_page
+
+
+def _participants_by(queryset, key: str) -> dict:
+    return dict(queryset.order_by().values_list(key).annotate(n=Count("learner_id", distinct=True)))
+
+
+def _with_participants(amounts: dict, participants: dict) -> dict:
+    for key, value in amounts.items():
+        value.participants = participants.get(key, 0)
+    return amounts
+
+
+def _grand_total(amounts: dict, queryset) -> Amounts:
+    total = Amounts()
+    for value in amounts.values():
+        total.merge(value)
+    total.participants = queryset.order_by().values("learner_id").distinct().count()
+    return total
 
 
 def _partnership_budget(request, slug):
-    """The partnership, the organisations whose rows the user sees, whether they see them all, and the lines."""
+    """The partnership, the organisations whose rows the user sees, whether they see them all, and the
+    mobilities counted (the user's scope)."""
     partnership = get_object_or_404(Partnership.objects.visible_to(request.user), slug=slug)
     members = [m.organisation for m in partnership.members.select_related("organisation")]
     sees_all = access.sees_whole_budget(request.user, partnership)
@@ -48,34 +68,41 @@ def _partnership_budget(request, slug):
     mobilities = Mobility.objects.visible_to(request.user).filter(partnership=partnership)
     if not sees_all:
         mobilities = mobilities.filter(sending_organisation__in=shown)
-    bands, rates = unit_cost_tables([partnership.call_year])
-    lines = budget_lines(budget_queryset(mobilities), bands=bands, rates=rates)
-    tables = {"bands_configured": bool(bands), "rates_configured": bool(rates)}
-    return partnership, shown, sees_all, lines, tables
+    return partnership, shown, sees_all, budget_queryset(mobilities)
 
 
 @login_required
 def partnership_budget(request, slug):
-    partnership, shown, sees_all, lines, tables = _partnership_budget(request, slug)
-    by_org = totals_by(lines, key=lambda line: line.mobility.sending_organisation_id)
-    rows = [(org, by_org.get(org.pk) or totals([])) for org in shown]
+    partnership, shown, sees_all, mobilities = _partnership_budget(request, slug)
+    rules_cache = RulesCache()
+    rules = rules_cache.for_partnership(partnership)
+    by_org = _with_participants(
+        amounts_by(mobilities, partnership, rules, "sending_organisation_id"),
+        _participants_by(mobilities, "sending_organisation_id"),
+    )
+    empty = Amounts()
+    empty.participants = 0
+    rows = [(org, by_org.get(org.pk) or empty) for org in shown]
+    page = paginate(request, mobilities)
+    page.object_list = price_page(page.object_list, rules_cache)
     return render(
         request,
         "mobility/money/partnership_budget.html",
         {
             "partnership": partnership,
+            "rules": rules,
             "rows": rows,
             "sees_all": sees_all,
-            "grand_total": totals(lines),
-            "page": paginate(request, lines),
-            **tables,
+            "grand_total": _grand_total(by_org, mobilities),
+            "page": page,
         },
     )
 
 
 @login_required
 def partnership_budget_csv(request, slug):
-    partnership, shown, _sees_all, lines, _tables = _partnership_budget(request, slug)
+    partnership, shown, _sees_all, mobilities = _partnership_budget(request, slug)
+    lines = price_page(mobilities, RulesCache())
     audit.record(
         actor=request.user,
         verb=AuditEntry.Verb.EXPORTED,
@@ -95,30 +122,46 @@ def _organisation_budget(request, slug):
     if access.budget_only_coordinated(request.user, organisation):
         # A project coordinator manages a partner's mobilities only within the partnerships they coordinate.
         mobilities = mobilities.filter(partnership_id__in=get_scope(request.user).coordinated_partnership_ids)
-    bands, rates = unit_cost_tables()
-    lines = budget_lines(budget_queryset(mobilities), bands=bands, rates=rates)
-    return organisation, lines
+    return organisation, budget_queryset(mobilities)
 
 
 @login_required
 def organisation_budget(request, slug):
-    organisation, lines = _organisation_budget(request, slug)
-    by_partnership = totals_by(lines, key=lambda line: line.mobility.partnership)
+    organisation, mobilities = _organisation_budget(request, slug)
+    rules_cache = RulesCache()
+    partnerships = Partnership.objects.filter(pk__in=mobilities.order_by().values("partnership_id")).order_by(
+        "start_date", "acronym"
+    )
+    participants = _participants_by(mobilities, "partnership_id")
+    rows, by_partnership = [], {}
+    for partnership in partnerships:  # one aggregate per partnership: each has its own rules
+        amounts = amounts_by(
+            mobilities.filter(partnership=partnership),
+            partnership,
+            rules_cache.for_partnership(partnership),
+            "partnership_id",
+        ).get(partnership.pk, Amounts())
+        amounts.participants = participants.get(partnership.pk, 0)
+        by_partnership[partnership.pk] = amounts
+        rows.append((partnership, amounts))
+    page = paginate(request, mobilities)
+    page.object_list = price_page(page.object_list, rules_cache)
     return render(
         request,
         "mobility/money/organisation_budget.html",
         {
             "organisation": organisation,
-            "rows": sorted(by_partnership.items(), key=lambda item: (item[0].start_date, item[0].acronym)),
-            "grand_total": totals(lines),
-            "page": paginate(request, lines),
+            "rows": rows,
+            "grand_total": _grand_total(by_partnership, mobilities),
+            "page": page,
         },
     )
 
 
 @login_required
 def organisation_budget_csv(request, slug):
-    organisation, lines = _organisation_budget(request, slug)
+    organisation, mobilities = _organisation_budget(request, slug)
+    lines = price_page(mobilities, RulesCache())
     audit.record(
         actor=request.user,
         verb=AuditEntry.Verb.EXPORTED,
@@ -145,29 +188,35 @@ def _csv_response(lines, filename: str) -> HttpResponse:
         _("Funded days"),
         _("Distance (km)"),
         _("Distance band"),
-        _("Travel contribution (EUR)"),
-        _("Individual support (EUR)"),
+        _("Green travel"),
+        _("Country group"),
+        *[_("%(category)s (EUR)") % {"category": label} for _value, label in Category.choices],
         _("Total (EUR)"),
+        _("Working"),
+        _("Cannot be computed"),
     ]
     rows = (
         [
-            line.mobility.code,
-            line.mobility.partnership.project_number,
-            str(line.mobility.learner),
-            line.mobility.sending_organisation.short_name,
-            line.mobility.receiving_organisation.short_name,
-            line.mobility.get_status_display(),
-            line.mobility.start_date.isoformat(),
-            line.mobility.end_date.isoformat(),
-            line.mobility.duration_days,
-            line.mobility.travel_days,
-            line.grant.funded_days,
-            "" if line.grant.distance_km is None else line.grant.distance_km,
-            band_label(line.grant.band),
-            line.grant.travel,
-            line.grant.support,
-            line.grant.total,
+            mobility.code,
+            mobility.partnership.project_number,
+            str(mobility.learner),
+            mobility.sending_organisation.short_name,
+            mobility.receiving_organisation.short_name,
+            mobility.get_status_display(),
+            mobility.start_date.isoformat(),
+            mobility.end_date.isoformat(),
+            mobility.duration_days,
+            mobility.travel_days,
+            grant.funded_days,
+            "" if grant.distance_km is None else grant.distance_km,
+            band_text(grant.band) if grant.band else "",
+            _("yes") if mobility.green_travel else _("no"),
+            grant.country_group or "",
+            *[grant.amount(value) for value in Category.values],
+            grant.total,
+            " | ".join(f"{line.label}: {line.working}" for line in grant.lines),
+            " | ".join(grant.problems),
         ]
-        for line in lines
+        for mobility, grant in lines
     )
     return csv_attachment(filename, header, rows)

@@ -1,8 +1,10 @@
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from ..project_number import parse as parse_project_number
 from ..querysets import PartnershipMemberQuerySet, PartnershipQuerySet
 from .base import TimeStampedModel
 from .organisations import Organisation
@@ -23,6 +25,20 @@ class Topic(models.Model):
 
 
 class Partnership(TimeStampedModel):
+    class Action(models.TextChoices):
+        """The Erasmus+ action of the project: it decides the budget categories and their rules (funding app)."""
+
+        KA202 = "KA202", _("KA202 – Strategic Partnerships for VET (2014–2020)")
+        KA220_VET = "KA220-VET", _("KA220-VET – Cooperation partnerships in VET (2021–2027)")
+        KA102 = "KA102", _("KA102 – VET learner and staff mobility (2014–2020)")
+        KA116 = "KA116", _("KA116 – VET mobility with a VET Mobility Charter (2014–2020)")
+        KA121_VET = "KA121-VET", _("KA121-VET – Accredited mobility projects in VET (2021–2027)")
+        KA122_VET = "KA122-VET", _("KA122-VET – Short-term mobility projects in VET (2021–2027)")
+        OTHER = "other", _("Other action")
+
+    # Learning mobility of individuals: budgets by KA1 categories (organisational support, travel, …).
+    MOBILITY_ACTIONS = frozenset({Action.KA102, Action.KA116, Action.KA121_VET, Action.KA122_VET})
+
     class KeyAction(models.TextChoices):
         KA1 = "KA1", _("KA1 – Learning mobility of individuals")
         KA2 = "KA2", _("KA2 – Cooperation for innovation and the exchange of good practices")
@@ -42,6 +58,14 @@ class Partnership(TimeStampedModel):
         _("action type"),
         max_length=160,
         help_text=_("E.g. “Strategic Partnerships for vocational education and training (KA202)”."),
+    )
+    action = models.CharField(
+        _("action"),
+        max_length=12,
+        choices=Action.choices,
+        default=Action.OTHER,
+        blank=True,
+        help_text=_("Read from the project number when it has the official shape; decides the budget categories."),
     )
     call_year = models.PositiveSmallIntegerField(
         _("call year"), validators=[MinValueValidator(2014), MaxValueValidator(2100)]
@@ -87,6 +111,45 @@ class Partnership(TimeStampedModel):
 
     def get_absolute_url(self) -> str:
         return reverse("partners:partnership_detail", kwargs={"slug": self.slug})
+
+    def clean(self):
+        """The project number, when it has the official shape, fixes the call year and the action."""
+        number = parse_project_number(self.project_number)
+        if number is None:
+            self.action = self.action or self.Action.OTHER
+            return
+        errors = {}
+        if self.call_year and self.call_year != number.call_year:
+            errors["call_year"] = _("The project number says call year %(year)s.") % {"year": number.call_year}
+        if number.action in self.Action.values:
+            if self.action in ("", self.Action.OTHER):
+                self.action = number.action
+            elif self.action != number.action:
+                errors["action"] = _("The project number says %(action)s.") % {"action": number.action}
+        else:
+            self.action = self.action or self.Action.OTHER
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def project(self):
+        """The parts of the project number (call year, National Agency, action), or None."""
+        return parse_project_number(self.project_number)
+
+    @property
+    def is_mobility_project(self) -> bool:
+        """A KA1 learning-mobility project (budget by KA1 categories), as opposed to a cooperation partnership."""
+        return self.action in self.MOBILITY_ACTIONS
+
+    @property
+    def national_agency(self) -> str:
+        number = self.project
+        return number.national_agency if number else ""
+
+    @property
+    def reporting_tool(self) -> str:
+        """ "mtplus" (Mobility Tool+, calls 2014–2020) or "bm" (Beneficiary Module, calls from 2021)."""
+        return "mtplus" if self.call_year <= 2020 else "bm"
 
     @property
     def coordinator(self) -> Organisation | None:

@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy
 
 from partners.models import Organisation, Partnership
 
-from ..models import BudgetLine, Cost
+from ..models import Cost, lines_for
 
 MAX_AMOUNT = Decimal("9999999999.99")  # what the 12-digit columns hold
 
@@ -55,6 +55,8 @@ class CostForm(forms.ModelForm):
             field.initial = organisations[0].pk
             field.empty_label = None
         self.fields["line"].help_text = _("The budget line of the grant agreement the cost is charged to.")
+        # Only the lines of this project's grant agreement (KA1 categories or KA2 lines).
+        self.fields["line"].choices = [("", "---------"), *lines_for(partnership)]
         amount = self.fields["amount"]
         amount.widget.attrs.update({"min": "0.01", "step": "0.01"})
         amount.error_messages["invalid"] = _("Enter an amount in euro, e.g. 1250.50.")
@@ -111,11 +113,11 @@ class CostFilterForm(forms.Form):
     line = forms.ChoiceField(label=gettext_lazy("Budget line"), required=False)
     paid = forms.ChoiceField(label=gettext_lazy("Payment"), choices=PAID_CHOICES, required=False)
 
-    def __init__(self, *args, organisations, **kwargs):
+    def __init__(self, *args, organisations, partnership: Partnership, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["organisation"].queryset = organisations
         self.fields["organisation"].empty_label = _("All organisations")
-        self.fields["line"].choices = [("", _("All budget lines")), *BudgetLine.choices]
+        self.fields["line"].choices = [("", _("All budget lines")), *lines_for(partnership)]
 
     def apply(self, costs):
         if not self.is_valid():
@@ -150,7 +152,7 @@ class AllocationForm(forms.Form):
         self.grid = []
         for org in self.organisations:
             cells = []
-            for value, label in BudgetLine.choices:
+            for value, label in lines_for(partnership):
                 name = allocation_field_name(org.pk, value)
                 self.fields[name] = forms.DecimalField(
                     label=_("%(organisation)s: %(line)s (EUR)") % {"organisation": org.short_name, "line": label},

@@ -34,40 +34,53 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ecvet.chain import with_reported_status
+from funding.pricing import Category
+from funding.projects import rules_for
 from mobility.models import Mobility
-from mobility.services.money import budget_lines, budget_queryset, unit_cost_tables
+from mobility.services.money import amounts_by, counted
 from partners import audit
 from partners.models import AuditEntry, Organisation, Partnership, PartnershipMember
 from training_events import services as training_services
 from training_events.models import Attendance, Participant
 
 from ..access import may_manage_allocations, may_record_for, visible_organisations
-from ..models import BudgetLine, Cost, GrantAllocation
+from ..models import BudgetLine, Cost, GrantAllocation, lines_for
 
 ZERO = Decimal("0.00")
 
-# Mobility states: committed while open, spent once completed; cancelled ones are not counted at all.
-COMMITTED_MOBILITY = frozenset(
-    {Mobility.Status.DRAFT, Mobility.Status.PLANNED, Mobility.Status.AGREED, Mobility.Status.IN_MOBILITY}
-)
+# Mobility states: planned until agreed, committed once agreed, spent once completed; cancelled ones are not
+# counted at all.
+PLANNED_MOBILITY = frozenset({Mobility.Status.DRAFT, Mobility.Status.PLANNED})
+COMMITTED_MOBILITY = frozenset({Mobility.Status.AGREED, Mobility.Status.IN_MOBILITY})
 SPENT_MOBILITY = frozenset({Mobility.Status.COMPLETED, Mobility.Status.RECOGNISED})
+
+
+def bucket_of(status: str) -> str | None:
+    if status in PLANNED_MOBILITY:
+        return "planned"
+    if status in COMMITTED_MOBILITY:
+        return "committed"
+    if status in SPENT_MOBILITY:
+        return "spent"
+    return None
 
 
 @dataclass
 class Figures:
-    """Allocated, committed and spent on one cell of the table (or a total of cells)."""
+    """Allocated, planned, committed and spent on one cell of the table (or a total of cells)."""
 
     allocated: Decimal = ZERO
     committed: Decimal = ZERO
     spent: Decimal = ZERO
+    planned: Decimal = ZERO
 
     @property
     def used(self) -> Decimal:
-        return self.committed + self.spent
+        return self.planned + self.committed + self.spent
 
     @property
     def remaining(self) -> Decimal:
-        return self.allocated - self.committed - self.spent
+        return self.allocated - self.used
 
     @property
     def over(self) -> bool:
@@ -101,19 +114,35 @@ class Figures:
         return min(self.spent_percent, 100)
 
     @property
+    def planned_percent(self) -> int:
+        return self.percent(self.planned)
+
+    @property
     def bar_committed(self) -> int:
         return max(0, min(self.committed_percent, 100 - self.bar_spent))
+
+    @property
+    def bar_planned(self) -> int:
+        return max(0, min(self.planned_percent, 100 - self.bar_spent - self.bar_committed))
 
     def add(self, other: Figures) -> None:
         self.allocated += other.allocated
         self.committed += other.committed
         self.spent += other.spent
+        self.planned += other.planned
+
+    def count(self, bucket: str, amount: Decimal) -> None:
+        setattr(self, bucket, getattr(self, bucket) + amount)
 
 
 @dataclass
 class OrganisationBudget:
     organisation: Organisation
-    lines: dict[str, Figures] = field(default_factory=lambda: {line: Figures() for line in BudgetLine.values})
+    choices: list[tuple[str, str]]
+    lines: dict[str, Figures] = field(default_factory=dict)
+
+    def __post_init__(self):
+        self.lines = {value: Figures() for value, _label in self.choices}
 
     @property
     def total(self) -> Figures:
@@ -123,7 +152,32 @@ class OrganisationBudget:
         return out
 
     def rows(self) -> list[tuple[str, str, Figures]]:
-        return [(value, label, self.lines[value]) for value, label in BudgetLine.choices]
+        return [(value, label, self.lines[value]) for value, label in self.choices]
+
+
+@dataclass(frozen=True)
+class LineCheck:
+    """A budget line used beyond its amount in the grant agreement, and whether the rules' transfers cover it."""
+
+    line: str
+    label: str
+    allocated: Decimal
+    used: Decimal
+    limit_percent: Decimal | None  # None: the rules set no limit but the total grant
+
+    @property
+    def excess(self) -> Decimal:
+        return self.used - self.allocated
+
+    @property
+    def allowed(self) -> Decimal | None:
+        if self.limit_percent is None:
+            return None
+        return (self.allocated * self.limit_percent / 100).quantize(Decimal("0.01"))
+
+    @property
+    def within_transfers(self) -> bool:
+        return self.allowed is None or self.excess <= self.allowed
 
 
 @dataclass
@@ -136,6 +190,11 @@ class PartnershipBudget:
     # `sees_all` (the page shows it to those only; a partner does not learn the others' split from it).
     allocated_in_total: Decimal
     today: date
+    choices: list[tuple[str, str]] = field(default_factory=list)
+    rules: object = None  # funding.pricing.Rules
+    mobilities_to_check: int = 0  # mobilities whose grant cannot be fully computed
+    provisional_mobilities: int = 0  # priced with rates still to confirm
+    ols_licences: int = 0
 
     @property
     def eu_grant(self) -> Decimal | None:
@@ -161,10 +220,44 @@ class PartnershipBudget:
         return abs(self.grant_difference or ZERO)
 
     @property
+    def is_mobility_project(self) -> bool:
+        return self.partnership.is_mobility_project
+
+    @property
+    def over_grant(self) -> Decimal:
+        """How far what is planned, committed and spent passes the EU grant (0 when it does not)."""
+        if self.eu_grant is None or not self.sees_all:
+            return ZERO
+        return max(self.total.used - self.eu_grant, ZERO)
+
+    @property
+    def line_checks(self) -> list[LineCheck]:
+        """Lines used beyond the grant agreement's amount (whole partnership: shown to those who see it all)."""
+        if not self.sees_all:
+            return []
+        rule_set = self.rules.rule_set if self.rules else None
+        limit = rule_set.transfer_limit_percent if rule_set else None
+        return [
+            LineCheck(value, label, figures.allocated, figures.used, limit)
+            for value, label, figures in self.by_line
+            if figures.used > figures.allocated
+        ]
+
+    @property
+    def warnings(self) -> list[LineCheck]:
+        """The lines that pass a real limit: beyond what the rules' transfers between categories allow."""
+        return [check for check in self.line_checks if not check.within_transfers]
+
+    @property
+    def transfers(self) -> list[LineCheck]:
+        """Lines above their amount but within the transfers the rules allow (information, not a warning)."""
+        return [check for check in self.line_checks if check.within_transfers]
+
+    @property
     def by_line(self) -> list[tuple[str, str, Figures]]:
         """Each budget line summed over the organisations shown."""
         out = []
-        for value, label in BudgetLine.choices:
+        for value, label in self.choices:
             figures = Figures()
             for org in self.organisations:
                 figures.add(org.lines[value])
@@ -183,7 +276,7 @@ class PartnershipBudget:
         totals = {value: figures for value, _label, figures in self.by_line}
         return [
             (value, label, [org.lines[value] for org in self.organisations], totals[value])
-            for value, label in BudgetLine.choices
+            for value, label in self.choices
         ]
 
 
@@ -206,13 +299,15 @@ def budget_for(partnership: Partnership, user, *, today: date | None = None) -> 
     shown = visible_organisations(user, partnership, members)
     if not shown:
         raise PermissionDenied
-    by_org = {org.pk: OrganisationBudget(org) for org in shown}
+    choices = lines_for(partnership)
+    by_org = {org.pk: OrganisationBudget(org, choices) for org in shown}
 
     allocated_in_total = ZERO
     allocations = GrantAllocation.objects.visible_to(user).filter(partnership=partnership, organisation_id__in=by_org)
     for org_id, line, amount in allocations.values_list("organisation_id", "line", "amount"):
         allocated_in_total += amount
-        by_org[org_id].lines[line].allocated += amount
+        if line in by_org[org_id].lines:  # a line of another scheme (the action was changed) is not shown
+            by_org[org_id].lines[line].allocated += amount
 
     costs = (
         Cost.objects.visible_to(user)
@@ -224,32 +319,50 @@ def budget_for(partnership: Partnership, user, *, today: date | None = None) -> 
         )
     )
     for row in costs:
-        figures = by_org[row["organisation_id"]].lines[row["line"]]
+        figures = by_org[row["organisation_id"]].lines.get(row["line"])
+        if figures is None:
+            continue
         figures.committed += row["committed"] or ZERO
         figures.spent += row["spent"] or ZERO
 
-    bands, rates = unit_cost_tables([partnership.call_year])
-    _add_mobilities(partnership, user, by_org, bands, rates)
-    _add_training(partnership, user, by_org, bands, rates, today)
-
-    return PartnershipBudget(
+    rules = rules_for(partnership)
+    budget = PartnershipBudget(
         partnership=partnership,
         organisations=[by_org[org.pk] for org in shown],
         sees_all=len(shown) == len(members),
         allocated_in_total=allocated_in_total,
         today=today,
+        choices=choices,
+        rules=rules,
     )
+    _add_mobilities(budget, user, by_org, rules)
+    _add_training(partnership, user, by_org, rules, today)
+    return budget
 
 
-def _add_mobilities(partnership, user, by_org, bands, rates) -> None:
-    mobilities = Mobility.objects.visible_to(user).filter(partnership=partnership, sending_organisation_id__in=by_org)
-    # The status the documents support (ecvet.chain.with_reported_status), as the dashboard counts it.
-    for line in budget_lines(with_reported_status(budget_queryset(mobilities)), bands=bands, rates=rates):
-        figures = by_org[line.mobility.sending_organisation_id].lines[BudgetLine.MOBILITY]
-        if line.mobility.reported_status in SPENT_MOBILITY:
-            figures.spent += line.grant.total
-        elif line.mobility.reported_status in COMMITTED_MOBILITY:
-            figures.committed += line.grant.total
+def _add_mobilities(budget, user, by_org, rules) -> None:
+    """Mobilities priced in groups (mobility.services.money): KA1 per category, KA2 on the learner-mobility
+    line; planned, committed or spent by the status their documents support (ecvet.chain.with_reported_status)."""
+    partnership = budget.partnership
+    mobilities = counted(
+        Mobility.objects.visible_to(user).filter(partnership=partnership, sending_organisation_id__in=by_org)
+    )
+    by_key = amounts_by(
+        with_reported_status(mobilities), partnership, rules, ("sending_organisation_id", "reported_status")
+    )
+    for (org_id, status), amounts in by_key.items():
+        bucket = bucket_of(status)
+        if bucket is None:
+            continue
+        lines = by_org[org_id].lines
+        if partnership.is_mobility_project:
+            for category, amount in amounts.by_category.items():
+                lines[category].count(bucket, amount)
+        else:
+            lines[BudgetLine.MOBILITY].count(bucket, amounts.total)
+        budget.mobilities_to_check += amounts.incomplete
+        budget.provisional_mobilities += amounts.provisional
+        budget.ols_licences += amounts.ols_licences
 
 
 def training_participants(partnership, user, organisation_ids):
@@ -279,17 +392,18 @@ def training_state(participant, today: date) -> str | None:
     return "spent" if participant.sessions_attended else None
 
 
-def _add_training(partnership, user, by_org, bands, rates, today) -> None:
+def _add_training(partnership, user, by_org, rules, today) -> None:
     for participant in training_participants(partnership, user, list(by_org)):
         state = training_state(participant, today)
         if state is None:
             continue
-        amount = training_services.grant_for(participant, bands=bands, rates=rates).total
-        figures = by_org[participant.organisation_id].lines[BudgetLine.TRAINING]
-        if state == "spent":
-            figures.spent += amount
+        grant = training_services.grant_for(participant, rules=rules)
+        lines = by_org[participant.organisation_id].lines
+        if partnership.is_mobility_project:
+            lines[Category.TRAVEL].count(state, grant.travel)
+            lines[Category.INDIVIDUAL_SUPPORT].count(state, grant.support)
         else:
-            figures.committed += amount
+            lines[BudgetLine.TRAINING].count(state, grant.total)
 
 
 # --- changes ----------------------------------------------------------------------------------------------------
@@ -360,9 +474,10 @@ def save_allocations(partnership: Partnership, amounts: dict[tuple[int, str], De
         raise PermissionDenied
     Partnership.objects.select_for_update().filter(pk=partnership.pk).first()  # one grid save at a time
     members = {org.pk: org for org in member_organisations(partnership)}
+    lines = {value for value, _label in lines_for(partnership)}
     errors = []
     for (org_id, line), amount in amounts.items():
-        if org_id not in members or line not in BudgetLine.values:
+        if org_id not in members or line not in lines:
             errors.append(_("Allocations are for the partnership's organisations and budget lines only."))
         elif amount is not None and amount < 0:
             errors.append(_("Allocations cannot be negative."))

@@ -27,7 +27,7 @@ from partners.pagination import paginate
 from .. import access
 from ..access import partnership_in_scope
 from ..forms.budget import AllocationForm, CostFilterForm, CostForm
-from ..models import BudgetLine, Cost, GrantAllocation
+from ..models import Cost, GrantAllocation, lines_for
 from ..services import budget as services
 
 
@@ -91,6 +91,7 @@ def budget_csv(request, slug):
         _("Budget line code"),
         _("Budget line"),
         _("Allocated (EUR)"),
+        _("Planned, not yet agreed (EUR)"),
         _("Committed, not yet spent (EUR)"),
         _("Spent (EUR)"),
         _("Remaining (EUR)"),
@@ -103,6 +104,7 @@ def budget_csv(request, slug):
             line_code,
             str(line_label),
             f.allocated,
+            f.planned,
             f.committed,
             f.spent,
             f.remaining,
@@ -139,6 +141,7 @@ def cost_list(request, slug):
     filter_form = CostFilterForm(
         request.GET or None,
         organisations=Organisation.objects.filter(pk__in=[o.pk for o in shown]).order_by("short_name", "pk"),
+        partnership=partnership,
     )
     costs = Cost.objects.visible_to(request.user).filter(partnership=partnership)
     costs = filter_form.apply(costs).select_related("organisation", "recorded_by").order_by("-incurred_on", "-pk")
@@ -241,7 +244,7 @@ def allocations(request, slug):
         {
             "partnership": partnership,
             "form": form,
-            "lines": BudgetLine.choices,
+            "lines": lines_for(partnership),
             "total": sum(current.values(), services.ZERO),
         },
     )

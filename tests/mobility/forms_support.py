@@ -31,6 +31,10 @@ FORM_FIELDS = [
     "mentor",
     "mentor_responsibilities",
     "distance_km",
+    "green_travel",
+    "inclusion_support_costs",
+    "expensive_travel_costs",
+    "ols_licence",
 ]
 
 
@@ -70,6 +74,8 @@ def new_mobility_data(learner, partnership, receiving, /, **overrides):
         "mentor": "",
         "mentor_responsibilities": "Guide and assess.",
         "distance_km": "",
+        "inclusion_support_costs": "0",
+        "expensive_travel_costs": "0",
         "uses_ecvet": "on",  # the ticked checkbox, as the page sends it
     }
     data.update({key: post_value(value) for key, value in overrides.items()})

@@ -2,6 +2,7 @@
 
 from collections import Counter
 from datetime import UTC, date, datetime
+from decimal import Decimal
 
 import pytest
 import time_machine
@@ -12,8 +13,6 @@ from django.db.models import Max
 from demo.mobility import CURRENT_PROJECT, anchor_date
 from mobility.models import (
     ChecklistItem,
-    DistanceBand,
-    IndividualSupportRate,
     Learner,
     LearnerReport,
     MentorAssessment,
@@ -178,11 +177,17 @@ def test_some_assessments_are_submitted_and_a_few_reports_filed(demo):
     assert all(r.answers.exists() for r in reports)
 
 
-def test_demo_budget_has_distance_bands_for_2025(demo):
-    assert DistanceBand.objects.filter(programme_year=2025).count() == 7
-    assert IndividualSupportRate.objects.filter(programme_year=2025).exists()
-    egle = Mobility.objects.get(learner__user__email="learner@kmpmc.example")
-    assert grant_for(egle).travel > 0  # Kaunas → Haarlem, about 1,295 km
+def test_the_current_project_is_priced_with_the_demo_agencys_rates_and_every_grant_computes(demo):
+    current = Mobility.objects.filter(partnership__slug="vision-mobility").select_related(
+        "partnership", "learner", "sending_organisation", "receiving_organisation"
+    )
+    egle = current.get(learner__user__email="learner@kmpmc.example")
+    grant = grant_for(egle)
+    assert grant.rules.rule_set.national_agency == "LT01"
+    assert grant.travel == Decimal("309")  # Kaunas → Haarlem, about 1,295 km: 500–1999 km in the 2024 table
+    assert grant.amount("org_support") == Decimal("350")
+    assert grant.country_group == 2  # the Netherlands
+    assert all(not grant_for(mobility).problems for mobility in current)
 
 
 def test_second_run_creates_and_changes_nothing(settings):

@@ -11,8 +11,9 @@ from django.template.loader import render_to_string
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from mobility.models import DistanceBand, IndividualSupportRate, Mobility
-from mobility.services.money import budget_lines, grant_for, totals, unit_cost_tables
+from funding.models import DailyRate, RuleSet, TravelBand
+from mobility.models import Mobility
+from mobility.services.money import amounts_by, grant_for, rules_for
 from partners.models import AuditEntry, PartnershipMember
 from partners.models.people import Role
 from tests.factories import MembershipFactory, OrganisationFactory, PartnershipFactory
@@ -25,13 +26,19 @@ SALERNO = {"city": "Salerno", "country": "IT", "latitude": Decimal("40.682441"),
 HAARLEM = {"city": "Haarlem", "country": "NL", "latitude": Decimal("52.387386"), "longitude": Decimal("4.646219")}
 
 
+# A partnership of the factories is a KA2 cooperation ("other" action): the seeded KA2 rules of the 2014–2020
+# calls price it (funding/seed/cooperation-2019.toml: bands 20…1500, learners 55 then 40 from day 15 to day 60).
+KA2_2014 = {"scheme": "cooperation", "from_call_year": 2014, "national_agency": ""}
+
+
 def priced(days: int = 28, travel_days: int = 2, distance_km: int | None = 1000, call_year: int = 2019):
-    """An unsaved mobility of `days` activity days in a partnership of `call_year` (2019 tables are seeded)."""
+    """An unsaved mobility of `days` activity days in a partnership of `call_year`."""
     partnership = PartnershipFactory.build(call_year=call_year)
     sending, receiving = OrganisationFactory.build(), OrganisationFactory.build()
     start = date(2021, 4, 1)
     return Mobility(
         partnership=partnership,
+        learner=LearnerFactory.build(home_organisation=sending),
         sending_organisation=sending,
         receiving_organisation=receiving,
         start_date=start,
@@ -67,15 +74,16 @@ def test_distance_selects_the_band_on_both_sides_of_each_boundary(km, amount):
     assert grant.band.min_km <= km
 
 
-def test_a_distance_below_the_first_band_gets_no_travel_contribution():
+def test_a_distance_below_the_first_band_gets_no_travel_contribution_and_says_why():
     grant = grant_for(priced(distance_km=9))
-    assert (grant.band, grant.travel, grant.bands_configured) == (None, Decimal("0"), True)
+    assert (grant.band, grant.travel, grant.problems) == (None, Decimal("0"), ())
+    assert "below 10 km there is no travel grant" in grant.lines[0].working
 
 
 @pytest.mark.parametrize(
     ("funded_days", "support"),
     [
-        (1, "55"),
+        (3, "165"),  # 1 activity day + 2 travel days
         (14, "770"),  # 14 × 55
         (15, "810"),  # 14 × 55 + 1 × 40
         (16, "850"),
@@ -97,14 +105,12 @@ def test_funded_days_are_the_activity_days_plus_the_travel_days():
     assert grant.total == grant.travel + grant.support
 
 
-def test_a_call_year_without_bands_gives_no_travel_contribution_and_says_so():
+def test_a_lump_sum_cooperation_project_has_no_unit_costs_and_says_so():
+    # KA2 from the 2021 call: lump sums (funding/seed/cooperation-2021.toml), no bands and no daily rates.
     grant = grant_for(priced(call_year=2023, distance_km=1000))
-    assert (grant.band, grant.travel, grant.bands_configured, grant.rates_configured) == (
-        None,
-        Decimal("0"),
-        False,
-        False,
-    )
+    assert (grant.band, grant.travel, grant.support) == (None, Decimal("0"), Decimal("0"))
+    assert any("has no distance bands" in problem for problem in grant.problems)
+    assert any("has no daily rate for learners" in problem for problem in grant.problems)
 
 
 def test_kaunas_to_salerno_is_about_1718_km_and_earns_275_eur():
@@ -135,19 +141,38 @@ def test_a_distance_entered_by_hand_wins_over_the_coordinates():
 
 
 def test_the_admin_edits_the_tables_and_the_grant_follows():
-    DistanceBand.objects.filter(programme_year=2019, min_km=500).update(amount=Decimal("300"))
-    IndividualSupportRate.objects.filter(programme_year=2019, from_day=1).update(amount_per_day=Decimal("60"))
+    rules = RuleSet.objects.get(**KA2_2014)
+    TravelBand.objects.filter(rule_set=rules, min_km=500).update(standard=Decimal("300"))
+    DailyRate.objects.filter(rule_set=rules, participant="learner", from_day=1).update(amount_per_day=Decimal("60"))
     grant = grant_for(priced(days=12, travel_days=2, distance_km=1000))
     assert (grant.travel, grant.support) == (Decimal("300"), Decimal("840"))
 
 
-def test_pricing_many_mobilities_loads_the_tables_once():
-    mobilities = [priced(distance_km=km) for km in (50, 600, 2500, 9000)]
-    with CaptureQueriesContext(connection) as queries:
-        bands, rates = unit_cost_tables()
-        lines = budget_lines(mobilities, bands=bands, rates=rates)
-    assert len(queries) == 2
-    assert totals(lines).travel == Decimal("20") + 275 + 360 + 1500
+def test_funded_travel_days_stop_at_what_the_rules_fund():
+    # 2014–2020 rules: one travel day before and one after the activity.
+    grant = grant_for(priced(days=10, travel_days=4))
+    assert grant.funded_days == 12
+    assert grant.support == Decimal("12") * 55
+
+
+def test_pricing_a_budget_runs_the_same_queries_for_few_and_many_mobilities(world):
+    rules = rules_for(world.p1)
+
+    def priced_total():
+        mobilities = Mobility.objects.filter(partnership=world.p1)
+        with CaptureQueriesContext(connection) as queries:
+            amounts = amounts_by(mobilities, world.p1, rules, "partnership_id")
+        return len(queries), amounts
+
+    for _ in range(3):
+        MobilityFactory(partnership=world.p1, distance_km=600)
+    few, amounts = priced_total()
+    assert amounts[world.p1.pk].travel == 3 * Decimal("275")
+    for _ in range(20):
+        MobilityFactory(partnership=world.p1, distance_km=2500)
+    many, amounts = priced_total()
+    assert few == many
+    assert amounts[world.p1.pk].travel == 3 * Decimal("275") + 20 * Decimal("360")
 
 
 # --- The grant on the mobility page ----------------------------------------------------------------
@@ -168,22 +193,22 @@ def test_mobility_page_shows_distance_band_travel_days_support_and_total():
     )
     html = render_money(mobility)
     assert "1,718 km" in html
-    assert "500–1999 km" in html
-    assert "EUR 275.00" in html
-    assert "30 (28 activity days + 2 travel days)" in html
-    assert "EUR 1,410.00" in html  # 14 × 55 + 16 × 40
-    assert "EUR 1,685.00" in html
-    assert "call year 2019" in html
+    assert "500–1999 km, standard travel: EUR 275.00" in html
+    assert "30 (28 activity days; 2 travel days entered)" in html
+    assert "14 days × EUR 55.00 + 16 days × EUR 40.00" in html
+    assert "1,410.00" in html  # 14 × 55 + 16 × 40
+    assert "1,685.00" in html
+    assert "KA2 Strategic Partnerships" in html  # the rules that priced it, named
 
 
-def test_mobility_page_says_plainly_when_the_call_year_has_no_bands():
+def test_mobility_page_says_plainly_when_the_rules_have_no_bands():
     partnership = PartnershipFactory(call_year=2023)
     mobility = MobilityFactory(
         partnership=partnership,
         learner__home_organisation=OrganisationFactory(**KAUNAS),
         receiving_organisation=OrganisationFactory(**SALERNO),
     )
-    assert "No distance band configured for call year 2023." in render_money(mobility)
+    assert "has no distance bands." in render_money(mobility)
 
 
 def test_mobility_page_notes_missing_coordinates():
@@ -201,7 +226,7 @@ def test_mobility_page_links_to_the_budget_only_for_those_who_manage_the_mobilit
 def test_mobility_detail_page_shows_the_grant(world, mob, client_for):
     response = client_for(world.partner_b).get(mob.m_b_to_a.get_absolute_url())
     assert response.status_code == 200
-    assert "Travel grant and individual support" in response.content.decode()
+    assert "Individual support" in response.content.decode()
 
 
 # --- Budgets ---------------------------------------------------------------------------------------
@@ -264,7 +289,7 @@ def test_partner_coordinator_sees_only_their_own_organisations_row(network, clie
 
     assert response.status_code == 200
     assert [org.slug for org, _t in response.context["rows"]] == ["org-b"]
-    assert [line.mobility.sending_organisation for line in response.context["page"]] == [world.org_b]
+    assert [mobility.sending_organisation for mobility, _grant in response.context["page"]] == [world.org_b]
     html = response.content.decode()
     assert "Partnership total" not in html
     assert "your own organisation only" in html
@@ -276,10 +301,12 @@ def test_budget_line_without_coordinates_shows_a_note(world, mob, client_for):
     assert "coordinates missing" in response.content.decode()
 
 
-def test_partnership_without_bands_for_its_call_year_says_so(world, mob, client_for):
-    DistanceBand.objects.filter(programme_year=2019).delete()
+def test_partnership_without_bands_in_its_rules_says_so(world, mob, client_for):
+    TravelBand.objects.filter(rule_set__in=RuleSet.objects.filter(**KA2_2014)).delete()
     response = client_for(world.pc_a).get(reverse("mobility:partnership_budget", kwargs={"slug": "p1"}))
-    assert "No distance band configured for call year 2019" in response.content.decode()
+    html = response.content.decode()
+    assert "has no distance bands" in html
+    assert "cannot be fully computed" in html
 
 
 def test_organisation_budget_lists_its_outgoing_mobilities_only(network, client_for):
@@ -290,7 +317,7 @@ def test_organisation_budget_lists_its_outgoing_mobilities_only(network, client_
     response = client_for(world.partner_b).get(reverse("mobility:organisation_budget", kwargs={"slug": "org-b"}))
 
     assert response.status_code == 200
-    assert [line.mobility for line in response.context["page"]] == [outgoing]
+    assert [mobility for mobility, _grant in response.context["page"]] == [outgoing]
     [(partnership, t)] = response.context["rows"]
     assert (partnership, t.total) == (world.p1, Decimal("1685"))
 
@@ -303,7 +330,7 @@ def test_project_coordinator_sees_a_partners_budget_only_within_the_partnerships
 
     response = client_for(world.pc_a).get(reverse("mobility:organisation_budget", kwargs={"slug": "org-b"}))
 
-    assert [line.mobility for line in response.context["page"]] == [in_p1]
+    assert [mobility for mobility, _grant in response.context["page"]] == [in_p1]
 
 
 def test_budget_lines_are_paginated(network, client_for):
@@ -331,7 +358,9 @@ def test_budget_csv_lists_every_line_and_is_audited(network, client_for):
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert rows[0][0] == "Mobility code"
     assert len(rows) == 3
-    assert {row[-1] for row in rows[1:]} == {"1685.00"}
+    total = rows[0].index("Total (EUR)")
+    assert {row[total] for row in rows[1:]} == {"1685.00"}
+    assert {row[rows[0].index("Travel (EUR)")] for row in rows[1:]} == {"275.00"}
     learners = [row[2] for row in rows[1:]]
     assert not any(name.startswith("=") for name in learners)  # no formula injection
     entry = AuditEntry.objects.get(verb=AuditEntry.Verb.EXPORTED)
@@ -387,11 +416,14 @@ def test_budget_pages_run_the_same_number_of_queries_for_5_and_for_60_mobilities
     client = client_for(world.actor(actor))
     url = reverse(url_name, kwargs={"slug": slug})
     grow(world, org_e, SMALL)
+    client.get(url)  # the first page reads the funding rules' rows; later ones take them from the cache
     small = count_queries(client, url)
     grow(world, org_e, LARGE - SMALL)
     large = count_queries(client, url)
     assert small == large
-    with django_assert_max_num_queries(12):
+    # Session and user, scope, partnership and members, the rule set, the grouped aggregate, participants,
+    # the page of mobilities (docs/funding.md, "Budgets at scale").
+    with django_assert_max_num_queries(15):
         client.get(url)
 
 

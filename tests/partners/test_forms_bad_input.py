@@ -32,6 +32,7 @@ PARTNERSHIP_FIELDS = [
     "acronym",
     "project_number",
     "key_action",
+    "action",
     "action_type",
     "call_year",
     "start_date",

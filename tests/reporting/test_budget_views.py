@@ -51,12 +51,12 @@ def valid_cost(org, **overrides):
 def test_budget_page_shows_the_figures_definitions_and_grant_check(world, bud, client_for):
     body = client_for(world.pc_a).get(page("budget")).content.decode()
     assert "<h1" in body and "<h2" in body
-    assert "Remaining = allocated − committed − spent" in body
+    assert "Remaining = allocated − planned − committed − spent" in body
     assert "80,836.00 EUR of the EU grant is not allocated" in body
     assert "16,630.00" in body  # A's learner-mobility remainder
     assert 'role="progressbar"' in body and 'aria-valuetext="' in body
-    # partnership mobility: spent 3,370 and committed 3,215 of 35,000
-    assert "19 % used: 10 % spent, 9 % committed" in body
+    # partnership mobility: spent 3,370, committed 1,530 and planned 1,685 of 35,000
+    assert "19 % used: 10 % spent, 4 % committed, 5 % planned" in body
     assert reverse("mobility:partnership_budget", kwargs={"slug": "p1"}) in body
     assert reverse("reporting:allocations", kwargs={"slug": "p1"}) in body
 
@@ -80,6 +80,7 @@ def test_csv_has_a_row_per_organisation_and_line_and_totals(world, bud, client_f
         "Budget line code",
         "Budget line",
         "Allocated (EUR)",
+        "Planned, not yet agreed (EUR)",
         "Committed, not yet spent (EUR)",
         "Spent (EUR)",
         "Remaining (EUR)",
@@ -87,9 +88,9 @@ def test_csv_has_a_row_per_organisation_and_line_and_totals(world, bud, client_f
     # 2 organisations × (6 lines + total) + the partnership's 6 lines + total
     assert len(rows) == 1 + 2 * 7 + 7
     by_key = {(row[1], row[2]): row[4:] for row in rows[1:]}
-    assert by_key[("Alpha VET", "mobility")] == ["20000.00", "1685.00", "1685.00", "16630.00"]
-    assert by_key[("Beta College", "dissemination")] == ["2000.00", "0.00", "250.50", "1749.50"]
-    assert by_key[("All organisations", "total")] == ["56000.00", "4815.00", "4720.50", "46464.50"]
+    assert by_key[("Alpha VET", "mobility")] == ["20000.00", "1685.00", "0.00", "1685.00", "16630.00"]
+    assert by_key[("Beta College", "dissemination")] == ["2000.00", "0.00", "0.00", "250.50", "1749.50"]
+    assert by_key[("All organisations", "total")] == ["56000.00", "1685.00", "3130.00", "4720.50", "46464.50"]
     assert AuditEntry.objects.filter(verb=AuditEntry.Verb.EXPORTED, partnership=world.p1).count() == 1
 
 

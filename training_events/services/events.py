@@ -15,8 +15,10 @@ from django.db import IntegrityError, transaction
 from django.utils import formats
 from django.utils.translation import gettext as _
 
-from mobility.models import IndividualSupportRate
-from mobility.services.money import band_for, organisation_distance_km, support_for
+from funding.models import Activity
+from funding.models import Participant as FundingParticipant
+from funding.pricing import Stay, price
+from funding.projects import organisation_distance_km, rules_for
 from partners import audit, workflow
 from partners.models import AuditEntry
 
@@ -258,21 +260,30 @@ class StaffGrant:
         return self.travel + self.support
 
 
-def grant_for(participant: Participant, *, bands=None, rates=None) -> StaffGrant:
+def grant_for(participant: Participant, *, rules=None) -> StaffGrant:
     """Travel (distance band between the participant's organisation and the host) and daily support for staff,
-    from the same admin-edited tables as learner mobility (group "staff")."""
+    under the project's funding rules (funding app), like learner mobility. Pass `rules` to price many."""
     event = participant.event
-    year = event.partnership.call_year
     if event.format == TrainingEvent.Format.ONLINE:
         return StaffGrant(None, Decimal("0"), 0, Decimal("0"))
+    rules = rules or rules_for(event.partnership)
     distance = organisation_distance_km(participant.organisation, event.host_organisation)
-    band = band_for(distance, year, bands)
     if participant.arrival_date and participant.departure_date:
         days = (participant.departure_date - participant.arrival_date).days + 1
     else:
         days = event.days
-    support = support_for(days, year, rates, group=IndividualSupportRate.Group.STAFF)
-    return StaffGrant(distance, band.amount if band else Decimal("0"), days, support)
+    # The arrival and departure days are the travel days: individual support counts the days present.
+    grant = price(
+        Stay(
+            participant=FundingParticipant.STAFF,
+            activity=Activity.STAFF_COURSE,
+            receiving_country=str(event.host_organisation.country),
+            distance_km=distance,
+            activity_days=days,
+        ),
+        rules,
+    )
+    return StaffGrant(distance, grant.travel, days, grant.support)
 
 
 # --- attendance ---------------------------------------------------------------------------------------------

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from mobility.services.money import unit_cost_tables
+from funding.projects import rules_for
 from partners.access import get_scope
 from partners.models import Organisation, Partnership
 from partners.pagination import paginate
@@ -158,7 +158,7 @@ def participant_groups(request, event: TrainingEvent, registering: list[int], *,
         .values_list("organisation_id")
         .annotate(n=Count("pk"))
     )
-    bands, rates = unit_cost_tables([event.partnership.call_year])
+    rules = rules_for(event.partnership)
     shown = {p.organisation_id for p in participants} | set(registering)
     organisations = {
         org.pk: org
@@ -181,7 +181,7 @@ def participant_groups(request, event: TrainingEvent, registering: list[int], *,
     }
     for participant in participants:
         participant.event = event  # the grant reads the event's partnership and host, already loaded
-        grant = services.grant_for(participant, bands=bands, rates=rates)
+        grant = services.grant_for(participant, rules=rules)
         groups[participant.organisation_id]["rows"].append({"participant": participant, "grant": grant})
     return sorted(groups.values(), key=lambda group: group["organisation"].short_name.lower())
 
