@@ -253,6 +253,7 @@ class MobilitySerializer(ReadSerializer):
             "inclusion_support_costs",
             "expensive_travel_costs",
             "ols_licence",
+            "activity_id",
             "created_at",
             "updated_at",
         ]

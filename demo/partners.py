@@ -19,9 +19,12 @@ from partners.models import (
 )
 from partners.models.people import Role
 
+# PIC and OID are well-formed demo identifiers, not the organisations' real ones.
 ORGANISATIONS = [
     {
         "slug": "kmpmc",
+        "pic": "949123456",
+        "oid": "E10012345",
         "short_name": "KMPMC",
         "country": "LT",
         "city": "Kaunas",
@@ -34,6 +37,8 @@ ORGANISATIONS = [
     },
     {
         "slug": "essenia",
+        "pic": "912345678",
+        "oid": "E10123456",
         "short_name": "Essenia UETP",
         "country": "IT",
         "city": "Salerno",
@@ -47,6 +52,8 @@ ORGANISATIONS = [
     },
     {
         "slug": "nova",
+        "pic": "934567812",
+        "oid": "E10234567",
         "short_name": "Nova College",
         "country": "NL",
         "city": "Haarlem",
@@ -59,6 +66,8 @@ ORGANISATIONS = [
     },
     {
         "slug": "savo",
+        "pic": "945678123",
+        "oid": "E10345678",
         "short_name": "Savo Consortium",
         "country": "FI",
         "city": "Kuopio",

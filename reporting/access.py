@@ -6,7 +6,8 @@
   organisation's figures, rows and costs; everyone else their own organisation's part
   (`visible_organisations`);
 - the budget: who records costs for which organisation (`recording_organisation_ids`, `may_record_for`,
-  `may_record_costs`, `may_edit_cost`) and who sets the grant split (`may_manage_allocations`).
+  `may_record_costs`, `may_edit_cost`) and who sets the grant split (`may_manage_allocations`);
+- the Beneficiary Module import: who applies a BM file to the project's mobilities (`may_import_activities`).
 
 Two-argument rules are published as `reporting.<name>` for templates (`{% test_rule %}`).
 """
@@ -71,4 +72,14 @@ def may_edit_cost(user, cost) -> bool:
     return may_record_for(user, cost.partnership_id, cost.organisation_id)
 
 
-register("reporting", sees_whole_partnership, may_manage_allocations, may_record_costs, may_edit_cost)
+def may_import_activities(user, partnership) -> bool:
+    """Importing a Beneficiary Module file changes the project's mobilities: the project coordinator with the
+    right to manage mobilities for the partnership (the one who reports the whole project in the BM)."""
+    return sees_whole_partnership(user, partnership) and get_scope(user).has_right(
+        Right.MANAGE_MOBILITIES, partnership=partnership
+    )
+
+
+register(
+    "reporting", sees_whole_partnership, may_manage_allocations, may_record_costs, may_edit_cost, may_import_activities
+)

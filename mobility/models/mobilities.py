@@ -185,6 +185,15 @@ class Mobility(WorkflowModel, TimeStampedModel):
             "cost replaces the travel grant. Leave 0 otherwise."
         ),
     )
+    activity_id = models.CharField(
+        _("Mobility activity ID"),
+        max_length=40,
+        blank=True,
+        help_text=_(
+            "The ID of this mobility activity in the EU Beneficiary Module (unique in the project). Given on the "
+            "first export if empty, e.g. 000123-MOB-00001."
+        ),
+    )
     ols_licence = models.BooleanField(
         _("Online Language Support licence"),
         default=False,
@@ -200,6 +209,11 @@ class Mobility(WorkflowModel, TimeStampedModel):
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(end_date__gte=models.F("start_date")), name="mobility_end_after_start"
+            ),
+            models.UniqueConstraint(
+                fields=["partnership", "activity_id"],
+                condition=~models.Q(activity_id=""),
+                name="mobility_unique_activity_id",
             ),
             models.CheckConstraint(
                 condition=models.Q(virtual_start__isnull=True)

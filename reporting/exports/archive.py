@@ -28,7 +28,7 @@ from partners.models import Membership, Organisation, PartnershipMember
 from reporting.models import Cost, GrantAllocation
 from training_events.models import Attendance, Participant, TrainingEvent
 
-from . import reporting_tool
+from . import beneficiary_module, checks, reporting_tool
 from .scope import reported_mobilities, reported_staff
 from .streaming import PLAIN, REPORTING_TOOL, Hashed, csv_chunks
 
@@ -489,22 +489,34 @@ def build(user, partnership) -> Archive:
         ),
     )
 
-    # The reporting-tool files, exactly as the exports page gives them
-    archive.add_csv(
-        "reporting-tool/mobilities.csv",
-        reporting_tool.MOBILITY_COLUMNS,
-        reporting_tool.mobility_rows(reported_mobilities(user, p).iterator(chunk_size=CHUNK)),
-        dialect=REPORTING_TOOL,
-    )
-    archive.add_csv(
-        "reporting-tool/participants.csv",
-        reporting_tool.PARTICIPANT_COLUMNS,
-        reporting_tool.participant_rows(
-            reported_mobilities(user, p).iterator(chunk_size=CHUNK),
-            reported_staff(user, p).iterator(chunk_size=CHUNK),
-        ),
-        dialect=REPORTING_TOOL,
-    )
+    # The reporting-tool files, exactly as the exports page gives them: Mobility Tool+ for calls up to 2020,
+    # the Beneficiary Module from 2021 (only when nothing stops its export: docs/eu-reporting-export.md).
+    if p.reporting_tool == "bm":
+        mobilities = reported_mobilities(user, p)
+        if checks.check(user, p, mobilities, tool="bm").ok:
+            beneficiary_module.ensure_activity_ids(p)
+            archive.add_csv(
+                "reporting-tool/mobility-activities.csv",
+                beneficiary_module.HEADER,
+                beneficiary_module.rows(mobilities.iterator(chunk_size=CHUNK)),
+                dialect=REPORTING_TOOL,
+            )
+    else:
+        archive.add_csv(
+            "reporting-tool/mobilities.csv",
+            reporting_tool.MOBILITY_COLUMNS,
+            reporting_tool.mobility_rows(reported_mobilities(user, p).iterator(chunk_size=CHUNK)),
+            dialect=REPORTING_TOOL,
+        )
+        archive.add_csv(
+            "reporting-tool/participants.csv",
+            reporting_tool.PARTICIPANT_COLUMNS,
+            reporting_tool.participant_rows(
+                reported_mobilities(user, p).iterator(chunk_size=CHUNK),
+                reported_staff(user, p).iterator(chunk_size=CHUNK),
+            ),
+            dialect=REPORTING_TOOL,
+        )
 
     # Sealed PDFs
     for row, filename in downloadable(user, RenderedDocument.objects.visible_to(user).filter(partnership=p)):

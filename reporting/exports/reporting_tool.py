@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from datetime import date
 
+from funding.projects import organisation_distance_km
 from mobility.models import Learner, Mobility
 from training_events.models import Participant
 
@@ -160,6 +161,13 @@ def _learner_cells(learner: Learner) -> list:
     ]
 
 
+def distance_of(mobility: Mobility) -> int | None:
+    """The distance typed on the mobility, else the great circle between the two organisations' cities."""
+    if mobility.distance_km is not None:
+        return mobility.distance_km
+    return organisation_distance_km(mobility.sending_organisation, mobility.receiving_organisation)
+
+
 def mobility_row(mobility: Mobility) -> list:
     """One learner mobility. `mobility` needs learner, partnership and both organisations selected."""
     sending, receiving = mobility.sending_organisation, mobility.receiving_organisation
@@ -177,7 +185,7 @@ def mobility_row(mobility: Mobility) -> list:
         receiving.legal_name,
         country(receiving.country.code),
         receiving.city,
-        distance_band(mobility.distance_km),
+        distance_band(distance_of(mobility)),
         day(mobility.start_date),
         day(mobility.end_date),
         mobility.duration_days,
@@ -216,7 +224,7 @@ def learner_participant_row(mobility: Mobility) -> list:
         day(mobility.end_date),
         mobility.duration_days,
         mobility.travel_days,
-        distance_band(mobility.distance_km),
+        distance_band(distance_of(mobility)),
     ]
 
 

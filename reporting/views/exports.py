@@ -20,9 +20,9 @@ from partners.access import get_scope
 from partners.files import no_store
 from partners.models import AuditEntry, PartnershipMember
 
-from ..access import partnership_in_scope, sees_whole_partnership
+from ..access import may_import_activities, partnership_in_scope, sees_whole_partnership
 from ..exports import archive as archive_module
-from ..exports import reporting_tool
+from ..exports import beneficiary_module, checks, reporting_tool
 from ..exports.scope import reported_mobilities, reported_staff
 from ..exports.streaming import REPORTING_TOOL, csv_chunks, xlsx_file
 
@@ -32,6 +32,18 @@ FORMATS = {
 }
 CHUNK = 2000
 
+# Mobility Tool+ (calls 2014–2020): two files. The Beneficiary Module (calls from 2021): the mobility
+# activity file. The project number decides (Partnership.reporting_tool).
+BM_EXPORTS = {
+    "activities": {
+        "title": _("Mobility activities (Beneficiary Module)"),
+        "help": _(
+            "One main row per mobility (not cancelled) and its itinerary row, in the columns of the Beneficiary "
+            "Module's mobility activity import. The first export gives each mobility its Mobility activity ID."
+        ),
+        "url": "reporting:export_activities",
+    },
+}
 EXPORTS = {
     "mobilities": {
         "title": _("Learner mobilities"),
@@ -71,26 +83,37 @@ def _filename(partnership, what: str, ext: str) -> str:
 @require_safe
 def exports_page(request, slug):
     partnership = partnership_in_scope(request.user, slug)
-    mobilities = reported_mobilities(request.user, partnership).count()
-    staff = reported_staff(request.user, partnership).count()
-    counts = {"mobilities": mobilities, "participants": mobilities + staff}
-    return render(
-        request,
-        "reporting/exports.html",
-        {
-            "partnership": partnership,
+    reported = reported_mobilities(request.user, partnership)
+    mobilities = reported.count()
+    context = {
+        "partnership": partnership,
+        "formats": list(FORMATS),
+        "everything": sees_whole_partnership(request.user, partnership),
+        "tool": partnership.reporting_tool,
+    }
+    if partnership.reporting_tool == "bm":
+        checked = checks.check(request.user, partnership, reported, tool="bm")
+        context |= {
+            "exports": [{"name": name, "rows": mobilities, **spec} for name, spec in BM_EXPORTS.items()],
+            "check": checked,
+            "may_import": may_import_activities(request.user, partnership),
+        }
+    else:
+        staff = reported_staff(request.user, partnership).count()
+        counts = {"mobilities": mobilities, "participants": mobilities + staff}
+        context |= {
             "exports": [{"name": name, "rows": counts[name], **spec} for name, spec in EXPORTS.items()],
-            "formats": list(FORMATS),
-            "everything": sees_whole_partnership(request.user, partnership),
             "staff": staff,
-        },
-    )
+        }
+    return render(request, "reporting/exports.html", context)
 
 
 def _export(request, slug, fmt: str, what: str):
     if fmt not in FORMATS:
         raise Http404
     partnership = partnership_in_scope(request.user, slug)
+    if partnership.reporting_tool != "mtplus":
+        raise Http404  # a 2021+ project reports in the Beneficiary Module (export_activities)
     mobilities = reported_mobilities(request.user, partnership)
     if what == "mobilities":
         header = reporting_tool.MOBILITY_COLUMNS
@@ -117,6 +140,50 @@ def _export(request, slug, fmt: str, what: str):
     else:
         response = FileResponse(
             xlsx_file(header, rows, title=what), as_attachment=True, filename=filename, content_type=FORMATS[fmt]
+        )
+    return no_store(response)
+
+
+@login_required
+@require_safe
+def export_activities(request, slug, fmt):
+    """The Beneficiary Module file; refused (409, with the problems) while an organisation has no OID or a
+    mobility leaves a mandatory column empty."""
+    if fmt not in FORMATS:
+        raise Http404
+    partnership = partnership_in_scope(request.user, slug)
+    if partnership.reporting_tool != "bm":
+        raise Http404
+    mobilities = reported_mobilities(request.user, partnership)
+    checked = checks.check(request.user, partnership, mobilities, tool="bm")
+    if not checked.ok:
+        return render(
+            request, "reporting/export_refused.html", {"partnership": partnership, "check": checked}, status=409
+        )
+    beneficiary_module.ensure_activity_ids(partnership)
+    rows_count = mobilities.count()
+    audit.record(
+        actor=request.user,
+        verb=AuditEntry.Verb.EXPORTED,
+        obj=partnership,
+        request=request,
+        partnership=partnership,
+        organisation=_own_organisation(request, partnership),
+        details=_details(request, partnership, "activities", fmt, rows=rows_count, tool="bm"),
+    )
+    rows = beneficiary_module.rows(mobilities.iterator(chunk_size=CHUNK))
+    filename = _filename(partnership, "mobility-activities", fmt)
+    if fmt == "csv":
+        response = StreamingHttpResponse(
+            csv_chunks(beneficiary_module.HEADER, rows, REPORTING_TOOL), content_type=FORMATS[fmt]
+        )
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    else:
+        response = FileResponse(
+            xlsx_file(beneficiary_module.HEADER, rows, title="activities"),
+            as_attachment=True,
+            filename=filename,
+            content_type=FORMATS[fmt],
         )
     return no_store(response)
 
