@@ -53,8 +53,9 @@ def check(user, partnership, mobilities, *, tool: str | None = None) -> ExportCh
     tool = tool or partnership.reporting_tool
     result = ExportCheck(tool)
     key = identifier_field(tool)
-    org_ids = set(mobilities.values_list("sending_organisation_id", flat=True).distinct()) | set(
-        mobilities.values_list("receiving_organisation_id", flat=True).distinct()
+    unordered = mobilities.order_by()  # else the ordering columns join the DISTINCT
+    org_ids = set(unordered.values_list("sending_organisation_id", flat=True).distinct()) | set(
+        unordered.values_list("receiving_organisation_id", flat=True).distinct()
     )
     for org in Organisation.objects.filter(pk__in=org_ids, **{key: ""}).order_by("short_name", "pk"):
         message = (
