@@ -139,8 +139,28 @@ class Line:
         return Category(self.category).label
 
 
+class ByCategory:
+    """Money per budget category: whoever has `amount(category)` and `total` gets the usual views of it."""
+
+    def amount(self, category: str) -> Decimal:  # pragma: no cover - provided by the subclass
+        raise NotImplementedError
+
+    @property
+    def travel(self) -> Decimal:
+        return self.amount(Category.TRAVEL)
+
+    @property
+    def support(self) -> Decimal:
+        return self.amount(Category.INDIVIDUAL_SUPPORT)
+
+    @property
+    def other(self) -> Decimal:
+        """Every category but travel and individual support (organisational, inclusion, exceptional)."""
+        return self.total - self.travel - self.support
+
+
 @dataclass(frozen=True)
-class Grant:
+class Grant(ByCategory):
     rules: Rules
     lines: tuple[Line, ...]
     problems: tuple[str, ...]
@@ -159,18 +179,6 @@ class Grant:
 
     def amount(self, category: str) -> Decimal:
         return sum((line.amount for line in self.lines if line.category == category), ZERO)
-
-    @property
-    def travel(self) -> Decimal:
-        return self.amount(Category.TRAVEL)
-
-    @property
-    def support(self) -> Decimal:
-        return self.amount(Category.INDIVIDUAL_SUPPORT)
-
-    @property
-    def other(self) -> Decimal:
-        return self.total - self.travel - self.support
 
 
 def price(stay: Stay, rules: Rules) -> Grant:

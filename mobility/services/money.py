@@ -16,7 +16,7 @@ from django.db.models import Case, Count, F, IntegerField, Q, Sum, Value, When
 
 from funding.db import DaysBetween
 from funding.models import Activity, Participant
-from funding.pricing import ZERO, Category, Grant, Rules, Stay, price
+from funding.pricing import ZERO, ByCategory, Category, Grant, Rules, Stay, price
 from funding.projects import RulesCache, organisation_distance_km, rules_for
 from partners.models import Organisation
 
@@ -129,7 +129,7 @@ PRICE_KEYS = (
 
 
 @dataclass
-class Amounts:
+class Amounts(ByCategory):
     """Money per category and how many mobilities (and groups that could not be fully priced) it covers."""
 
     mobilities: int = 0
@@ -145,19 +145,6 @@ class Amounts:
 
     def amount(self, category: str) -> Decimal:
         return self.by_category.get(category, ZERO)
-
-    @property
-    def travel(self) -> Decimal:
-        return self.amount(Category.TRAVEL)
-
-    @property
-    def support(self) -> Decimal:
-        return self.amount(Category.INDIVIDUAL_SUPPORT)
-
-    @property
-    def other(self) -> Decimal:
-        """Every category but travel and individual support (organisational, inclusion, exceptional)."""
-        return self.total - self.travel - self.support
 
     def add(self, grant: Grant, count: int, *, inclusion_costs: Decimal = ZERO, ols: int = 0) -> None:
         self.mobilities += count

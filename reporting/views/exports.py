@@ -133,13 +133,17 @@ def _export(request, slug, fmt: str, what: str):
         organisation=_own_organisation(request, partnership),
         details=_details(request, partnership, what, fmt, rows=rows_count),
     )
-    filename = _filename(partnership, what, fmt)
+    return _file(header, rows, fmt, _filename(partnership, what, fmt), what)
+
+
+def _file(header, rows, fmt: str, filename: str, title: str):
+    """The reporting-tool file: CSV streamed, XLSX spooled to disk; never cached."""
     if fmt == "csv":
         response = StreamingHttpResponse(csv_chunks(header, rows, REPORTING_TOOL), content_type=FORMATS[fmt])
         response["Content-Disposition"] = f'attachment; filename="{filename}"'
     else:
         response = FileResponse(
-            xlsx_file(header, rows, title=what), as_attachment=True, filename=filename, content_type=FORMATS[fmt]
+            xlsx_file(header, rows, title=title), as_attachment=True, filename=filename, content_type=FORMATS[fmt]
         )
     return no_store(response)
 
@@ -172,20 +176,7 @@ def export_activities(request, slug, fmt):
         details=_details(request, partnership, "activities", fmt, rows=rows_count, tool="bm"),
     )
     rows = beneficiary_module.rows(mobilities.iterator(chunk_size=CHUNK))
-    filename = _filename(partnership, "mobility-activities", fmt)
-    if fmt == "csv":
-        response = StreamingHttpResponse(
-            csv_chunks(beneficiary_module.HEADER, rows, REPORTING_TOOL), content_type=FORMATS[fmt]
-        )
-        response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    else:
-        response = FileResponse(
-            xlsx_file(beneficiary_module.HEADER, rows, title="activities"),
-            as_attachment=True,
-            filename=filename,
-            content_type=FORMATS[fmt],
-        )
-    return no_store(response)
+    return _file(beneficiary_module.HEADER, rows, fmt, _filename(partnership, "mobility-activities", fmt), "activities")
 
 
 @login_required
