@@ -16,9 +16,12 @@ from __future__ import annotations
 import csv
 import io
 from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from funding.projects import rules_for
@@ -47,6 +50,25 @@ class Change:
     label: str
     old: object
     new: object
+
+    @property
+    def old_shown(self) -> str:
+        return shown(self.old)
+
+    @property
+    def new_shown(self) -> str:
+        return shown(self.new)
+
+
+def shown(value) -> str:
+    """A value as the preview shows it: yes/no, a date as the reader's locale writes it, euro with cents."""
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
+    if isinstance(value, date):
+        return date_format(value, "DATE_FORMAT")
+    if isinstance(value, Decimal):
+        return f"{value:.2f}"
+    return str(value)
 
 
 @dataclass(frozen=True)
