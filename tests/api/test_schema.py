@@ -41,6 +41,8 @@ def test_docs_pages_load_nothing_from_outside(client, db):
         response = client.get(url)
         assert response.status_code == 200
         html = response.content.decode()
-        assert "cdn" not in html.lower()
+        # A CDN host anywhere in the page (not only in src/href); the page also holds a random CSRF token,
+        # which may contain the letters "cdn" by chance, so look for host names, not the bare letters.
+        assert not re.search(r"cdn[a-z0-9-]*\.[a-z]", html.lower())
         assert external_sources(html) == []
         assert "/static/drf_spectacular_sidecar/" in html
