@@ -13,7 +13,7 @@ from rest_framework import serializers
 
 from documents.models import RenderedDocument
 from documents.registry import Renderable
-from mobility.access import sees_personal_details
+from mobility.access import may_read_grant, sees_personal_details
 from mobility.models import Learner, Mobility
 from partners.models import Organisation, Partnership, PartnershipMember
 from training_events.models import Session, TrainingEvent
@@ -217,6 +217,13 @@ class MobilitySerializer(ReadSerializer):
     receiving_organisation = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     tutor = PersonSerializer(read_only=True, allow_null=True)
     mentor = PersonSerializer(read_only=True, allow_null=True)
+    inclusion_support_costs = serializers.DecimalField(
+        max_digits=9,
+        decimal_places=2,
+        read_only=True,
+        allow_null=True,
+        help_text=_("Null for readers who may not read the grant (the host's staff, the mentor)."),
+    )
 
     class Meta:
         model = Mobility
@@ -258,6 +265,13 @@ class MobilitySerializer(ReadSerializer):
             "updated_at",
         ]
         read_only_fields = fields
+
+    def to_representation(self, mobility):
+        data = super().to_representation(mobility)
+        request = self.context.get("request")
+        if request is None or not may_read_grant(request.user, mobility):
+            data["inclusion_support_costs"] = None  # it tells that the learner has fewer opportunities
+        return data
 
 
 class MobilityCreateSerializer(serializers.Serializer):

@@ -84,6 +84,20 @@ def sees_personal_details(user, subject: Learner | Mobility) -> bool:
     )
 
 
+def may_read_grant(user, mobility: Mobility) -> bool:
+    """The mobility's grant and its working, which name inclusion support for a participant with fewer
+    opportunities: the learner, the sending organisation's staff (who pay and report the grant) and the
+    partnership's project coordinators. The host's staff and the mentor do not (administrators do)."""
+    if not _signed_in(user):
+        return False
+    scope = get_scope(user)
+    return (
+        is_learner_of(user, mobility)
+        or scope.is_staff_of(mobility.sending_organisation_id)
+        or scope.coordinates(mobility.partnership_id)
+    )
+
+
 def mentor_candidates(organisation_ids):
     """People who may mentor at these (receiving) organisations: active accounts holding an active mentor
     membership there (a company mentor is invited to the host as a mentor first)."""
@@ -316,6 +330,7 @@ register(
     is_learner_of,
     is_mentor_of,
     sees_personal_details,
+    may_read_grant,
     may_list_learners,
     may_manage_learner,
     may_manage_mobility,

@@ -218,6 +218,7 @@ def mobility_detail(request, code):
             "is_learner": access.is_learner_of(request.user, mobility),
             "can_read_report": access.may_read_report(request.user, mobility),
             "can_read_budget": bool(sides) and access.may_read_budget(request.user, mobility.partnership),
+            "can_read_grant": access.may_read_grant(request.user, mobility),
             "history": mobility.status_changes.select_related("by").order_by("-at", "-id"),
             # Recognition never has a button: the transcript records it (its move is the portal's own).
             "buttons": [(target, label) for target, label in moves if target != S.CANCELLED],

@@ -81,3 +81,15 @@ def test_bad_amounts_are_field_errors_and_save_nothing(world, mob, client_for, f
     assert response.status_code == 200
     assert any(message in error for error in response.context["form"].errors[field])
     assert Mobility.objects.values().get(pk=mobility.pk) == before
+
+
+def test_the_grant_is_shown_to_the_sending_side_not_to_the_host_or_the_mentor(world, mob, client_for):
+    # The working names inclusion support for a participant with fewer opportunities: the sending side's.
+    mobility = mob.m_a_to_b  # A sends to B; B's staff host, mentor_b mentors
+    Mobility.objects.filter(pk=mobility.pk).update(inclusion_support_costs=Decimal("420"))
+    for user, shown in ((world.pc_a, True), (world.partner_b, False), (world.mentor_b, False), (world.admin, True)):
+        page = client_for(user).get(mobility.get_absolute_url())
+        assert page.status_code == 200
+        html = page.content.decode()
+        assert ('data-testid="mobility-money"' in html) is shown, user
+        assert ("Real costs: EUR 420.00" in html) is shown, user
