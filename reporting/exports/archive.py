@@ -493,7 +493,7 @@ def build(user, partnership) -> Archive:
     # the Beneficiary Module from 2021 (only when nothing stops its export: docs/eu-reporting-export.md).
     if p.reporting_tool == "bm":
         mobilities = reported_mobilities(user, p)
-        if checks.check(user, p, mobilities, tool="bm").ok:
+        if checks.check(user, p, mobilities).ok:
             beneficiary_module.ensure_activity_ids(p)
             archive.add_csv(
                 "reporting-tool/mobility-activities.csv",

@@ -1,7 +1,7 @@
-"""What must be true before a file goes to the EU reporting tool (issue 14, point 5): every organisation in it
-has the identifier the tool keys organisations by (OID in the Beneficiary Module, PIC in Mobility Tool+), and
-no mobility leaves a mandatory column empty. An export with a problem is refused, listing every problem with a
-link to fix it (only for those who may), instead of producing a file the tool rejects.
+"""What must be true before a file goes to the Beneficiary Module (issue 14, point 5): every organisation in it
+has the OID the tool keys organisations by, and no mobility leaves a mandatory column empty. An export with a
+problem is refused, listing every problem with a link to fix it (only for those who may), instead of
+producing a file the tool rejects.
 
 The checks run in SQL over the mobilities the user exports (a few queries, whatever their number); the
 columns they stand for are those the layout marks mandatory (beneficiary_module.missing says so per row,
@@ -30,7 +30,6 @@ class Problem:
 
 @dataclass
 class ExportCheck:
-    tool: str  # "bm" or "mtplus"
     organisations: list[Problem] = field(default_factory=list)
     mobilities: list[Problem] = field(default_factory=list)
     more_mobilities: int = 0
@@ -44,25 +43,17 @@ class ExportCheck:
         return len(self.organisations) + len(self.mobilities) + self.more_mobilities
 
 
-def identifier_field(tool: str) -> str:
-    return "oid" if tool == "bm" else "pic"
-
-
-def check(user, partnership, mobilities, *, tool: str | None = None) -> ExportCheck:
-    """The problems of exporting `mobilities` (the user's reported mobilities of `partnership`) to `tool`."""
-    tool = tool or partnership.reporting_tool
-    result = ExportCheck(tool)
-    key = identifier_field(tool)
+def check(user, partnership, mobilities) -> ExportCheck:
+    """The problems of exporting `mobilities` (the user's reported mobilities of `partnership`) to the
+    Beneficiary Module. (Mobility Tool+ needs no such check: it takes an organisation by its legal name and
+    country where it has no PIC.)"""
+    result = ExportCheck()
     unordered = mobilities.order_by()  # else the ordering columns join the DISTINCT
     org_ids = set(unordered.values_list("sending_organisation_id", flat=True).distinct()) | set(
         unordered.values_list("receiving_organisation_id", flat=True).distinct()
     )
-    for org in Organisation.objects.filter(pk__in=org_ids, **{key: ""}).order_by("short_name", "pk"):
-        message = (
-            _("has no OID: the Beneficiary Module identifies every organisation by its OID (E + 8 digits).")
-            if tool == "bm"
-            else _("has no PIC: Mobility Tool+ identifies every organisation by its PIC (9 digits).")
-        )
+    for org in Organisation.objects.filter(pk__in=org_ids, oid="").order_by("short_name", "pk"):
+        message = _("has no OID: the Beneficiary Module identifies every organisation by its OID (E + 8 digits).")
         url = (
             reverse("partners:organisation_edit", kwargs={"slug": org.slug}) if may_edit_organisation(user, org) else ""
         )

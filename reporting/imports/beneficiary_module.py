@@ -19,14 +19,14 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import transaction
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from funding.projects import rules_for
 from mobility.models import Mobility
-from mobility.services.mobilities import update_mobility
+from mobility.services.mobilities import update_mobility, validate_mobility
 from partners import audit
 from partners.models import AuditEntry, Organisation, PartnershipMember
 
@@ -302,9 +302,8 @@ def _row_key_problem(row, partnership, mobilities) -> str:
 
 
 def _invalid(mobility, changes) -> list[str]:
-    """What the mobility's own rules say about the changed values (on a copy: nothing is saved here)."""
-    from mobility.services.mobilities import validate_mobility
-
+    """What the mobility's own rules (the mobility form's: `validate_mobility`) say about the changed values, on
+    a fresh copy of the row: nothing is saved here, and the mobility of the plan keeps its current values."""
     copy = Mobility.objects.select_related("learner", "partnership").get(pk=mobility.pk)
     for change in changes:
         setattr(copy, change.field, change.new)
@@ -312,11 +311,18 @@ def _invalid(mobility, changes) -> list[str]:
         validate_mobility(copy)
     except ValidationError as error:
         return [
-            f"{field}: {message}" if field != "__all__" else str(message)
+            f"{_field_label(field)}: {message}" if field != "__all__" else str(message)
             for field, messages in error.message_dict.items()
             for message in messages
         ]
     return []
+
+
+def _field_label(name: str) -> str:
+    try:
+        return str(Mobility._meta.get_field(name).verbose_name).capitalize()
+    except FieldDoesNotExist:
+        return name
 
 
 def snapshot(mobilities) -> dict[str, dict[str, str]]:

@@ -92,7 +92,7 @@ def exports_page(request, slug):
         "tool": partnership.reporting_tool,
     }
     if partnership.reporting_tool == "bm":
-        checked = checks.check(request.user, partnership, reported, tool="bm")
+        checked = checks.check(request.user, partnership, reported)
         context |= {
             "exports": [{"name": name, "rows": mobilities, **spec} for name, spec in BM_EXPORTS.items()],
             "check": checked,
@@ -159,7 +159,7 @@ def export_activities(request, slug, fmt):
     if partnership.reporting_tool != "bm":
         raise Http404
     mobilities = reported_mobilities(request.user, partnership)
-    checked = checks.check(request.user, partnership, mobilities, tool="bm")
+    checked = checks.check(request.user, partnership, mobilities)
     if not checked.ok:
         return render(
             request, "reporting/export_refused.html", {"partnership": partnership, "check": checked}, status=409
