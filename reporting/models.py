@@ -67,11 +67,6 @@ def lines_for(partnership) -> list[tuple[str, str]]:
     return [(line.value, line.label) for line in lines]
 
 
-# KA2 lines priced from the unit-cost rules as well as from recorded costs (in KA1 every category that
-# a mobility prices is).
-UNIT_COST_LINES = frozenset({BudgetLine.MOBILITY, BudgetLine.TRAINING})
-
-
 class GrantAllocation(TimeStampedModel):
     """The part of the partnership's EU grant the grant agreement gives an organisation for a budget line."""
 

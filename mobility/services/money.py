@@ -8,7 +8,7 @@ Python with the same function as a single mobility, so the page of one mobility 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -251,14 +251,19 @@ def budget_queryset(queryset):
     )
 
 
-def price_page(mobilities, rules_cache: RulesCache) -> list[tuple[Mobility, MobilityGrant]]:
-    """Price the mobilities of one page: the rules and participant cut-offs once per partnership."""
+def price_each(mobilities, rules_cache: RulesCache | None = None) -> Iterator[tuple[Mobility, MobilityGrant]]:
+    """Each mobility with its grant and working, one by one (a page, or an export streamed row by row): the
+    rules and the participant cut-offs are read once per partnership."""
+    rules_cache = rules_cache if rules_cache is not None else RulesCache()
     cuts: dict = {}
-    out = []
     for mobility in mobilities:
         rules = rules_cache.for_partnership(mobility.partnership)
         if mobility.partnership_id not in cuts:
             cuts[mobility.partnership_id] = participant_cuts(mobility.partnership, rules)
         number = participant_band(mobility, cuts[mobility.partnership_id])
-        out.append((mobility, grant_for(mobility, rules=rules, number=number)))
-    return out
+        yield mobility, grant_for(mobility, rules=rules, number=number)
+
+
+def price_page(mobilities, rules_cache: RulesCache) -> list[tuple[Mobility, MobilityGrant]]:
+    """Price the mobilities of one page (price_each, as a list)."""
+    return list(price_each(mobilities, rules_cache))

@@ -20,9 +20,8 @@ from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
 
-from funding.projects import RulesCache
 from mobility.models import Mobility
-from mobility.services.money import grant_for, participant_band, participant_cuts
+from mobility.services.money import price_each
 
 from .reporting_tool import country, distance_band
 
@@ -187,14 +186,8 @@ def missing(row: Row) -> list[str]:
 
 
 def priced(mobilities: Iterable[Mobility]) -> Iterator[Row]:
-    """Each mobility with its grant (the rules and participant cut-offs once per partnership)."""
-    cache, cuts = RulesCache(), {}
-    for mobility in mobilities:
-        rules = cache.for_partnership(mobility.partnership)
-        if mobility.partnership_id not in cuts:
-            cuts[mobility.partnership_id] = participant_cuts(mobility.partnership, rules)
-        number = participant_band(mobility, cuts[mobility.partnership_id])
-        yield Row(mobility, grant_for(mobility, rules=rules, number=number))
+    """Each mobility with its grant (mobility.services.money.price_each)."""
+    return (Row(mobility, grant) for mobility, grant in price_each(mobilities))
 
 
 def rows(mobilities: Iterable[Mobility]) -> Iterator[list]:
