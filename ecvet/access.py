@@ -10,7 +10,7 @@ module): `{% test_rule "ecvet.may_export_json" request.user version as ok %}`.
 
 from __future__ import annotations
 
-from mobility.access import organisations_with_right, sees_personal_details
+from mobility.access import may_read_grant, organisations_with_right, sees_personal_details
 from mobility.models import Mobility
 from partners.access import get_scope, register
 from partners.models import Right
@@ -202,6 +202,26 @@ def may_download_credential(user, subject: Transcript | Mobility) -> bool:
     )
 
 
+# --- The participant's grant agreement and payments ------------------------------------------------------
+
+
+def may_read_grant_agreement(user, mobility: Mobility) -> bool:
+    """The participant's grant agreement, payments and report: who reads the mobility's grant (the learner,
+    the sending organisation's staff, the project coordinators; not the host or the mentor)."""
+    return may_read_grant(user, mobility)
+
+
+def may_manage_grant_agreement(user, mobility: Mobility) -> bool:
+    """Start, edit, send and amend the agreement, record payments and the EU participant report: the sending
+    organisation (can_manage_mobilities there), which pays the participant, or the project's coordinator with
+    that right (the beneficiary of the grant)."""
+    scope = get_scope(user)
+    return scope.has_right(Right.MANAGE_MOBILITIES, organisation=mobility.sending_organisation_id) or (
+        scope.coordinates(mobility.partnership_id)
+        and scope.has_right(Right.MANAGE_MOBILITIES, partnership=mobility.partnership_id)
+    )
+
+
 register(
     "ecvet",
     may_use_catalogue,
@@ -220,4 +240,6 @@ register(
     may_export_json,
     may_download_pdf,
     may_download_credential,
+    may_read_grant_agreement,
+    may_manage_grant_agreement,
 )

@@ -5,6 +5,8 @@ from partners.workflow_admin import StatusChangeInline, WorkflowAdminMixin
 
 from .models import (
     Approval,
+    GrantAgreement,
+    GrantPayment,
     LearningAgreement,
     LearningAgreementUnit,
     LearningAgreementVersion,
@@ -197,3 +199,47 @@ class TranscriptAdmin(WorkflowAdminMixin, admin.ModelAdmin):
     inlines = [TranscriptEntryInline, TranscriptUnitInline, ApprovalInline, StatusChangeInline]
     # Approving and refusing are the host signer's (system moves of the approval service), never an admin button.
     move_services = {"send_for_approval": "ecvet.services.transcripts.send_for_approval"}
+
+
+class GrantPaymentInline(admin.TabularInline):
+    """Read-only: payments are recorded on the agreement's page (ecvet.services.grants.record_payment checks them)."""
+
+    model = GrantPayment
+    extra = 0
+    can_delete = False
+    fields = ["paid_on", "kind", "amount", "reference", "recorded_by", "created_at"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(GrantAgreement)
+class GrantAgreementAdmin(WorkflowAdminMixin, admin.ModelAdmin):
+    list_display = ["mobility", "version", "status", "support", "report_requested_on", "report_submitted_on"]
+    list_filter = ["status", "support"]
+    search_fields = ["mobility__learner__last_name", "code", "mobility__activity_id"]
+    list_select_related = ["mobility__learner", "mobility__receiving_organisation"]
+    # Terms, payments and the report are changed on the agreement's page, whose services check them.
+    readonly_fields = [
+        "code",
+        "mobility",
+        "status",
+        "version",
+        "support",
+        "in_kind_description",
+        "in_kind_value",
+        "prefinancing_percent",
+        "report_requested_on",
+        "report_submitted_on",
+        "frozen_content",
+    ]
+    inlines = [GrantPaymentInline, ApprovalInline, StatusChangeInline]
+    move_services = {
+        "send_for_approval": "ecvet.services.grants.send_for_approval",
+        "amend": "ecvet.services.grants.amend",
+    }
+
+    def has_add_permission(self, request, obj=None):
+        # Started from the mobility by its sending organisation (ecvet.services.grants.start_grant_agreement).
+        return False

@@ -11,4 +11,4 @@ class EcvetConfig(AppConfig):
         # Document kinds register themselves with the approval service on import.
         # Then the dashboard panel and the GDPR receivers of the Learning Agreements.
         from . import access, dashboard, gdpr, mobility_facts, pdf, waiting  # noqa: F401
-        from .services import agreements, europass, memoranda, transcripts  # noqa: F401
+        from .services import agreements, europass, grants, memoranda, transcripts  # noqa: F401

@@ -1,8 +1,8 @@
 """The "Documents waiting for you" panel on the home dashboard (registered with partners.dashboard).
 
-Everything in the ECVET chain that waits for this user: Learning Agreement versions, memoranda,
-Personal Transcripts and Europass Mobility documents awaiting a decision from a party the user acts for
-(the learner for their own agreement, an organisation's signers for it) minus the parties that have
+Everything in the ECVET chain that waits for this user: Learning Agreement versions, memoranda, Personal
+Transcripts, Europass Mobility documents and participants' grant agreements awaiting a decision from a party the
+user acts for (the learner for their own agreement, an organisation's signers for it) minus the parties that have
 already approved that exact content; and approved transcripts whose validation and recognition the
 user's organisation must record. A fixed number of queries whatever the number of documents.
 """
@@ -23,7 +23,15 @@ from partners.dashboard import register_panel
 from partners.models import Right
 
 from .access import own_organisation_ids_with
-from .models import Approval, EuropassMobility, LearningAgreementVersion, Memorandum, MemorandumParty, Transcript
+from .models import (
+    Approval,
+    EuropassMobility,
+    GrantAgreement,
+    LearningAgreementVersion,
+    Memorandum,
+    MemorandumParty,
+    Transcript,
+)
 from .services.approvals import kind_of
 
 PANEL_LIMIT = 10
@@ -163,6 +171,35 @@ def _europass(user, signer_orgs) -> list[Waiting]:
     return out
 
 
+def _grant_agreements(user, signer_orgs) -> list[Waiting]:
+    """Grant agreements awaiting the learner (as themself) or a signer of the sending organisation."""
+    mine = Q(mobility__learner__user_id=user.pk)
+    if signer_orgs:
+        mine |= Q(mobility__sending_organisation_id__in=signer_orgs)
+    out = []
+    for agreement in (
+        GrantAgreement.objects.visible_to(user)
+        .filter(mine, status=GrantAgreement.Status.AWAITING)
+        .select_related(*_mobility_fields("mobility__"), "mobility__partnership")
+    ):
+        sha = content_sha256(agreement.frozen_content) if agreement.frozen_content is not None else ""
+        keys = []
+        if agreement.mobility.learner.user_id == user.pk:
+            keys.append("learner")
+        if agreement.mobility.sending_organisation_id in signer_orgs:
+            keys.append("sending")
+        out.append(
+            Waiting(
+                agreement,
+                _("Grant agreement to approve"),
+                agreement.updated_at,
+                agreement.get_absolute_url(),
+                parties=tuple((k, sha) for k in keys),
+            )
+        )
+    return out
+
+
 def _drop_approved(items: list[Waiting]) -> list[Waiting]:
     """Keep the approvals this user still owes: one query over every document type."""
     by_type: dict[type, list[int]] = {}
@@ -207,7 +244,7 @@ def waiting_documents(user) -> tuple[list[Waiting], list[Waiting]]:
     if signer_orgs:
         approvals += _memoranda(user, signer_orgs)
     transcripts_to_approve, to_recognise = _transcripts(user, signer_orgs, manager_orgs)
-    approvals += transcripts_to_approve + _europass(user, signer_orgs)
+    approvals += transcripts_to_approve + _europass(user, signer_orgs) + _grant_agreements(user, signer_orgs)
     return _drop_approved(approvals), to_recognise
 
 

@@ -174,3 +174,76 @@ def erase_europass(sender, learner, scrub, **kwargs):
         approval.comment = scrub.text(approval.comment)
     EuropassMobility.objects.bulk_update(europasses, [*EUROPASS_TEXT, "frozen_content"])
     Approval.objects.bulk_update(approvals, ["comment"])
+
+
+# --- The participant's grant agreement and payments ----------------------------------------------------------
+
+
+def _grant_agreements(learner):
+    from .models import GrantAgreement
+
+    return list(
+        GrantAgreement.objects.filter(mobility__learner=learner)
+        .select_related("mobility")
+        .prefetch_related("approvals", "payments")
+        .order_by("mobility__start_date", "pk")
+    )
+
+
+@receiver(collecting_learner_data, dispatch_uid="ecvet.gdpr.collect_grant_agreements")
+def collect_grant_agreements(sender, learner, **kwargs):
+    from .services.approvals import document_content
+
+    agreements = _grant_agreements(learner)
+    if not agreements:
+        return {}
+    return {
+        "grant_agreements": {
+            "title": _("Grant agreements and payments"),
+            "data": [
+                {
+                    "mobility": str(a.mobility.code),
+                    "status": a.status,
+                    "version": a.version,
+                    "content": document_content(a),
+                    "report_requested_on": a.report_requested_on,
+                    "report_submitted_on": a.report_submitted_on,
+                    "payments": [
+                        {"kind": p.kind, "amount": p.amount, "paid_on": p.paid_on, "reference": p.reference}
+                        for p in a.payments.all()
+                    ],
+                    "decisions": [_approval(x) for x in a.approvals.all()],
+                }
+                for a in agreements
+            ],
+        }
+    }
+
+
+@receiver(erasing_learner, dispatch_uid="ecvet.gdpr.erase_grant_agreements")
+def erase_grant_agreements(sender, learner, scrub, **kwargs):
+    """The amounts, dates and payments stay (the organisation accounts for the grant); the learner's identifiers
+    leave the frozen content, the free text and their own signature."""
+    from .models import GrantAgreement, GrantPayment
+
+    agreements = _grant_agreements(learner)
+    placeholder = placeholder_email(learner)
+    approvals, payments = [], []
+    for agreement in agreements:
+        agreement.in_kind_description = scrub.text(agreement.in_kind_description)
+        if agreement.frozen_content is not None:
+            agreement.frozen_content = scrub.json(agreement.frozen_content)
+        for approval in agreement.approvals.all():
+            approval.comment = scrub.text(approval.comment)
+            if approval.party == LEARNER_PARTY:
+                approval.signer_name = ERASED
+                approval.signer_position = ""
+                approval.signer_email = placeholder
+                approval.ip_address = None
+            approvals.append(approval)
+        for payment in agreement.payments.all():
+            payment.reference = scrub.text(payment.reference)
+            payments.append(payment)
+    GrantAgreement.objects.bulk_update(agreements, ["in_kind_description", "frozen_content"])
+    GrantPayment.objects.bulk_update(payments, ["reference"])
+    Approval.objects.bulk_update(approvals, ["comment", "signer_name", "signer_position", "signer_email", "ip_address"])

@@ -15,8 +15,9 @@ from django.utils.translation import gettext as _
 from documents.naming import ascii_slug, initials
 from documents.registry import Renderable
 
-from .access import document_mobility, may_download_pdf
-from .models import Approval, EuropassMobility, LearningAgreementVersion, Memorandum, Transcript
+from . import printing
+from .access import document_mobility, may_download_pdf, may_read_grant_agreement
+from .models import Approval, EuropassMobility, GrantAgreement, LearningAgreementVersion, Memorandum, Transcript
 from .services import approvals
 
 V = LearningAgreementVersion.Status
@@ -191,3 +192,41 @@ class EuropassPdf(EcvetRenderable):
 
     def filename(self, europass):
         return f"europass-mobility-{ascii_slug(europass.mobility.learner.last_name)}"
+
+
+class GrantAgreementPdf(EcvetRenderable):
+    """The participant's grant agreement, in English and the languages of the two who sign it."""
+
+    slug = "grant-agreement"
+    model = GrantAgreement
+    template = "documents/pdf/grant_agreement.html"
+
+    def label(self):
+        return _("Erasmus+ participant grant agreement")
+
+    def is_final(self, agreement):
+        return agreement.status == GrantAgreement.Status.APPROVED
+
+    def organisations(self, agreement):
+        return [agreement.mobility.sending_organisation]
+
+    def may_download(self, user, agreement):
+        # The readers of the agreement (not the host's staff or the mentor) who may see the date of birth.
+        return may_read_grant_agreement(user, agreement.mobility) and may_download_pdf(user, agreement)
+
+    def context(self, agreement):
+        context = super().context(agreement)
+        content = context["content"]
+        grant = content["grant"]
+        context["L"] = printing.in_languages(
+            printing.GRANT_AGREEMENT,
+            content["languages"],
+            prefinancing_days=grant["prefinancing_days"],
+            balance_days=grant["balance_days"],
+        )
+        context["language"] = content["languages"][0]
+        return context
+
+    def filename(self, agreement):
+        # Codes, never names: the file may outlive the participant's erasure.
+        return f"grant-agreement-{str(agreement.code)[:8]}-v{agreement.version}"

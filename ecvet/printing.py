@@ -126,3 +126,91 @@ def reader_language(user, organisations: Iterable, *, learner_organisation=None)
     # Someone who reads the document without being a party (a project coordinator, an admin who is a member
     # somewhere): their own organisation's language.
     return language_of(Organisation.objects.filter(pk__in=members).order_by("pk").first())
+
+
+def available_languages() -> set[str]:
+    return {code for code, _name in settings.LANGUAGES}
+
+
+# The participant's grant agreement (the EU template for KA1 VET learners: parties, the mobility, the financial
+# support, payment arrangements, the EU participant report), headings and labels alike: it is written in
+# English and in the languages of the two who sign it (ecvet.services.grants.languages_of), whoever reads it.
+GRANT_AGREEMENT = {
+    "document": gettext_noop("Erasmus+ participant grant agreement"),
+    "parties": gettext_noop("The parties"),
+    "organisation": gettext_noop("Sending organisation"),
+    "participant": gettext_noop("Participant"),
+    "name": gettext_noop("Name"),
+    "date_of_birth": gettext_noop("Date of birth"),
+    "guardian": gettext_noop("Parent or guardian"),
+    "address": gettext_noop("Address"),
+    "identifiers": gettext_noop("Organisation ID (OID) / PIC"),
+    "project": gettext_noop("Project"),
+    "activity_id": gettext_noop("Mobility activity ID"),
+    "mobility": gettext_noop("The mobility"),
+    "host": gettext_noop("Host organisation"),
+    "period": gettext_noop("Period of the mobility"),
+    "days": gettext_noop("Days of activity / travel days / funded days"),
+    "distance": gettext_noop("Distance (one way)"),
+    "green": gettext_noop("Green travel"),
+    "ols": gettext_noop("Online Language Support licence"),
+    "support": gettext_noop("Financial support"),
+    "category": gettext_noop("Category"),
+    "working": gettext_noop("How it is computed"),
+    "amount": gettext_noop("Amount"),
+    "total": gettext_noop("Total grant"),
+    "in_kind": gettext_noop("Provided in kind by the organisation"),
+    "payable": gettext_noop("Paid to the participant"),
+    "payments": gettext_noop("Payment arrangements"),
+    "prefinancing": gettext_noop("Pre-financing"),
+    "balance": gettext_noop("Balance"),
+    "prefinancing_terms": gettext_noop(
+        "The organisation pays the pre-financing within %(prefinancing_days)s days after both parties have "
+        "signed, and no later than the start of the mobility."
+    ),
+    "balance_terms": gettext_noop(
+        "Submitting the EU participant report is the participant's request for the balance, which the "
+        "organisation pays within %(balance_days)s days."
+    ),
+    "report": gettext_noop("EU participant report"),
+    "report_terms": gettext_noop(
+        "The participant completes and submits the EU participant report (online survey) after the mobility. "
+        "A participant who does not submit it may be asked to repay part or all of the grant."
+    ),
+    "bank": gettext_noop(
+        "The participant gives their bank details to the organisation directly; the portal does not store them."
+    ),
+    "yes": gettext_noop("Yes"),
+    "no": gettext_noop("No"),
+    "signatures": gettext_noop("Signatures"),
+    "party": gettext_noop("Party"),
+    "date": gettext_noop("Date"),
+    "not_approved": gettext_noop("Not approved"),
+    "version": gettext_noop("Version"),
+    "sha": gettext_noop("SHA-256 of the approved content"),
+    "provisional": gettext_noop("Some rates are still to be confirmed by the National Agency."),
+    "no_lines": gettext_noop("The mobility's grant has no line for the participant yet."),
+    # The categories of the participant's grant (funding.pricing.Category).
+    "travel": gettext_noop("Travel"),
+    "indiv_support": gettext_noop("Individual support"),
+    "inclusion_part": gettext_noop("Inclusion support for participants"),
+    "exceptional": gettext_noop("Exceptional costs"),
+    "course_fees": gettext_noop("Course and training fees"),
+}
+
+
+def in_languages(messages: dict[str, str], languages: list[str], **values) -> dict[str, list[tuple[str, str]]]:
+    """key → [(language, text), …] in each of `languages` (in order), a translation only where it differs
+    from the ones before it; `values` fill %-placeholders."""
+    out: dict[str, list[tuple[str, str]]] = {}
+    for key, msgid in messages.items():
+        texts: list[tuple[str, str]] = []
+        for language in languages:
+            with override(language):
+                text = gettext(msgid)
+            if "%(" in msgid:
+                text = text % values
+            if all(text != seen for _lang, seen in texts):
+                texts.append((language, text))
+        out[key] = texts
+    return out

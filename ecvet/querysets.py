@@ -49,3 +49,24 @@ class TranscriptQuerySet(ScopedQuerySet):
 class EuropassQuerySet(ScopedQuerySet):
     def scope_filter(self, scope):
         return mobility_q(scope, prefix="mobility__")
+
+
+def grant_q(scope, prefix: str = "") -> models.Q:
+    """A participant's grant (mobility.access.may_read_grant): the learner, the sending organisation's staff and
+    the partnership's project coordinators; not the host or the mentor (it names inclusion support)."""
+    p = prefix
+    return (
+        models.Q(**{f"{p}mobility__sending_organisation_id__in": scope.staff_org_ids})
+        | models.Q(**{f"{p}mobility__partnership_id__in": scope.coordinated_partnership_ids})
+        | models.Q(**{f"{p}mobility__learner__user_id": scope.user_id})
+    )
+
+
+class GrantAgreementQuerySet(ScopedQuerySet):
+    def scope_filter(self, scope):
+        return grant_q(scope)
+
+
+class GrantPaymentQuerySet(ScopedQuerySet):
+    def scope_filter(self, scope):
+        return grant_q(scope, prefix="agreement__")

@@ -11,4 +11,5 @@ urlpatterns = [
     path("", include("ecvet.urlconf.results")),  # personal transcripts, validation and recognition
     path("", include("ecvet.urlconf.europass")),  # Europass Mobility
     path("", include("ecvet.urlconf.credentials")),  # Europass digital credential (ELM / JAdES)
+    path("", include("ecvet.urlconf.grants")),  # the participant's grant agreement, payments, EU report
 ]

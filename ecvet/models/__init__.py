@@ -1,6 +1,7 @@
 from .agreements import LearningAgreement, LearningAgreementUnit, LearningAgreementVersion
 from .approvals import Approval
 from .catalogue import Qualification, Unit
+from .grants import GrantAgreement, GrantPayment
 from .memoranda import Memorandum, MemorandumParty, MemorandumUnit
 from .results import EuropassMobility, Transcript, TranscriptEntry, TranscriptUnit
 
@@ -10,6 +11,8 @@ __all__ = [
     "TranscriptEntry",
     "TranscriptUnit",
     "Approval",
+    "GrantAgreement",
+    "GrantPayment",
     "LearningAgreement",
     "LearningAgreementUnit",
     "LearningAgreementVersion",

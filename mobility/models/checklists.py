@@ -34,6 +34,7 @@ class ChainEvent(models.TextChoices):
     automatic tick is withdrawn with it."""
 
     LA_SIGNED = "la_signed", _("the Learning Agreement is approved by all parties")
+    GRANT_AGREEMENT_SIGNED = "grant_signed", _("the participant's grant agreement is approved by both parties")
     ASSESSMENT_SUBMITTED = "assessment_submitted", _("the mentor submits the assessment")
     TRANSCRIPT_APPROVED = "transcript_approved", _("the host approves the Personal Transcript")
     RECOGNITION_RECORDED = "recognition_recorded", _("validation and recognition are recorded")

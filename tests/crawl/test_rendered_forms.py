@@ -21,7 +21,15 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from dissemination.models import Activity, DisseminationEvent, PublicResult
-from ecvet.models import EuropassMobility, LearningAgreementVersion, Memorandum, Qualification, Transcript, Unit
+from ecvet.models import (
+    EuropassMobility,
+    GrantAgreement,
+    LearningAgreementVersion,
+    Memorandum,
+    Qualification,
+    Transcript,
+    Unit,
+)
 from mobility.models import Learner, Mobility
 from partners.models import Indicator, InternationalisationStrategy, Membership, Organisation, Partnership, User
 from reporting.models import Cost
@@ -170,6 +178,11 @@ def europass_draft(client: Client, part: str) -> str:
     return url(f"ecvet:europass_edit_{part}", EuropassMobility.objects.get(mobility=mobility))
 
 
+def draft_grant_agreement() -> str:
+    """Emma Visser's draft grant agreement in the demo (Nova sends her; support partly in kind)."""
+    return url("ecvet:grant_edit", GrantAgreement.objects.get(status=GrantAgreement.Status.DRAFT))
+
+
 def draft_agreement_version() -> LearningAgreementVersion:
     return LearningAgreementVersion.objects.filter(status=LearningAgreementVersion.Status.DRAFT).first()
 
@@ -315,6 +328,7 @@ CASES = [
     ),
     Case("ecvet:transcript_edit", PC, transcript_draft),
     Case("ecvet:europass_edit_sending", SAVO, lambda c: europass_draft(c, "sending")),
+    Case("ecvet:grant_edit", "coordinator@nova.example", lambda c: draft_grant_agreement()),
     Case("ecvet:europass_edit_host", PC, lambda c: europass_draft(c, "host")),
     # training events
     Case(

@@ -58,7 +58,7 @@ def test_egle_approved_her_agreement_and_a_change_proposal_waits(demo):
     egle = agreement_of("Kazlauskaitė")
     approved, proposal = egle.versions.order_by("number")
     assert state(approved)["approved"] == {"learner", "sending", "receiving"}
-    assert Approval.objects.get(party="learner").signer_email == "learner@kmpmc.example"
+    assert approved.approvals.get(party="learner").signer_email == "learner@kmpmc.example"
     assert proposal.based_on == approved and proposal.reason_code == "extending-mobility"
     assert proposal.content_sha256 == current_sha256(proposal)
     assert state(proposal)["approved"] == {"sending"}

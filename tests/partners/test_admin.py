@@ -6,7 +6,7 @@ from django.urls import reverse
 
 pytestmark = pytest.mark.django_db
 
-READ_ONLY = {"partners.auditentry", "ecvet.approval", "documents.rendereddocument"}
+READ_ONLY = {"partners.auditentry", "ecvet.approval", "documents.rendereddocument", "ecvet.grantagreement"}
 
 
 def registered():

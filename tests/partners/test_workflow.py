@@ -21,6 +21,7 @@ STATUS_FIELDS = {
     "ecvet.Memorandum",
     "ecvet.Transcript",
     "ecvet.EuropassMobility",
+    "ecvet.GrantAgreement",
     "documents.RenderedDocument",
     "training_events.Participant",
 }
