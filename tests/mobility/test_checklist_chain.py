@@ -67,8 +67,12 @@ def test_the_default_template_ties_its_chain_items_and_the_checklist_copies_the_
     items = {i.title: i.chain_event for i in mob.m_a_to_b.checklist.all()}
     assert items == template
     assert len(items) == len(DEFAULT_TEMPLATE)
-    # Every event but the staff certificate has a default item.
-    assert set(DEFAULT_CHAIN_EVENTS.values()) == set(ChainEvent.values) - {ChainEvent.CERTIFICATE_ISSUED}
+    # Every event but the staff certificate and the participant's grant agreement has a default item (a grant
+    # agreement is the sending school's choice of tool: a partnership ties an item to it where it uses the portal's).
+    assert set(DEFAULT_CHAIN_EVENTS.values()) == set(ChainEvent.values) - {
+        ChainEvent.CERTIFICATE_ISSUED,
+        ChainEvent.GRANT_AGREEMENT_SIGNED,
+    }
 
 
 # --- record_chain_event ------------------------------------------------------------------------------------

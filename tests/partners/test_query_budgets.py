@@ -174,14 +174,14 @@ PAGES = {
         12,
         lambda r: len(r.context["columns"]),
     ),
-    # Dashboards: +4 each for ecvet's "Documents waiting for you" panel (one query per document type:
-    # agreements, memoranda, transcripts, Europass; a fifth for approvals only when something waits), +1 for
-    # training_events' "My training" panel.
+    # Dashboards: +5 each for ecvet's "Documents waiting for you" panel (one query per document type:
+    # agreements, memoranda, transcripts, Europass, participants' grant agreements; a sixth for approvals only
+    # when something waits), +1 for training_events' "My training" panel.
     "project coordinator's dashboard": Page(
-        "pc_a", lambda w: reverse("home"), grow_network, 21, lambda r: r.context["counts"]["organisations"]
+        "pc_a", lambda w: reverse("home"), grow_network, 22, lambda r: r.context["counts"]["organisations"]
     ),
     "partner coordinator's dashboard": Page(
-        "partner_b", lambda w: reverse("home"), grow_own_organisation, 18, lambda r: len(r.context["partnerships"])
+        "partner_b", lambda w: reverse("home"), grow_own_organisation, 19, lambda r: len(r.context["partnerships"])
     ),
     "partnership detail": Page(
         "pc_a",
