@@ -10,7 +10,7 @@ partners/home.html draws them inside its "My learners" / "My mobility" sections.
 
 from __future__ import annotations
 
-from django.db.models import Count, OuterRef, Q, Subquery, Window
+from django.db.models import Count, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from partners.dashboard import register_panel
@@ -21,6 +21,9 @@ from .models.checklists import Responsible, not_applicable_q
 from .services.reports import FILING_STATUSES
 
 PANEL_LIMIT = 10
+# Overdue items are counted up to this many ("99+" beyond): reading them stops there, where a full count (or a
+# window count) would read every overdue item of a network (issue 15).
+COUNT_CAP = 99
 MENTOR_LIMIT = 20
 LEARNER_LIMIT = 5
 
@@ -42,11 +45,10 @@ def staff_panel(request, scope):
     where_we_act = Q(responsible=Responsible.SENDING, mobility__sending_organisation_id__in=orgs) | Q(
         responsible=Responsible.RECEIVING, mobility__receiving_organisation_id__in=orgs
     )
-    # The window count is taken before the LIMIT: the full number of overdue items in the same query.
     overdue = list(
-        overdue_items(ChecklistItem.objects.visible_to(user).filter(where_we_act))
-        .select_related("mobility__learner", "mobility__sending_organisation", "mobility__receiving_organisation")
-        .annotate(total=Window(Count("pk")))[:PANEL_LIMIT]
+        overdue_items(ChecklistItem.objects.visible_to(user).filter(where_we_act)).select_related(
+            "mobility__learner", "mobility__sending_organisation", "mobility__receiving_organisation"
+        )[: COUNT_CAP + 1]
     )
     counts = (
         Mobility.objects.visible_to(user)
@@ -58,10 +60,18 @@ def staff_panel(request, scope):
     )
     return {
         "template": "mobility/dashboard/staff.html",
-        "overdue_count": overdue[0].total if overdue else 0,
-        "overdue_items": overdue,
+        **_capped(overdue),
         "outgoing_count": counts["outgoing"],
         "incoming_count": counts["incoming"],
+    }
+
+
+def _capped(overdue: list) -> dict:
+    """The first items of a list read up to COUNT_CAP + 1 rows, and how many there are (capped)."""
+    return {
+        "overdue_count": min(len(overdue), COUNT_CAP),
+        "overdue_more": len(overdue) > COUNT_CAP,
+        "overdue_items": overdue[:PANEL_LIMIT],
     }
 
 
@@ -93,17 +103,14 @@ def mentor_panel(request, scope):
                 ChecklistItem.objects.visible_to(user).filter(
                     mobility__mentor_id=user.pk, responsible=Responsible.MENTOR
                 )
-            )
-            .select_related("mobility__learner")
-            .annotate(total=Window(Count("pk")))[:PANEL_LIMIT]
+            ).select_related("mobility__learner")[: COUNT_CAP + 1]
         )
     return {
         "template": "mobility/dashboard/mentor.html",
         # Drawn inside the dashboard's own "My learners" section.
         "slot": "mentor",
         "mobilities": mobilities,
-        "overdue_count": overdue[0].total if overdue else 0,
-        "overdue_items": overdue,
+        **_capped(overdue),
         "assessment_statuses": dict(MentorAssessment.Status.choices),
     }
 

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
-
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import Count, F, Sum, Value
+from django.db.models.functions import Coalesce, NullIf
 
 from partners import audit
-from partners.models import AuditEntry
+from partners.models import AuditEntry, Organisation
 
 from .. import access
 from ..models import Activity, Audience, Channel, DisseminationEvent, ReachTarget, StakeholderGroup
@@ -51,45 +51,65 @@ def save_targets(partnership, targets: dict[tuple[str, str], int | None], *, by,
 
 
 # --- the reach report -----------------------------------------------------------------------------------------
+
+
+def _n(value) -> int:
+    return int(value or 0)
+
+
 def reach_report(partnership) -> dict:
     """Reach by country, organisation, stakeholder group and channel, with the partnership's targets.
-    Event audience counts are people; activity reach is an estimate: both are shown, never mixed silently."""
-    events = list(DisseminationEvent.objects.filter(partnership=partnership).select_related("organisation"))
-    audience = list(Audience.objects.filter(event__partnership=partnership))
-    activities = list(Activity.objects.filter(partnership=partnership).select_related("organisation"))
-    by_event = defaultdict(list)
-    for row in audience:
-        by_event[row.event_id].append(row)
+    Event audience counts are people; activity reach is an estimate: both are shown, never mixed silently.
 
-    by_group = {g: {"national": 0, "international": 0} for g in StakeholderGroup.values}
+    Summed in SQL (issue 15): a handful of grouped queries whatever the number of events, audience rows and
+    activities; the figures are those of the former row-by-row sums (tests/dissemination/test_reach_sql.py)."""
+    events = DisseminationEvent.objects.filter(partnership=partnership)
+    audience = Audience.objects.filter(event__partnership=partnership)
+    activities = Activity.objects.filter(partnership=partnership)
+    people_of = Sum(F("audience__national") + F("audience__international"))
+    # An event counts in its own country, or its organisation's when it has none.
+    event_country = Coalesce(NullIf(F("country"), Value("")), F("organisation__country"))
+
     by_org: dict[int, dict] = {}
     by_country: dict[str, dict] = {}
-    for event in events:
-        people = sum(a.total for a in by_event[event.pk])
-        org = by_org.setdefault(
-            event.organisation_id, {"organisation": event.organisation, "events": 0, "people": 0, "reach": 0}
-        )
-        org["events"] += 1
-        org["people"] += people
-        country = event.country.code or event.organisation.country.code
-        c = by_country.setdefault(country, {"country": country, "events": 0, "people": 0, "reach": 0})
-        c["events"] += 1
-        c["people"] += people
-        for a in by_event[event.pk]:
-            by_group[a.group]["national"] += a.national
-            by_group[a.group]["international"] += a.international
+
+    def org_row(pk):
+        return by_org.setdefault(pk, {"organisation": None, "events": 0, "people": 0, "reach": 0})
+
+    def country_row(code):
+        return by_country.setdefault(code, {"country": code, "events": 0, "people": 0, "reach": 0})
+
+    for row in events.values("organisation_id").annotate(n=Count("pk", distinct=True), people=people_of).order_by():
+        org = org_row(row["organisation_id"])
+        org["events"], org["people"] = row["n"], _n(row["people"])
+    for row in (
+        events.annotate(held_in=event_country)
+        .values("held_in")
+        .annotate(n=Count("pk", distinct=True), people=people_of)
+        .order_by()
+    ):
+        c = country_row(row["held_in"])
+        c["events"], c["people"] = row["n"], _n(row["people"])
+    for row in activities.values("organisation_id").annotate(reach=Sum("reach")).order_by():
+        org_row(row["organisation_id"])["reach"] = _n(row["reach"])
+    for row in activities.values("organisation__country").annotate(reach=Sum("reach")).order_by():
+        country_row(row["organisation__country"])["reach"] = _n(row["reach"])
+    organisations = Organisation.objects.in_bulk(list(by_org))
+    for pk, row in by_org.items():
+        row["organisation"] = organisations[pk]
+
+    by_group = {g: {"national": 0, "international": 0} for g in StakeholderGroup.values}
+    for row in (
+        audience.values("group").annotate(national=Sum("national"), international=Sum("international")).order_by()
+    ):
+        by_group[row["group"]] = {"national": _n(row["national"]), "international": _n(row["international"])}
+    people = sum(counts["national"] + counts["international"] for counts in by_group.values())
+    event_count = events.count()
     by_channel = {c: {"items": 0, "reach": 0} for c in Channel.values}
-    by_channel[Channel.EVENT] = {"items": len(events), "reach": sum(a.total for a in audience)}
-    for activity in activities:
-        by_channel[activity.channel]["items"] += 1
-        by_channel[activity.channel]["reach"] += activity.reach
-        org = by_org.setdefault(
-            activity.organisation_id, {"organisation": activity.organisation, "events": 0, "people": 0, "reach": 0}
-        )
-        org["reach"] += activity.reach
-        country = activity.organisation.country.code
-        c = by_country.setdefault(country, {"country": country, "events": 0, "people": 0, "reach": 0})
-        c["reach"] += activity.reach
+    by_channel[Channel.EVENT] = {"items": event_count, "reach": people}
+    for row in activities.values("channel").annotate(items=Count("pk"), reach=Sum("reach")).order_by():
+        by_channel[row["channel"]] = {"items": row["items"], "reach": _n(row["reach"])}
+
     targets = list(ReachTarget.objects.filter(partnership=partnership))
     group_targets = {t.group: t.target for t in targets if t.group}
     channel_targets = {t.channel: t.target for t in targets if t.channel}
@@ -115,8 +135,8 @@ def reach_report(partnership) -> dict:
         "channels": channels,
         "organisations": sorted(by_org.values(), key=lambda r: r["organisation"].short_name or ""),
         "countries": sorted(by_country.values(), key=lambda r: r["country"]),
-        "people": sum(a.total for a in audience),
-        "reach": sum(a.reach for a in activities),
-        "events": len(events),
-        "activities": len(activities),
+        "people": people,
+        "reach": sum(counts["reach"] for c, counts in by_channel.items() if c != Channel.EVENT),
+        "events": event_count,
+        "activities": sum(counts["items"] for c, counts in by_channel.items() if c != Channel.EVENT),
     }

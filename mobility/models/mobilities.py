@@ -226,6 +226,8 @@ class Mobility(WorkflowModel, TimeStampedModel):
             # Outgoing and incoming lists: one organisation's mobilities by date.
             models.Index(fields=["sending_organisation", "-start_date"], name="mobility_sending_start"),
             models.Index(fields=["receiving_organisation", "-start_date"], name="mobility_receiving_start"),
+            # A partnership's mobility list and the API's, newest first (the order they page in).
+            models.Index(fields=["partnership", "-start_date", "id"], name="mobility_partnership_start"),
             # A mentor's "my learners".
             models.Index(fields=["mentor", "status"], name="mobility_mentor_status"),
         ]

@@ -80,6 +80,28 @@ def test_the_overdue_list_shows_ten_oldest_items_and_the_full_count(world, mob, 
 
 
 @freeze
+def test_the_overdue_count_stops_at_99_and_says_more_than_99(world, mob, client_for):
+    from mobility.dashboard import COUNT_CAP
+
+    ChecklistItem.objects.bulk_create(
+        [
+            ChecklistItem(
+                mobility=mob.m_a_to_b,
+                title=f"Item {i:03d}",
+                responsible=Responsible.SENDING,
+                due_date=timezone.localdate() - timedelta(days=i + 1),
+            )
+            for i in range(COUNT_CAP + 5)
+        ]
+    )
+    data = panel(world.pc_a, "staff")
+    assert (data["overdue_count"], data["overdue_more"], len(data["overdue_items"])) == (99, True, 10)
+    html = section(client_for(world.pc_a).get(reverse("home")).content.decode(), "dashboard-mobility-staff")
+    assert "More than 99 items are overdue where your organisation must act." in html
+    assert "The 10 oldest are listed." in html
+
+
+@freeze
 def test_items_of_a_cancelled_mobility_are_not_overdue(world, mob):
     overdue_item(mob.m_a_to_b, Responsible.SENDING, "Forget me")
     Mobility.objects.filter(pk=mob.m_a_to_b.pk).update(status=Mobility.Status.CANCELLED)
