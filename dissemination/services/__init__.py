@@ -25,7 +25,7 @@ from .public import (
     save_public_page,
     update_result,
 )
-from .reach import reach_report, save_targets
+from .reach import reach_report, save_targets, with_targets
 
 __all__ = [
     "add_file",
@@ -38,6 +38,7 @@ __all__ = [
     "public_content",
     "public_page_for",
     "reach_report",
+    "with_targets",
     "record_download",
     "save_event",
     "save_public_page",

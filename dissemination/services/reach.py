@@ -57,6 +57,31 @@ def _n(value) -> int:
     return int(value or 0)
 
 
+def with_targets(partnership, by_group: dict, by_channel: dict) -> tuple[list[dict], list[dict]]:
+    """The rows per stakeholder group and per channel, each with its label, target and share of the target."""
+    targets = list(ReachTarget.objects.filter(partnership=partnership))
+    group_targets = {t.group: t.target for t in targets if t.group}
+    channel_targets = {t.channel: t.target for t in targets if t.channel}
+    groups = [
+        {
+            "group": g,
+            "label": StakeholderGroup(g).label,
+            **counts,
+            "total": counts["national"] + counts["international"],
+            "target": group_targets.get(g),
+        }
+        for g, counts in by_group.items()
+    ]
+    channels = [
+        {"channel": c, "label": Channel(c).label, **counts, "target": channel_targets.get(c)}
+        for c, counts in by_channel.items()
+    ]
+    for row in groups + channels:
+        value = row.get("total", row.get("reach", 0))
+        row["percent"] = round(100 * value / row["target"]) if row["target"] else None
+    return groups, channels
+
+
 def reach_report(partnership) -> dict:
     """Reach by country, organisation, stakeholder group and channel, with the partnership's targets.
     Event audience counts are people; activity reach is an estimate: both are shown, never mixed silently.
@@ -110,26 +135,7 @@ def reach_report(partnership) -> dict:
     for row in activities.values("channel").annotate(items=Count("pk"), reach=Sum("reach")).order_by():
         by_channel[row["channel"]] = {"items": row["items"], "reach": _n(row["reach"])}
 
-    targets = list(ReachTarget.objects.filter(partnership=partnership))
-    group_targets = {t.group: t.target for t in targets if t.group}
-    channel_targets = {t.channel: t.target for t in targets if t.channel}
-    groups = [
-        {
-            "group": g,
-            "label": StakeholderGroup(g).label,
-            **counts,
-            "total": counts["national"] + counts["international"],
-            "target": group_targets.get(g),
-        }
-        for g, counts in by_group.items()
-    ]
-    channels = [
-        {"channel": c, "label": Channel(c).label, **counts, "target": channel_targets.get(c)}
-        for c, counts in by_channel.items()
-    ]
-    for row in groups + channels:
-        value = row.get("total", row.get("reach", 0))
-        row["percent"] = round(100 * value / row["target"]) if row["target"] else None
+    groups, channels = with_targets(partnership, by_group, by_channel)
     return {
         "groups": groups,
         "channels": channels,

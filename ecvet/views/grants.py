@@ -29,6 +29,7 @@ from ..forms.memoranda import ReasonForm
 from ..models import Approval, GrantAgreement, GrantPayment
 from ..services import approvals
 from ..services import grants as service
+from .common import add_errors
 from .decisions import decision_page
 
 G = GrantAgreement.Status
@@ -262,14 +263,6 @@ def grant_amend(request, code):
     )
 
 
-def _form_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
-
-
 @login_required
 def grant_payment(request, code):
     agreement = scoped_agreement(request, code)
@@ -288,7 +281,7 @@ def grant_payment(request, code):
         try:
             service.record_payment(agreement, by=request.user, request=request, **form.cleaned_data)
         except ValidationError as error:
-            _form_errors(form, error)
+            add_errors(form, error)
         else:
             messages.success(request, _("The payment was recorded."))
             return redirect(agreement)
@@ -325,7 +318,7 @@ def grant_report(request, code):
         except ValidationError as error:
             agreement.refresh_from_db()
             renamed = {f"report_{k}": v for k, v in getattr(error, "message_dict", {}).items()}
-            _form_errors(form, ValidationError(renamed) if renamed else error)
+            add_errors(form, ValidationError(renamed) if renamed else error)
         else:
             messages.success(request, _("The EU participant report was recorded."))
             return redirect(agreement)

