@@ -409,8 +409,8 @@ class Grower:
         from partners.models.people import Right
 
         unusable = "!bench"  # noqa: S105 - an unusable password (Django's "!" prefix): nobody signs in as these
-        uid = self.w.add(User, email=email, first_name=first, last_name=last, password=unusable, date_joined=joined,
-                         is_superuser=False, is_staff=False, is_active=True)  # fmt: skip
+        # Every other column (active, not staff, no administrator rights) takes the model's default.
+        uid = self.w.add(User, email=email, first_name=first, last_name=last, password=unusable, date_joined=joined)
         membership = Membership(role=role)
         membership.apply_default_rights()
         rights = {right: getattr(membership, right) for right in Right.values}

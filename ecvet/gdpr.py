@@ -88,6 +88,17 @@ def collect_agreements(sender, learner, **kwargs):
     return {"learning_agreements": {"title": _("Learning Agreements"), "data": data}}
 
 
+def _erase_approval(approval: Approval, scrub, placeholder: str) -> Approval:
+    """A decision on a document of the learner: its comment scrubbed; the learner's own signature anonymised."""
+    approval.comment = scrub.text(approval.comment)
+    if approval.party == LEARNER_PARTY:
+        approval.signer_name = ERASED
+        approval.signer_position = ""
+        approval.signer_email = placeholder
+        approval.ip_address = None
+    return approval
+
+
 @receiver(erasing_learner, dispatch_uid="ecvet.gdpr.erase")
 def erase_agreements(sender, learner, scrub, **kwargs):
     versions, units, approvals = [], [], []
@@ -103,14 +114,7 @@ def erase_agreements(sender, learner, scrub, **kwargs):
                 for name in UNIT_TEXT:
                     setattr(unit, name, scrub.text(getattr(unit, name)))
                 units.append(unit)
-            for approval in version.approvals.all():
-                approval.comment = scrub.text(approval.comment)
-                if approval.party == LEARNER_PARTY:
-                    approval.signer_name = ERASED
-                    approval.signer_position = ""
-                    approval.signer_email = placeholder
-                    approval.ip_address = None
-                approvals.append(approval)
+            approvals += [_erase_approval(a, scrub, placeholder) for a in version.approvals.all()]
     LearningAgreementVersion.objects.bulk_update(versions, [*VERSION_TEXT, "frozen_content"])
     LearningAgreementUnit.objects.bulk_update(units, list(UNIT_TEXT))
     Approval.objects.bulk_update(approvals, ["comment", "signer_name", "signer_position", "signer_email", "ip_address"])
@@ -233,14 +237,7 @@ def erase_grant_agreements(sender, learner, scrub, **kwargs):
         agreement.in_kind_description = scrub.text(agreement.in_kind_description)
         if agreement.frozen_content is not None:
             agreement.frozen_content = scrub.json(agreement.frozen_content)
-        for approval in agreement.approvals.all():
-            approval.comment = scrub.text(approval.comment)
-            if approval.party == LEARNER_PARTY:
-                approval.signer_name = ERASED
-                approval.signer_position = ""
-                approval.signer_email = placeholder
-                approval.ip_address = None
-            approvals.append(approval)
+        approvals += [_erase_approval(a, scrub, placeholder) for a in agreement.approvals.all()]
         for payment in agreement.payments.all():
             payment.reference = scrub.text(payment.reference)
             payments.append(payment)
