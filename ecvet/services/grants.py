@@ -466,6 +466,20 @@ def record_payment(
     return payment
 
 
+def report_may_be_recorded(agreement: GrantAgreement) -> bool:
+    """The report follows a signed agreement: one approved now, or one being amended after it was approved."""
+    return agreement.status == G.APPROVED or agreement.version > 1
+
+
+def suggested_payment(agreement: GrantAgreement, state: PaymentState) -> dict:
+    """What the payment form proposes: the agreed pre-financing first, then the balance once the report is in."""
+    if state.paid_prefinancing == 0:
+        return {"kind": K.PREFINANCING, "amount": state.prefinancing}
+    if state.outstanding > 0 and agreement.report_submitted_on is not None:
+        return {"kind": K.BALANCE, "amount": state.outstanding}
+    return {}
+
+
 @transaction.atomic
 def record_report(
     agreement: GrantAgreement, *, requested_on: date | None, submitted_on: date | None, by, request=None
@@ -473,24 +487,26 @@ def record_report(
     """The EU participant report: when the survey reached the participant and when they submitted it."""
     require_manager(by, agreement.mobility)
     agreement = _locked(agreement)
-    if agreement.status != G.APPROVED and agreement.version == 1:
+    if not report_may_be_recorded(agreement):
         raise ValidationError(_("The EU participant report follows an approved grant agreement."))
     today = timezone.localdate()
     errors: dict[str, list[str]] = {}
-    for field, day in (("requested_on", requested_on), ("submitted_on", submitted_on)):
+    for field, day in (("report_requested_on", requested_on), ("report_submitted_on", submitted_on)):
         if day and day > today:
             errors.setdefault(field, []).append(_("This date is in the future."))
     if submitted_on and not requested_on:
-        errors.setdefault("requested_on", []).append(_("A report is submitted after it was requested."))
+        errors.setdefault("report_requested_on", []).append(_("A report is submitted after it was requested."))
     if submitted_on and requested_on and submitted_on < requested_on:
-        errors.setdefault("submitted_on", []).append(_("The report cannot be submitted before it was requested."))
+        errors.setdefault("report_submitted_on", []).append(
+            _("The report cannot be submitted before it was requested.")
+        )
     if requested_on and requested_on < agreement.mobility.start_date:
-        errors.setdefault("requested_on", []).append(
+        errors.setdefault("report_requested_on", []).append(
             _("The report is requested at the end of the mobility, which started on %(day)s.")
             % {"day": agreement.mobility.start_date}
         )
     if submitted_on is None and agreement.payments.filter(kind=K.BALANCE).exists():
-        errors.setdefault("submitted_on", []).append(
+        errors.setdefault("report_submitted_on", []).append(
             _("The balance was paid on the strength of the submitted report: the date stays.")
         )
     if errors:

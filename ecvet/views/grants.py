@@ -131,7 +131,7 @@ def grant_detail(request, code):
             "can_decide": agreement.status == G.AWAITING and bool(approvals.parties_for(request.user, agreement)),
             "can_amend": manager and agreement.status == G.APPROVED,
             "can_pay": manager and agreement.status == G.APPROVED,
-            "can_report": manager and (agreement.status == G.APPROVED or agreement.version > 1),
+            "can_report": manager and service.report_may_be_recorded(agreement),
             "payments": payments,
             "money": money,
             "overdue": money.overdue() if agreement.status == G.APPROVED else [],
@@ -177,27 +177,39 @@ def grant_print(request, code):
     )
 
 
-@login_required
-def grant_edit(request, code):
+def _managed(request, code, *, allowed: bool, refusal: str):
+    """The agreement for a management page: in scope (else 404), the reader may manage it (else 403) and it is in
+    the state the page needs (else back to the agreement with `refusal`). Returns (agreement, redirect or None)."""
     agreement = scoped_agreement(request, code)
     _require_manager(request, agreement)
-    if agreement.status != G.DRAFT:
-        messages.error(request, _("Only a draft can be edited."))
-        return redirect(agreement)
+    if not allowed(agreement):
+        messages.error(request, refusal)
+        return agreement, redirect(agreement)
+    return agreement, None
+
+
+def _form_page(request, agreement, form, title, **extra):
+    context = {"agreement": agreement, "mobility": agreement.mobility, "form": form, "title": title, **extra}
+    return render(request, "ecvet/grants/form.html", context)
+
+
+@login_required
+def grant_edit(request, code):
+    agreement, refused = _managed(
+        request, code, allowed=lambda a: a.status == G.DRAFT, refusal=_("Only a draft can be edited.")
+    )
+    if refused:
+        return refused
     form = TermsForm(request.POST if request.method == "POST" else None, instance=agreement)
     if request.method == "POST" and form.is_valid():
         try:
             service.update_terms(agreement, form.cleaned_data, by=request.user, request=request)
         except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
+            add_errors(form, error)  # what was typed stays on the page, with the reason
         else:
             messages.success(request, _("The grant agreement was saved."))
-        return redirect(agreement)
-    return render(
-        request,
-        "ecvet/grants/form.html",
-        {"agreement": agreement, "mobility": agreement.mobility, "form": form, "title": _("Terms of the grant")},
-    )
+            return redirect(agreement)
+    return _form_page(request, agreement, form, _("Terms of the grant"))
 
 
 @login_required
@@ -238,11 +250,14 @@ def grant_decide(request, code):
 
 @login_required
 def grant_amend(request, code):
-    agreement = scoped_agreement(request, code)
-    _require_manager(request, agreement)
-    if agreement.status != G.APPROVED:
-        messages.error(request, _("Only an approved agreement is amended; a draft is simply edited."))
-        return redirect(agreement)
+    agreement, refused = _managed(
+        request,
+        code,
+        allowed=lambda a: a.status == G.APPROVED,
+        refusal=_("Only an approved agreement is amended; a draft is simply edited."),
+    )
+    if refused:
+        return refused
     form = ReasonForm(
         request.POST if request.method == "POST" else None,
         submit_label=_("Reopen as the next version"),
@@ -252,30 +267,25 @@ def grant_amend(request, code):
         try:
             service.amend(agreement, by=request.user, reason=form.cleaned_data["reason"], request=request)
         except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
+            add_errors(form, error)
         else:
             messages.success(request, _("The agreement is a draft again, as its next version; send it when ready."))
-        return redirect(agreement)
-    return render(
-        request,
-        "ecvet/grants/form.html",
-        {"agreement": agreement, "mobility": agreement.mobility, "form": form, "title": _("Amend the agreement")},
-    )
+            return redirect(agreement)
+    return _form_page(request, agreement, form, _("Amend the agreement"))
 
 
 @login_required
 def grant_payment(request, code):
-    agreement = scoped_agreement(request, code)
-    _require_manager(request, agreement)
-    if agreement.status != G.APPROVED:
-        messages.error(request, _("Payments are recorded under an approved agreement."))
-        return redirect(agreement)
+    agreement, refused = _managed(
+        request,
+        code,
+        allowed=lambda a: a.status == G.APPROVED,
+        refusal=_("Payments are recorded under an approved agreement."),
+    )
+    if refused:
+        return refused
     money = service.payment_state(agreement)
-    initial = {"paid_on": timezone.localdate()}
-    if money.paid_prefinancing == 0:
-        initial.update(kind=GrantPayment.Kind.PREFINANCING, amount=money.prefinancing)
-    elif money.outstanding > 0 and agreement.report_submitted_on is not None:
-        initial.update(kind=GrantPayment.Kind.BALANCE, amount=money.outstanding)
+    initial = {"paid_on": timezone.localdate(), **service.suggested_payment(agreement, money)}
     form = PaymentForm(request.POST if request.method == "POST" else None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
@@ -285,26 +295,19 @@ def grant_payment(request, code):
         else:
             messages.success(request, _("The payment was recorded."))
             return redirect(agreement)
-    return render(
-        request,
-        "ecvet/grants/form.html",
-        {
-            "agreement": agreement,
-            "mobility": agreement.mobility,
-            "form": form,
-            "title": _("Record a payment"),
-            "money": money,
-        },
-    )
+    return _form_page(request, agreement, form, _("Record a payment"), money=money)
 
 
 @login_required
 def grant_report(request, code):
-    agreement = scoped_agreement(request, code)
-    _require_manager(request, agreement)
-    if agreement.status != G.APPROVED and agreement.version == 1:
-        messages.error(request, _("The EU participant report follows an approved grant agreement."))
-        return redirect(agreement)
+    agreement, refused = _managed(
+        request,
+        code,
+        allowed=service.report_may_be_recorded,
+        refusal=_("The EU participant report follows an approved grant agreement."),
+    )
+    if refused:
+        return refused
     form = ReportForm(request.POST if request.method == "POST" else None, instance=agreement)
     if request.method == "POST" and form.is_valid():
         try:
@@ -316,14 +319,8 @@ def grant_report(request, code):
                 request=request,
             )
         except ValidationError as error:
-            agreement.refresh_from_db()
-            renamed = {f"report_{k}": v for k, v in getattr(error, "message_dict", {}).items()}
-            add_errors(form, ValidationError(renamed) if renamed else error)
+            add_errors(form, error)
         else:
             messages.success(request, _("The EU participant report was recorded."))
             return redirect(agreement)
-    return render(
-        request,
-        "ecvet/grants/form.html",
-        {"agreement": agreement, "mobility": agreement.mobility, "form": form, "title": _("EU participant report")},
-    )
+    return _form_page(request, agreement, form, _("EU participant report"))

@@ -645,11 +645,11 @@ def test_the_report_follows_an_approved_agreement(world, agreement):
 @pytest.mark.parametrize(
     ("requested", "submitted", "field"),
     [
-        (None, date(2021, 5, 20), "requested_on"),  # submitted, never requested
-        (date(2021, 5, 20), date(2021, 5, 19), "submitted_on"),  # submitted before it was requested
-        (date(2021, 5, 26), None, "requested_on"),  # tomorrow
-        (date(2021, 5, 10), date(2021, 5, 26), "submitted_on"),  # tomorrow
-        (date(2021, 4, 11), None, "requested_on"),  # before the mobility started
+        (None, date(2021, 5, 20), "report_requested_on"),  # submitted, never requested
+        (date(2021, 5, 20), date(2021, 5, 19), "report_submitted_on"),  # submitted before it was requested
+        (date(2021, 5, 26), None, "report_requested_on"),  # tomorrow
+        (date(2021, 5, 10), date(2021, 5, 26), "report_submitted_on"),  # tomorrow
+        (date(2021, 4, 11), None, "report_requested_on"),  # before the mobility started
     ],
     ids=["not-requested", "before-request", "requested-in-future", "submitted-in-future", "before-start"],
 )
@@ -677,7 +677,7 @@ def test_the_submitted_date_stays_once_the_balance_is_paid(world, approved):
     pay(world, approved, K.BALANCE, "337.00", date(2021, 5, 25), today=date(2021, 5, 25))
     with pytest.raises(ValidationError) as excinfo:
         report(world, approved, date(2021, 5, 10), None, today=date(2021, 5, 26))
-    assert "submitted_on" in field_errors(excinfo)
+    assert "report_submitted_on" in field_errors(excinfo)
     assert fresh(approved).report_submitted_on == date(2021, 5, 20)
 
 
