@@ -707,7 +707,7 @@ class Grower:
                                        entries=_Rows(SimpleNamespace(**e) for e in entries))  # fmt: skip
             content, sha = frozen(transcript_content(stand_in))
         transcript = w.add(Transcript, code=code, mobility_id=m.id, assessment_id=assessment, status=status,
-                           host_remarks=remarks, frozen_content=content, **decision)  # fmt: skip
+                           host_remarks=remarks, frozen_content=content, content_sha256=sha, **decision)  # fmt: skip
         for entry, (unit, _line, _result) in zip(entries, results, strict=True):
             w.add(TranscriptEntry, transcript_id=transcript, unit_id=unit.pk, **entry)
         for unit in units:

@@ -13,14 +13,15 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Q
+from django.db.models import CharField, F, Q, Value
+from django.db.models.functions import Cast, Coalesce, Concat
 from django.utils.translation import gettext_lazy as _
 
-from documents.canonical import content_sha256
-from mobility.models import Mobility
+from mobility.models import Learner, Mobility
 from partners.access import get_scope
 from partners.dashboard import register_panel
 from partners.models import Right
+from partners.waiting import COUNT_CAP
 
 from .access import own_organisation_ids_with
 from .models import (
@@ -53,185 +54,139 @@ def _mobility_fields(prefix: str) -> list[str]:
     return [f"{prefix}{name}" for name in MOBILITY_RELATED]
 
 
-def _agreements(user, signer_orgs) -> list[Waiting]:
+# The documents a party approves, with the path from each to its mobility ("" for a memorandum) and the
+# column that dates the request. Their keys name them in the candidates' query.
+APPROVED_MODELS = {
+    "agreement": (LearningAgreementVersion, "agreement__mobility__", Coalesce("sent_at", "updated_at")),
+    "memorandum": (Memorandum, "", "updated_at"),
+    "transcript": (Transcript, "mobility__", "updated_at"),
+    "europass": (EuropassMobility, "mobility__", "updated_at"),
+    "grant": (GrantAgreement, "mobility__", "updated_at"),
+}
+WHAT = {
+    "memorandum": _("Memorandum to approve"),
+    "transcript": _("Personal Transcript to approve"),
+    "europass": _("Europass Mobility to approve"),
+    "grant": _("Grant agreement to approve"),
+}
+
+
+def _candidates(user, signer_orgs):
+    """Every (document, party) this user acts for among documents awaiting approval, as rows of (model key,
+    document id, party key, content SHA-256, since): one UNION query of small rows, whatever the documents."""
+    learner = Learner.objects.filter(user_id=user.pk).values("pk")
+    branches = []
+
+    def add(key: str, party, where: Q, queryset=None, *, sha="content_sha256", pk="pk", since=None):
+        model, _path, since_field = APPROVED_MODELS[key]
+        queryset = queryset if queryset is not None else model.objects.visible_to(user).filter(status="awaiting")
+        branches.append(
+            queryset.filter(where)
+            .annotate(
+                w_model=Value(key, output_field=CharField()),
+                w_party=party if not isinstance(party, str) else Value(party, output_field=CharField()),
+                w_since=F(since) if since else since_field if not isinstance(since_field, str) else F(since_field),
+            )
+            .values_list("w_model", pk, "w_party", sha, "w_since")
+        )
+
     m = "agreement__mobility__"
-    mine = Q(**{f"{m}learner__user_id": user.pk})
+    add("agreement", "learner", Q(**{f"{m}learner_id__in": learner}))
+    add("grant", "learner", Q(mobility__learner_id__in=learner))
     if signer_orgs:
-        mine |= Q(**{f"{m}sending_organisation_id__in": signer_orgs}) | Q(
-            **{f"{m}receiving_organisation_id__in": signer_orgs}
+        add("agreement", "sending", Q(**{f"{m}sending_organisation_id__in": signer_orgs}))
+        add("agreement", "receiving", Q(**{f"{m}receiving_organisation_id__in": signer_orgs}))
+        add(
+            "memorandum",
+            Concat(Value("org:"), Cast("organisation_id", CharField())),
+            Q(
+                organisation_id__in=signer_orgs,
+                memorandum__status=Memorandum.Status.OUT_FOR_APPROVAL,
+                memorandum__in=Memorandum.objects.visible_to(user),
+            ),
+            MemorandumParty.objects.all(),
+            sha="memorandum__content_sha256",
+            pk="memorandum_id",
+            since="memorandum__updated_at",
         )
-    out = []
-    for version in (
-        LearningAgreementVersion.objects.visible_to(user)
-        .filter(mine, status=LearningAgreementVersion.Status.AWAITING)
-        .select_related(*_mobility_fields(m), "agreement")
-    ):
-        mobility = version.agreement.mobility
-        keys = []
-        if mobility.learner.user_id == user.pk:
-            keys.append("learner")
-        if mobility.sending_organisation_id in signer_orgs:
-            keys.append("sending")
-        if mobility.receiving_organisation_id in signer_orgs:
-            keys.append("receiving")
-        # The hash frozen when it was sent stands for the content.
-        out.append(
-            Waiting(
-                version,
-                _("Change proposal to approve") if version.is_change_proposal else _("Learning Agreement to approve"),
-                version.sent_at or version.updated_at,
-                version.agreement.get_absolute_url(),
-                parties=tuple((k, version.content_sha256) for k in keys),
+        add("transcript", "receiving", Q(mobility__receiving_organisation_id__in=signer_orgs))
+        add("europass", "sending", Q(mobility__sending_organisation_id__in=signer_orgs))
+        add("europass", "receiving", Q(mobility__receiving_organisation_id__in=signer_orgs))
+        add("grant", "sending", Q(mobility__sending_organisation_id__in=signer_orgs))
+    return branches[0].union(*branches[1:], all=True)
+
+
+def _approvals(user, signer_orgs, limit) -> list[Waiting]:
+    """The documents still awaiting an approval this user owes, the oldest first, at most `limit`: the candidates,
+    minus the parties that approved exactly that content (one query), then the documents shown (a query per
+    kind of document among them)."""
+    owed: dict[tuple[str, int], list] = {}
+    since: dict[tuple[str, int], object] = {}
+    rows = list(_candidates(user, signer_orgs))
+    types = ContentType.objects.get_for_models(*(model for model, _p, _s in APPROVED_MODELS.values()))
+    ct = {key: types[model].pk for key, (model, _p, _s) in APPROVED_MODELS.items()}
+    done = set()
+    if rows:
+        query = Q()
+        for key in {row[0] for row in rows}:
+            query |= Q(content_type_id=ct[key], object_id__in={row[1] for row in rows if row[0] == key})
+        done = set(
+            Approval.objects.filter(query, decision=Approval.Decision.APPROVED).values_list(
+                "content_type_id", "object_id", "party", "content_sha256"
             )
         )
-    return out
-
-
-def _memoranda(user, signer_orgs) -> list[Waiting]:
-    rows = (
-        MemorandumParty.objects.filter(
-            organisation_id__in=signer_orgs,
-            memorandum__status=Memorandum.Status.OUT_FOR_APPROVAL,
-            memorandum__in=Memorandum.objects.visible_to(user),
-        )
-        .select_related("memorandum")
-        .order_by("memorandum_id", "organisation_id")
-    )
-    by_memo: dict[int, Waiting] = {}
-    for row in rows:
-        memo = row.memorandum
-        sha = content_sha256(memo.frozen_content) if memo.frozen_content is not None else ""
-        item = by_memo.setdefault(
-            memo.pk, Waiting(memo, _("Memorandum to approve"), memo.updated_at, memo.get_absolute_url())
-        )
-        item.parties += ((f"org:{row.organisation_id}", sha),)
-    return list(by_memo.values())
-
-
-def _transcripts(user, signer_orgs, manager_orgs) -> tuple[list[Waiting], list[Waiting]]:
-    m = "mobility__"
-    if not (signer_orgs or manager_orgs):
-        return [], []
-    awaiting = Q(status=Transcript.Status.AWAITING, mobility__receiving_organisation_id__in=signer_orgs)
-    to_recognise = Q(
-        status=Transcript.Status.APPROVED,
-        decision="",
-        mobility__status=Mobility.Status.COMPLETED,
-        mobility__sending_organisation_id__in=manager_orgs,
-    )
-    approve, recognise = [], []
-    for t in Transcript.objects.visible_to(user).filter(awaiting | to_recognise).select_related(*_mobility_fields(m)):
-        if t.status == Transcript.Status.AWAITING:
-            sha = content_sha256(t.frozen_content) if t.frozen_content is not None else ""
-            approve.append(
-                Waiting(
-                    t,
-                    _("Personal Transcript to approve"),
-                    t.updated_at,
-                    t.get_absolute_url(),
-                    parties=(("receiving", sha),),
+    for key, pk, party, sha, when in rows:
+        if (ct[key], pk, party, sha) in done:
+            continue
+        owed.setdefault((key, pk), []).append((party, sha))
+        since[(key, pk)] = when
+    first = sorted(owed, key=lambda doc: (since[doc] is None, since[doc], doc))[:limit]
+    out = []
+    for key in APPROVED_MODELS:
+        ids = [pk for k, pk in first if k == key]
+        if not ids:
+            continue
+        model, path, _since = APPROVED_MODELS[key]
+        related = _mobility_fields(path) if path else []
+        if key == "agreement":
+            related.append("agreement")
+        for document in model.objects.filter(pk__in=ids).select_related(*related).defer("frozen_content"):
+            if key == "agreement":
+                what = (
+                    _("Change proposal to approve")
+                    if document.is_change_proposal
+                    else _("Learning Agreement to approve")
                 )
-            )
-        else:
-            recognise.append(Waiting(t, _("Recognition to record"), t.updated_at, t.get_absolute_url()))
-    return approve, recognise
+                url = document.agreement.get_absolute_url()
+            else:
+                what, url = WHAT[key], document.get_absolute_url()
+            parties = tuple(sorted(owed[(key, document.pk)]))
+            out.append(Waiting(document, what, since[(key, document.pk)] or document.updated_at, url, parties=parties))
+    return sorted(out, key=lambda w: (w.since, w.url))
 
 
-def _europass(user, signer_orgs) -> list[Waiting]:
-    if not signer_orgs:
+def _to_recognise(user, manager_orgs, limit) -> list[Waiting]:
+    if not manager_orgs:
         return []
-    out = []
-    for e in (
-        EuropassMobility.objects.visible_to(user)
+    rows = (
+        Transcript.objects.visible_to(user)
         .filter(
-            Q(mobility__sending_organisation_id__in=signer_orgs)
-            | Q(mobility__receiving_organisation_id__in=signer_orgs),
-            status=EuropassMobility.Status.AWAITING,
+            status=Transcript.Status.APPROVED,
+            decision="",
+            mobility__status=Mobility.Status.COMPLETED,
+            mobility__sending_organisation_id__in=manager_orgs,
         )
         .select_related(*_mobility_fields("mobility__"))
-    ):
-        sha = content_sha256(e.frozen_content) if e.frozen_content is not None else ""
-        keys = [
-            key
-            for key, org in (
-                ("sending", e.mobility.sending_organisation_id),
-                ("receiving", e.mobility.receiving_organisation_id),
-            )
-            if org in signer_orgs
-        ]
-        out.append(
-            Waiting(
-                e,
-                _("Europass Mobility to approve"),
-                e.updated_at,
-                e.get_absolute_url(),
-                parties=tuple((k, sha) for k in keys),
-            )
-        )
-    return out
+        .defer("frozen_content")
+        .order_by("updated_at", "id")[:limit]
+    )
+    return [Waiting(t, _("Recognition to record"), t.updated_at, t.get_absolute_url()) for t in rows]
 
 
-def _grant_agreements(user, signer_orgs) -> list[Waiting]:
-    """Grant agreements awaiting the learner (as themself) or a signer of the sending organisation."""
-    mine = Q(mobility__learner__user_id=user.pk)
-    if signer_orgs:
-        mine |= Q(mobility__sending_organisation_id__in=signer_orgs)
-    out = []
-    for agreement in (
-        GrantAgreement.objects.visible_to(user)
-        .filter(mine, status=GrantAgreement.Status.AWAITING)
-        .select_related(*_mobility_fields("mobility__"), "mobility__partnership")
-    ):
-        sha = content_sha256(agreement.frozen_content) if agreement.frozen_content is not None else ""
-        keys = []
-        if agreement.mobility.learner.user_id == user.pk:
-            keys.append("learner")
-        if agreement.mobility.sending_organisation_id in signer_orgs:
-            keys.append("sending")
-        out.append(
-            Waiting(
-                agreement,
-                _("Grant agreement to approve"),
-                agreement.updated_at,
-                agreement.get_absolute_url(),
-                parties=tuple((k, sha) for k in keys),
-            )
-        )
-    return out
-
-
-def _drop_approved(items: list[Waiting]) -> list[Waiting]:
-    """Keep the approvals this user still owes: one query over every document type."""
-    by_type: dict[type, list[int]] = {}
-    for item in items:
-        by_type.setdefault(type(item.document), []).append(item.document.pk)
-    if not by_type:
-        return []
-    types = ContentType.objects.get_for_models(*by_type)
-    query = Q()
-    for model, ids in by_type.items():
-        query |= Q(content_type=types[model], object_id__in=ids)
-    model_of = {ct.pk: model for model, ct in types.items()}
-    done = {
-        (model_of[ct], oid, party, sha)
-        for ct, oid, party, sha in Approval.objects.filter(query, decision=Approval.Decision.APPROVED).values_list(
-            "content_type_id", "object_id", "party", "content_sha256"
-        )
-    }
-    kept = []
-    for item in items:
-        item.parties = tuple(
-            (key, sha) for key, sha in item.parties if (type(item.document), item.document.pk, key, sha) not in done
-        )
-        if item.parties:
-            kept.append(item)
-    return kept
-
-
-def waiting_documents(user) -> tuple[list[Waiting], list[Waiting]]:
-    """What the user owes in the ECVET chain: (approvals still owed, transcripts whose recognition their
-    organisation must record). The dashboard panel and the "Waiting for you" list (ecvet/waiting.py) both
-    read this; a fixed number of queries."""
+def waiting_documents(user, limit: int) -> tuple[list[Waiting], list[Waiting]]:
+    """What the user owes in the ECVET chain, the oldest first and at most `limit` of each: (approvals still
+    owed, transcripts whose recognition their organisation must record). The dashboard panel and the "Waiting
+    for you" list (ecvet/waiting.py) both read this; a fixed number of queries (_approvals)."""
     scope = get_scope(user)
     if scope.user_id is None:
         return [], []
@@ -240,17 +195,12 @@ def waiting_documents(user) -> tuple[list[Waiting], list[Waiting]]:
     manager_orgs = own_organisation_ids_with(user, Right.MANAGE_MOBILITIES)
     if not signer_orgs and not manager_orgs and not scope.has_role("learner"):
         return [], []
-    approvals = _agreements(user, signer_orgs)
-    if signer_orgs:
-        approvals += _memoranda(user, signer_orgs)
-    transcripts_to_approve, to_recognise = _transcripts(user, signer_orgs, manager_orgs)
-    approvals += transcripts_to_approve + _europass(user, signer_orgs) + _grant_agreements(user, signer_orgs)
-    return _drop_approved(approvals), to_recognise
+    return _approvals(user, signer_orgs, limit), _to_recognise(user, manager_orgs, limit)
 
 
 @register_panel(40)
 def waiting_panel(request, scope):
-    approvals, to_recognise = waiting_documents(request.user)
+    approvals, to_recognise = waiting_documents(request.user, COUNT_CAP + 1)
     waiting = sorted(approvals + to_recognise, key=lambda w: (w.since, w.url))
     if not waiting:
         return None
@@ -259,5 +209,7 @@ def waiting_panel(request, scope):
     return {
         "template": "ecvet/dashboard_panel.html",
         "items": waiting[:PANEL_LIMIT],
-        "count": len(waiting),
+        # Capped: each kind is read up to COUNT_CAP + 1 documents ("more than 99").
+        "count": min(len(waiting), COUNT_CAP),
+        "more": len(waiting) > COUNT_CAP,
     }

@@ -9,6 +9,7 @@
 
 from django.db import models
 
+from mobility.models import Learner
 from mobility.querysets import mobility_q
 from partners.querysets import ScopedQuerySet
 
@@ -58,7 +59,7 @@ def grant_q(scope, prefix: str = "") -> models.Q:
     return (
         models.Q(**{f"{p}mobility__sending_organisation_id__in": scope.staff_org_ids})
         | models.Q(**{f"{p}mobility__partnership_id__in": scope.coordinated_partnership_ids})
-        | models.Q(**{f"{p}mobility__learner__user_id": scope.user_id})
+        | models.Q(**{f"{p}mobility__learner_id__in": Learner.objects.filter(user_id=scope.user_id).values("pk")})
     )
 
 

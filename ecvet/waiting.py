@@ -1,7 +1,7 @@
 """ECVET items for the "Waiting for you" list and the daily digest (registered with partners.waiting).
 
 The same documents as the dashboard's "Documents waiting for you" panel (ecvet/dashboard.py), without its
-cap: Learning Agreement versions, memoranda, Personal Transcripts and Europass Mobility documents that
+cap of ten: Learning Agreement versions, memoranda, Personal Transcripts and Europass Mobility documents that
 wait for an approval the user owes (as the learner or as a signer of a party), and approved transcripts
 whose recognition the user's organisation must record. A fixed number of queries.
 """
@@ -24,8 +24,8 @@ register_kind(RECOGNITION, gettext_lazy("Recognition to record"), 60)
 
 
 @register_provider
-def ecvet_waiting(user) -> list[WaitingItem]:
-    approvals, to_recognise = waiting_documents(user)
+def ecvet_waiting(user, limit) -> list[WaitingItem]:
+    approvals, to_recognise = waiting_documents(user, limit)
     out = [
         WaitingItem(
             kind=APPROVAL,

@@ -15,15 +15,15 @@ from django.utils import timezone
 
 from partners.dashboard import register_panel
 from partners.models import Role
+from partners.waiting import COUNT_CAP
 
 from .models import ChecklistItem, MentorAssessment, Mobility
 from .models.checklists import Responsible, not_applicable_q
 from .services.reports import FILING_STATUSES
 
 PANEL_LIMIT = 10
-# Overdue items are counted up to this many ("99+" beyond): reading them stops there, where a full count (or a
+# Overdue items are counted up to COUNT_CAP ("99+" beyond): reading them stops there, where a full count (or a
 # window count) would read every overdue item of a network (issue 15).
-COUNT_CAP = 99
 MENTOR_LIMIT = 20
 LEARNER_LIMIT = 5
 

@@ -16,15 +16,24 @@ from partners.querysets import ScopedQuerySet
 
 
 def mobility_q(scope: Scope, prefix: str = "") -> models.Q:
+    """One condition per way of seeing a mobility, each on the mobility's own columns so that PostgreSQL can use
+    their indexes: the learner branch is a subquery on the user's own learner rows, not a join over every
+    learner (issue 15). Branches that cannot match (no staff organisation, no coordinated partnership) are
+    left out."""
     p = prefix
-    return (
-        models.Q(**{f"{p}sending_organisation_id__in": scope.staff_org_ids})
-        | models.Q(**{f"{p}receiving_organisation_id__in": scope.staff_org_ids})
-        | models.Q(**{f"{p}partnership_id__in": scope.coordinated_partnership_ids})
-        | models.Q(**{f"{p}mentor_id": scope.user_id})
+    learner = apps.get_model("mobility", "Learner")
+    q = (
+        models.Q(**{f"{p}mentor_id": scope.user_id})
         | models.Q(**{f"{p}tutor_id": scope.user_id})
-        | models.Q(**{f"{p}learner__user_id": scope.user_id})
+        | models.Q(**{f"{p}learner_id__in": learner.objects.filter(user_id=scope.user_id).values("pk")})
     )
+    if scope.staff_org_ids:
+        q |= models.Q(**{f"{p}sending_organisation_id__in": scope.staff_org_ids}) | models.Q(
+            **{f"{p}receiving_organisation_id__in": scope.staff_org_ids}
+        )
+    if scope.coordinated_partnership_ids:
+        q |= models.Q(**{f"{p}partnership_id__in": scope.coordinated_partnership_ids})
+    return q
 
 
 class MobilityQuerySet(ScopedQuerySet):

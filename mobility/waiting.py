@@ -5,7 +5,8 @@
 - everyone responsible for a checklist item (staff holding can_manage_mobilities themselves at the side
   that acts, the mentor, the learner): the items the dashboard counts as overdue (dashboard.overdue_items);
 - learner: their report, once the mobility is completed (services.reports.FILING_STATUSES) and until filed.
-Three queries at most, whatever the number of mobilities; everything starts from `visible_to(user)`.
+Three queries at most, whatever the number of mobilities, each reading at most `limit` rows (the most
+urgent first); everything starts from `visible_to(user)`.
 """
 
 from __future__ import annotations
@@ -45,7 +46,7 @@ def _host(mobility) -> str:
     return org.short_name or org.legal_name
 
 
-def assessments_due(user, today) -> list[WaitingItem]:
+def assessments_due(user, today, limit) -> list[WaitingItem]:
     submitted = MentorAssessment.objects.filter(mobility=OuterRef("pk"), status=MentorAssessment.Status.SUBMITTED)
     rows = (
         Mobility.objects.visible_to(user)
@@ -59,7 +60,7 @@ def assessments_due(user, today) -> list[WaitingItem]:
         .order_by("end_date", "id")
     )
     out = []
-    for mobility in rows:
+    for mobility in rows[:limit]:
         values = {"date": date_format(mobility.end_date, "DATE_FORMAT")}
         why = (
             _("The stay ended on %(date)s: fill in and submit your assessment.") % values
@@ -79,7 +80,7 @@ def assessments_due(user, today) -> list[WaitingItem]:
     return out
 
 
-def checklist_items_due(user, scope) -> list[WaitingItem]:
+def checklist_items_due(user, scope, limit) -> list[WaitingItem]:
     # Only where the user holds the right themself: a coordinator's delegated rights over partners would
     # otherwise bring every partner's overdue items into their list and their e-mail.
     orgs = [org for org in scope.staff_org_ids if Right.MANAGE_MOBILITIES in scope.rights_by_org.get(org, ())]
@@ -92,7 +93,7 @@ def checklist_items_due(user, scope) -> list[WaitingItem]:
         )
     rows = overdue_items(ChecklistItem.objects.visible_to(user).filter(mine)).select_related(
         "mobility__learner", "mobility__receiving_organisation"
-    )
+    )[:limit]
     return [
         WaitingItem(
             kind=CHECKLIST,
@@ -107,7 +108,7 @@ def checklist_items_due(user, scope) -> list[WaitingItem]:
     ]
 
 
-def reports_to_file(user) -> list[WaitingItem]:
+def reports_to_file(user, limit) -> list[WaitingItem]:
     rows = (
         Mobility.objects.visible_to(user)
         .filter(learner__user_id=user.pk, status__in=FILING_STATUSES)
@@ -123,12 +124,12 @@ def reports_to_file(user) -> list[WaitingItem]:
             due=None,
             why=_("Your stay is over: tell us how it went in your report."),
         )
-        for mobility in rows
+        for mobility in rows[:limit]
     ]
 
 
 @register_provider
-def mobility_waiting(user) -> list[WaitingItem]:
+def mobility_waiting(user, limit) -> list[WaitingItem]:
     scope = get_scope(user)
     today = timezone.localdate()
-    return assessments_due(user, today) + checklist_items_due(user, scope) + reports_to_file(user)
+    return assessments_due(user, today, limit) + checklist_items_due(user, scope, limit) + reports_to_file(user, limit)

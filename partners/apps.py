@@ -6,3 +6,8 @@ class PartnersConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "partners"
     verbose_name = _("Partners")
+
+    def ready(self):
+        from . import figures
+
+        figures.connect()

@@ -21,10 +21,11 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from .models import User
-from .waiting import group, items_for
+from .waiting import group, items_for, summary
 
 log = logging.getLogger(__name__)
 
@@ -39,8 +40,10 @@ def absolute_url(path: str) -> str:
     return settings.VISION_BASE_URL + path
 
 
-def digest_subject(count: int) -> str:
-    """In the active language."""
+def digest_subject(count: int, capped: bool = False) -> str:
+    """In the active language; `capped`: more than `count` wait (partners.waiting.COUNT_CAP)."""
+    if capped:
+        return settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + _("More than %(count)s things wait for you") % {"count": count}
     return settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + ngettext(
         "%(count)s thing waits for you", "%(count)s things wait for you", count
     ) % {"count": count}
@@ -50,7 +53,6 @@ def build_digest(user, items, day: date) -> EmailMultiAlternatives:
     """The e-mail for `items` (non-empty), in the active language."""
     groups = group(items)
     for g in groups:
-        g.total = len(g.items)
         g.items = [
             {"title": item.title, "why": item.why, "due": item.due, "link": absolute_url(item.url)}
             for item in g.items[:MAIL_GROUP_LIMIT]
@@ -65,7 +67,7 @@ def build_digest(user, items, day: date) -> EmailMultiAlternatives:
         "profile_link": absolute_url(reverse("partners:profile")),
     }
     message = EmailMultiAlternatives(
-        subject=digest_subject(len(items)),
+        subject=digest_subject(*summary(groups)),
         body=render_to_string("partners/email/digest.txt", context),
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[user.email],

@@ -2,9 +2,11 @@
 
 Apps higher up (ecvet, mobility, training_events) register providers here, the way they register dashboard
 panels (partners.dashboard), so that `partners` never imports them. A provider is a function
-``provider(user) -> list[WaitingItem]``; it reads only what `visible_to(user)` returns and runs a fixed
-number of queries whatever the number of items. Providers register the kinds of item they produce
-(`register_kind`) so that the page and the e-mail group and order them the same way.
+``provider(user, limit) -> list[WaitingItem]`` returning at most `limit` items of each kind it produces,
+the most urgent first; it reads only what `visible_to(user)` returns and runs a fixed number of queries whatever
+the number of items. The page and the e-mail ask for COUNT_CAP + 1 of each kind, so that they show how many
+there are up to COUNT_CAP ("more than 99" beyond) without reading thousands of rows. Providers register the kinds
+of item they produce (`register_kind`) so that the page and the e-mail group and order them the same way.
 """
 
 from __future__ import annotations
@@ -12,6 +14,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
+
+# How far a count of waiting things goes before it says "more than": also the dashboards' panels.
+COUNT_CAP = 99
 
 _providers: list[Callable] = []
 _kinds: dict[str, tuple[int, object]] = {}
@@ -31,6 +36,8 @@ class WaitingGroup:
     kind: str
     label: object  # lazily translated
     items: list[WaitingItem] = field(default_factory=list)
+    total: int = 0  # how many items of this kind, up to COUNT_CAP
+    capped: bool = False  # more than COUNT_CAP wait (only COUNT_CAP + 1 were read); `items` holds COUNT_CAP
 
 
 def register_kind(key: str, label, order: int) -> None:
@@ -39,19 +46,20 @@ def register_kind(key: str, label, order: int) -> None:
 
 
 def register_provider(func: Callable) -> Callable:
-    """Decorator: `func(user) -> list[WaitingItem]`. Registering the same function again is a no-op."""
+    """Decorator: `func(user, limit) -> list[WaitingItem]`. Registering the same function again is a no-op."""
     if func not in _providers:
         _providers.append(func)
     return func
 
 
-def items_for(user) -> list[WaitingItem]:
-    """Everything waiting for `user`, by kind (in the registered order), then due date (undated last)."""
+def items_for(user, limit: int = COUNT_CAP + 1) -> list[WaitingItem]:
+    """What waits for `user`, at most `limit` of each kind (the most urgent), by kind (in the registered order),
+    then due date (undated last)."""
     if user is None or not user.is_authenticated or not user.is_active:
         return []
     out: list[WaitingItem] = []
     for provider in _providers:
-        out.extend(provider(user))
+        out.extend(provider(user, limit))
     return sorted(out, key=_sort_key)
 
 
@@ -65,7 +73,16 @@ def group(items: list[WaitingItem]) -> list[WaitingGroup]:
         if item.kind not in groups:
             groups[item.kind] = WaitingGroup(item.kind, _kinds.get(item.kind, (0, item.kind))[1])
         groups[item.kind].items.append(item)
+    for g in groups.values():
+        g.capped = len(g.items) > COUNT_CAP
+        g.items = g.items[:COUNT_CAP]
+        g.total = len(g.items)
     return list(groups.values())
+
+
+def summary(groups: list[WaitingGroup]) -> tuple[int, bool]:
+    """How many things wait in all (capped per kind) and whether that is only a lower bound."""
+    return sum(g.total for g in groups), any(g.capped for g in groups)
 
 
 def _sort_key(item: WaitingItem):

@@ -22,7 +22,7 @@ register_kind(EVALUATION, gettext_lazy("Evaluations to answer"), 50)
 
 
 @register_provider
-def training_waiting(user) -> list[WaitingItem]:
+def training_waiting(user, limit) -> list[WaitingItem]:
     today = timezone.localdate()
     rows = (
         Participant.objects.visible_to(user)
@@ -41,6 +41,6 @@ def training_waiting(user) -> list[WaitingItem]:
             why=_("The event ended on %(date)s: tell the organisers what you thought of it.")
             % {"date": date_format(participant.event.end_date, "DATE_FORMAT")},
         )
-        for participant in rows
+        for participant in rows[:limit]
         if services.evaluation_open(participant.event, today)
     ]

@@ -125,6 +125,14 @@ class GrantAgreement(WorkflowModel, TimeStampedModel):
         help_text=_("Between 70 % and 100 %, paid within 30 days of both signatures and no later than the start."),
     )
     frozen_content = models.JSONField(_("content as sent for approval"), null=True, blank=True, editable=False)
+    # SHA-256 of frozen_content, written with it (ecvet.services.approvals.freeze): lets "what waits for whom" find
+    # the approvals of exactly this content in SQL.
+    content_sha256 = models.CharField(
+        max_length=64,
+        blank=True,
+        editable=False,
+        help_text="Hash of the canonical content, frozen when sent for approval.",
+    )
     report_requested_on = models.DateField(
         _("EU participant report requested on"),
         null=True,

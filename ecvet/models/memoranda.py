@@ -126,6 +126,14 @@ class Memorandum(WorkflowModel, TimeStampedModel):
     # The canonical content exactly as sent for approval. Approvals bind to its hash, so later edits
     # of an organisation's profile or a learner's details do not move what was approved.
     frozen_content = models.JSONField(_("content as sent for approval"), null=True, blank=True, editable=False)
+    # SHA-256 of frozen_content, written with it (ecvet.services.approvals.freeze): lets "what waits for whom" find
+    # the approvals of exactly this content in SQL.
+    content_sha256 = models.CharField(
+        max_length=64,
+        blank=True,
+        editable=False,
+        help_text="Hash of the canonical content, frozen when sent for approval.",
+    )
     terminated_reason = models.TextField(_("reason for termination"), blank=True)
 
     approvals = GenericRelation(Approval)

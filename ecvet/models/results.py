@@ -104,6 +104,14 @@ class Transcript(WorkflowModel, TimeStampedModel):
     status = state_field(Status.choices, Status.DRAFT, max_length=10)
     host_remarks = models.TextField(_("remarks of the host"), blank=True)
     frozen_content = models.JSONField(_("content as sent for approval"), null=True, blank=True, editable=False)
+    # SHA-256 of frozen_content, written with it (ecvet.services.approvals.freeze): lets "what waits for whom" find
+    # the approvals of exactly this content in SQL.
+    content_sha256 = models.CharField(
+        max_length=64,
+        blank=True,
+        editable=False,
+        help_text="Hash of the canonical content, frozen when sent for approval.",
+    )
     # Validation and recognition at home (after the host's approval).
     decision = models.CharField(_("recognition decision"), max_length=16, choices=Decision.choices, blank=True)
     decided_on = models.DateField(_("decided on"), null=True, blank=True)
@@ -253,6 +261,14 @@ class EuropassMobility(WorkflowModel, TimeStampedModel):
     communication = models.TextField(_("communication skills and competences"), blank=True)
     soft_skills = models.TextField(_("other skills and competences (soft skills)"), blank=True)
     frozen_content = models.JSONField(_("content as sent for approval"), null=True, blank=True, editable=False)
+    # SHA-256 of frozen_content, written with it (ecvet.services.approvals.freeze): lets "what waits for whom" find
+    # the approvals of exactly this content in SQL.
+    content_sha256 = models.CharField(
+        max_length=64,
+        blank=True,
+        editable=False,
+        help_text="Hash of the canonical content, frozen when sent for approval.",
+    )
 
     approvals = GenericRelation(Approval)
     objects = EuropassQuerySet.as_manager()

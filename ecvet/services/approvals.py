@@ -88,11 +88,17 @@ def document_content(document) -> dict[str, Any]:
     return frozen if frozen is not None else kind_of(document).content(document)
 
 
+# What freeze() writes, for the callers' update_fields.
+FROZEN_FIELDS = ["frozen_content", "content_sha256"]
+
+
 def freeze(document) -> str:
-    """Fix the document's content as it is now (call when sending it for approval); returns its SHA-256.
-    The frozen JSON hashes exactly like the live content did: canonical_json writes dates and decimals as text."""
+    """Fix the document's content as it is now (call when sending it for approval); returns its SHA-256, also kept
+    in `document.content_sha256` (save both: FROZEN_FIELDS). The frozen JSON hashes exactly like the live content
+    did: canonical_json writes dates and decimals as text."""
     document.frozen_content = json.loads(canonical_json(kind_of(document).content(document)))
-    return content_sha256(document.frozen_content)
+    document.content_sha256 = content_sha256(document.frozen_content)
+    return document.content_sha256
 
 
 def current_sha256(document) -> str:

@@ -24,7 +24,7 @@ from partners.models import AuditEntry
 from ..access import may_edit_europass_host, may_edit_europass_sending
 from ..models import EuropassMobility, LearningAgreementVersion
 from ..models.results import ELIGIBLE_FOR_EUROPASS
-from .approvals import DocumentKind, Party, freeze
+from .approvals import FROZEN_FIELDS, DocumentKind, Party, freeze
 from .notify import notify
 
 E = EuropassMobility.Status
@@ -233,7 +233,7 @@ def send_for_approval(europass, *, by, request=None) -> EuropassMobility:
     # `EuropassMobility.send_for_approval`.
     sha = freeze(europass)
     workflow.move(
-        europass, "send_for_approval", by=by, request=request, details={"sha256": sha}, update_fields=["frozen_content"]
+        europass, "send_for_approval", by=by, request=request, details={"sha256": sha}, update_fields=FROZEN_FIELDS
     )
     notify(europass, gettext_noop("The %(document)s waits for your organisation's approval."), exclude=by)
     return europass

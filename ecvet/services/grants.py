@@ -35,7 +35,7 @@ from .. import printing
 from ..access import may_manage_grant_agreement
 from ..models import Approval, GrantAgreement, GrantPayment
 from ..models.grants import BALANCE_DAYS, PREFINANCING_DAYS
-from .approvals import DocumentKind, Party, approvals_of, document_content, freeze
+from .approvals import FROZEN_FIELDS, DocumentKind, Party, approvals_of, document_content, freeze
 from .notify import notify
 
 G = GrantAgreement.Status
@@ -391,7 +391,7 @@ def send_for_approval(agreement: GrantAgreement, *, by, request=None) -> GrantAg
         by=by,
         request=request,
         details={"sha256": sha},
-        update_fields=["frozen_content"],
+        update_fields=FROZEN_FIELDS,
     )
     notify(agreement, gettext_noop("%(document)s: waits for your approval."), exclude=by)
     return agreement

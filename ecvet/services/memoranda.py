@@ -260,7 +260,7 @@ def send_for_approval(memorandum: Memorandum, *, by, request=None) -> Memorandum
     memorandum = Memorandum.objects.select_for_update().get(pk=memorandum.pk)
     require_manage(by, memorandum)
     ensure_editable(memorandum)
-    from .approvals import freeze
+    from .approvals import FROZEN_FIELDS, freeze
 
     sha256 = freeze(memorandum)
     workflow.move(
@@ -269,7 +269,7 @@ def send_for_approval(memorandum: Memorandum, *, by, request=None) -> Memorandum
         by=by,
         request=request,
         details={"sha256": sha256},
-        update_fields=["frozen_content"],
+        update_fields=FROZEN_FIELDS,
     )
     notify(memorandum, gettext_noop("The %(document)s waits for your organisation's approval."), exclude=by)
     return memorandum

@@ -28,7 +28,7 @@ from partners.workflow import Missing, Refused
 
 from ..models import LearningAgreementVersion, Transcript, TranscriptEntry, TranscriptUnit
 from ..models.agreements import agreement_in_force_missing
-from .approvals import ApprovalError, DocumentKind, Party, freeze
+from .approvals import FROZEN_FIELDS, ApprovalError, DocumentKind, Party, freeze
 from .notify import notify
 
 T = Transcript.Status
@@ -227,7 +227,7 @@ def send_for_approval(transcript: Transcript, *, by, request=None) -> Transcript
         by=by,
         request=request,
         details={"sha256": sha},
-        update_fields=["frozen_content"],
+        update_fields=FROZEN_FIELDS,
     )
     notify(transcript, gettext_noop("The %(document)s waits for your approval."), exclude=by)
     return transcript

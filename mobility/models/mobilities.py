@@ -228,6 +228,9 @@ class Mobility(WorkflowModel, TimeStampedModel):
             models.Index(fields=["receiving_organisation", "-start_date"], name="mobility_receiving_start"),
             # A partnership's mobility list and the API's, newest first (the order they page in).
             models.Index(fields=["partnership", "-start_date", "id"], name="mobility_partnership_start"),
+            # Every mobility the reader sees, newest first (a project coordinator's "all mobilities", the API, the
+            # admin): the first page walks this index instead of sorting 25,000 joined rows.
+            models.Index(fields=["-start_date", "id"], name="mobility_start"),
             # A mentor's "my learners".
             models.Index(fields=["mentor", "status"], name="mobility_mentor_status"),
         ]

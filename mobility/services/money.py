@@ -203,6 +203,9 @@ def priced_groups(queryset, partnership, rules: Rules, *, keys: Iterable[str] = 
         )
     )
     distances: dict = {}
+    # Groups differ by keys that do not change the price (the status, the sending organisation): each distinct stay
+    # is priced once (issue 15: a 25,000-mobility project has ~2,000 groups and far fewer distinct stays).
+    grants: dict[Stay, object] = {}
     for row in rows:
         pair = (row["sending_organisation_id"], row["receiving_organisation_id"])
         if pair not in distances:
@@ -226,7 +229,9 @@ def priced_groups(queryset, partnership, rules: Rules, *, keys: Iterable[str] = 
             expensive_travel_costs=row["expensive_travel_costs"],
             participant_number=row["participant_band"],
         )
-        yield row, price(stay, rules)
+        if stay not in grants:
+            grants[stay] = price(stay, rules)
+        yield row, grants[stay]
 
 
 def amounts_by(queryset, partnership, rules: Rules, key: str | tuple[str, ...], *, annotations=None) -> dict:

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, gettext_noop
 
-from partners import audit
+from partners import audit, figures
 from partners.models import AuditEntry, Organisation, Partnership
 
 from ..access import is_learner_of
@@ -70,6 +70,7 @@ def ensure_questions(partnership: Partnership) -> list[SurveyQuestion]:
             for order, (text, kind) in enumerate(DEFAULT_QUESTIONS)
         ]
     )
+    figures.changed()  # bulk_create sends no post_save
     return list(SurveyQuestion.objects.filter(partnership=partnership))
 
 

@@ -22,7 +22,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from funding.pricing import Category, band_text
-from partners import audit
+from partners import audit, figures
 from partners.access import get_scope
 from partners.files import csv_attachment
 from partners.models import AuditEntry, Organisation, Partnership
@@ -76,10 +76,15 @@ def partnership_budget(request, slug):
     partnership, shown, sees_all, mobilities = _partnership_budget(request, slug)
     rules_cache = RulesCache()
     rules = rules_cache.for_partnership(partnership)
-    by_org = _with_participants(
-        amounts_by(mobilities, partnership, rules, "sending_organisation_id"),
-        _participants_by(mobilities, "sending_organisation_id"),
-    )
+
+    def totals():
+        by_org = _with_participants(
+            amounts_by(mobilities, partnership, rules, "sending_organisation_id"),
+            _participants_by(mobilities, "sending_organisation_id"),
+        )
+        return by_org, _grand_total(by_org, mobilities)
+
+    by_org, grand_total = figures.cached("partnership-budget", partnership.pk, request.user, totals)
     empty = Amounts()
     empty.participants = 0
     rows = [(org, by_org.get(org.pk) or empty) for org in shown]
@@ -93,7 +98,7 @@ def partnership_budget(request, slug):
             "rules": rules,
             "rows": rows,
             "sees_all": sees_all,
-            "grand_total": _grand_total(by_org, mobilities),
+            "grand_total": grand_total,
             "page": page,
         },
     )
@@ -132,18 +137,24 @@ def organisation_budget(request, slug):
     partnerships = Partnership.objects.filter(pk__in=mobilities.order_by().values("partnership_id")).order_by(
         "start_date", "acronym"
     )
-    participants = _participants_by(mobilities, "partnership_id")
-    rows, by_partnership = [], {}
-    for partnership in partnerships:  # one aggregate per partnership: each has its own rules
-        amounts = amounts_by(
-            mobilities.filter(partnership=partnership),
-            partnership,
-            rules_cache.for_partnership(partnership),
-            "partnership_id",
-        ).get(partnership.pk, Amounts())
-        amounts.participants = participants.get(partnership.pk, 0)
-        by_partnership[partnership.pk] = amounts
-        rows.append((partnership, amounts))
+
+    def totals():
+        participants = _participants_by(mobilities, "partnership_id")
+        rows, by_partnership = [], {}
+        for partnership in partnerships:  # one aggregate per partnership: each has its own rules
+            amounts = amounts_by(
+                mobilities.filter(partnership=partnership),
+                partnership,
+                rules_cache.for_partnership(partnership),
+                "partnership_id",
+            ).get(partnership.pk, Amounts())
+            amounts.participants = participants.get(partnership.pk, 0)
+            by_partnership[partnership.pk] = amounts
+            rows.append((partnership, amounts))
+        return rows, _grand_total(by_partnership, mobilities)
+
+    # Keyed by the organisation (the figures' name says so), not a partnership.
+    rows, grand_total = figures.cached("organisation-budget", organisation.pk, request.user, totals)
     page = paginate(request, mobilities)
     page.object_list = price_page(page.object_list, rules_cache)
     return render(
@@ -152,7 +163,7 @@ def organisation_budget(request, slug):
         {
             "organisation": organisation,
             "rows": rows,
-            "grand_total": _grand_total(by_partnership, mobilities),
+            "grand_total": grand_total,
             "page": page,
         },
     )

@@ -9,7 +9,9 @@ from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
+from partners import figures
 from partners.models import Partnership
+from partners.pagination import paginate
 
 from .. import access
 from ..forms.quality import LearnerReportForm, SurveyQuestionFormSet
@@ -109,6 +111,29 @@ def survey_questions(request, slug):
     )
 
 
+# Free-text answers listed per question and group; all of one (?answers=<group>-<question>) page by page.
+TEXTS_SHOWN = 10
+
+
+def _expand_answers(request, result):
+    """The group and question whose answers the reader asked to see in full (their texts paginated on
+    `stats.page`), or None."""
+    group_number, _sep, question = request.GET.get("answers", "").partition("-")
+    if not (group_number.isdigit() and question.isdigit()):
+        return None
+    groups = result.organisations
+    if not 1 <= int(group_number) <= len(groups):
+        return None
+    group = groups[int(group_number) - 1]
+    if not (group.shown and group.with_texts):
+        return None
+    for stats in group.questions:
+        if stats.question.pk == int(question) and stats.texts:
+            stats.page = paginate(request, stats.texts)
+            return {"group": int(group_number), "question": stats.question.pk}
+    return None
+
+
 @login_required
 def report_aggregates(request, slug):
     """Answers in aggregate: the project coordinator sees the partnership and each sending organisation;
@@ -118,13 +143,25 @@ def report_aggregates(request, slug):
         raise PermissionDenied
     organisation_ids = access.report_organisations(request.user, partnership)
     service.ensure_questions(partnership)
+    result, counts = figures.cached(
+        "learner-reports",
+        partnership.pk,
+        request.user,
+        lambda: (
+            service.aggregates(partnership, organisation_ids=organisation_ids),
+            service.report_counts(partnership, organisation_ids=organisation_ids),
+        ),
+    )
+    expanded = _expand_answers(request, result)
     return render(
         request,
         "mobility/quality/report_aggregates.html",
         {
             "partnership": partnership,
-            "result": service.aggregates(partnership, organisation_ids=organisation_ids),
-            "counts": service.report_counts(partnership, organisation_ids=organisation_ids),
+            "result": result,
+            "counts": counts,
+            "expanded": expanded,
+            "texts_shown": TEXTS_SHOWN,
             "whole_partnership": organisation_ids is None,
             "can_edit_questions": access.may_edit_survey_questions(request.user, partnership),
             "scale_labels": list(service.SCALE_LABELS.items()),

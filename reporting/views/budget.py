@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
 from partners import audit
+from partners.figures import cached as cached_figures
 from partners.files import csv_attachment, no_store
 from partners.models import AuditEntry, Organisation
 from partners.pagination import paginate
@@ -66,7 +67,9 @@ def refuse_forged_organisation(request, editable: set[int]) -> None:
 @require_safe
 def budget(request, slug):
     partnership = partnership_in_scope(request.user, slug)
-    figures = services.budget_for(partnership, request.user)
+    figures = cached_figures(
+        "budget", partnership.pk, request.user, lambda: services.budget_for(partnership, request.user)
+    )
     editable, _organisations = recording_choices(request, partnership)
     return render(
         request,

@@ -16,6 +16,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
+from partners import figures
 from partners.models import Partnership
 
 from .. import charts
@@ -60,7 +61,9 @@ def index(request):
 @require_safe
 def dashboard(request, slug):
     partnership = partnership_in_scope(request.user, slug)
-    data = indicators.dashboard(request.user, partnership)
+    data = figures.cached(
+        "dashboard", partnership.pk, request.user, lambda: indicators.dashboard(request.user, partnership)
+    )
     return render(
         request,
         "reporting/dashboard.html",

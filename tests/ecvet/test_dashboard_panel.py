@@ -344,3 +344,25 @@ def test_the_panel_runs_a_fixed_number_of_queries_for_few_and_many_documents_of_
     assert small["count"] == 5 and {item.kind for item in small["items"]} == ALL_KINDS
     assert big["count"] == 20 and len(big["items"]) == PANEL_LIMIT
     assert all(item.title for item in big["items"])
+
+
+def test_every_document_sent_for_approval_keeps_the_hash_of_its_frozen_content(world, mob):
+    """The "waiting" list compares approvals with the stored hash in SQL: it must be the frozen content's."""
+    from documents.canonical import content_sha256
+    from ecvet.models import EuropassMobility, Memorandum
+
+    add_documents(world, beauty_qualification(world.org_b), 1)
+    documents = [
+        *LearningAgreementVersion.objects.exclude(frozen_content=None),
+        *Memorandum.objects.exclude(frozen_content=None),
+        *Transcript.objects.exclude(frozen_content=None),
+        *EuropassMobility.objects.exclude(frozen_content=None),
+    ]
+    assert {type(d).__name__ for d in documents} == {
+        "LearningAgreementVersion",
+        "Memorandum",
+        "Transcript",
+        "EuropassMobility",
+    }
+    for document in documents:
+        assert document.content_sha256 == content_sha256(document.frozen_content), document

@@ -81,7 +81,7 @@ def test_the_overdue_list_shows_ten_oldest_items_and_the_full_count(world, mob, 
 
 @freeze
 def test_the_overdue_count_stops_at_99_and_says_more_than_99(world, mob, client_for):
-    from mobility.dashboard import COUNT_CAP
+    from partners.waiting import COUNT_CAP
 
     ChecklistItem.objects.bulk_create(
         [

@@ -304,3 +304,41 @@ def test_a_partner_coordinator_with_fewer_than_three_reports_sees_too_few_answer
     html = client_for(world.partner_b).get(aggregates_url(world.p1)).content.decode()
     assert "Too few answers to show" in html
     assert "mean" not in html
+
+
+def test_a_long_list_of_free_text_answers_shows_the_first_ten_and_pages_through_them_all(world, client_for):
+    """At network scale a group has thousands of answers: the page lists ten per question and links to them all,
+    fifty per page (issue 15)."""
+    from mobility.views.reports import TEXTS_SHOWN
+    from partners.pagination import PAGE_SIZE
+
+    count = PAGE_SIZE + 5
+    questions = ensure_questions(world.p1)
+    texts = [q for q in questions if q.kind != Kind.SCALE]
+    for i in range(count):
+        learner = LearnerFactory(home_organisation=world.org_a, first_name="Pupil", last_name="Hidden")
+        mobility = MobilityFactory(learner=learner, partnership=world.p1, receiving_organisation=world.org_b)
+        complete(mobility)
+        report = LearnerReport.objects.create(mobility=mobility, submitted_at=timezone.now())
+        for q in questions:
+            if q.kind == Kind.SCALE:
+                LearnerAnswer.objects.create(report=report, question=q, scale_value=4)
+            else:
+                LearnerAnswer.objects.create(report=report, question=q, text=f"Answer {i:03d}")
+    client = client_for(world.pc_a)
+    html = client.get(aggregates_url(world.p1)).content.decode()
+    assert html.count("Answer 0") == TEXTS_SHOWN * len(texts)
+    assert f"{TEXTS_SHOWN} of {count} answers shown" in html
+    link = f"?answers=1-{texts[0].pk}#answers"
+    assert link in html
+
+    first = client.get(aggregates_url(world.p1), {"answers": f"1-{texts[0].pk}"}).content.decode()
+    # All of that question's answers, page by page; the other question still shows its first ten.
+    assert first.count("Answer 0") == PAGE_SIZE + TEXTS_SHOWN
+    last = client.get(aggregates_url(world.p1), {"answers": f"1-{texts[0].pk}", "page": 2}).content.decode()
+    assert last.count("Answer 0") == 5 + TEXTS_SHOWN
+    # A group or question that is not on the page is ignored, never an error.
+    for bad in ("9-1", "x-y", f"1-{questions[0].pk}", ""):
+        response = client.get(aggregates_url(world.p1), {"answers": bad})
+        assert response.status_code == 200
+        assert response.content.decode().count("Answer 0") == TEXTS_SHOWN * len(texts)

@@ -165,7 +165,7 @@ def test_the_mail_is_written_in_the_persons_language(world, waiting_items):
 
 
 def test_one_persons_failure_does_not_stop_the_others_and_is_tried_again_next_run(world, waiting_items, monkeypatch):
-    def broken_for_partner_b(user):
+    def broken_for_partner_b(user, limit):
         if user.pk == world.partner_b.pk:
             raise RuntimeError("a provider failed")
         return []

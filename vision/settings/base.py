@@ -102,6 +102,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # a new connection per request (measured on a 2-core machine).
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    # No JIT compilation: the portal's queries are short, and PostgreSQL's JIT spent ~95 ms compiling each
+    # aggregate of a 25,000-mobility budget that then ran in ~90 ms (issue 15; docs/performance.md).
+    options = DATABASES["default"].setdefault("OPTIONS", {})
+    options["options"] = (options.get("options", "") + " -c jit=off").strip()
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache and sessions ---------------------------------------------------------
@@ -170,6 +174,9 @@ VISION_MAX_UPLOAD_MB = env.int("VISION_MAX_UPLOAD_MB", default=10)
 VISION_INVITATION_DAYS = env.int("VISION_INVITATION_DAYS", default=14)
 # Where the portal is reached from outside: links in e-mails sent without a request, and (PDF issue) the
 # verification URL in the QR codes of sealed documents.
+# Figures of a partnership (dashboards, budgets, learner-report results) are kept this long, and dropped when the
+# portal's data changes (partners/figures.py); 0 turns the cache off.
+VISION_FIGURES_CACHE_SECONDS = env.int("VISION_FIGURES_CACHE_SECONDS", default=60)
 VISION_BASE_URL = env("VISION_BASE_URL", default="http://127.0.0.1:8000").rstrip("/")
 
 # Sealed PDFs (documents app): the seal's key and certificate (PKCS#12), an optional RFC 3161 timestamp

@@ -26,3 +26,6 @@ MEDIA_ROOT = Path(env("VISION_TEST_MEDIA_ROOT", default=str(_TMP / "media")))
 VISION_SIGNING_P12 = Path(env("VISION_TEST_SIGNING_P12", default=str(_TMP / "seal.p12")))
 VISION_SIGNING_PASSWORD = "test-only-password"  # noqa: S105
 VISION_BASE_URL = "https://vision.test"
+# The figures' cache stays off in tests that do not test it (tests/partners/test_figures_cache.py turns it on):
+# tests change rows with QuerySet.update(), which the cache does not see.
+VISION_FIGURES_CACHE_SECONDS = 0

@@ -1,0 +1,118 @@
+"""The figures' cache (partners/figures.py, issue 15): a partnership's dashboard, budgets and learner-report results
+are computed once per reader, language and data version, and computed again as soon as the portal's data changes.
+
+On the partners `world` (tests/conftest.py): pc_a coordinates P1 (A + B); partner_b coordinates B.
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import translation
+
+from mobility.models import Mobility
+from partners import figures
+from tests.factories_mobility import LearnerFactory, MobilityFactory
+
+
+@pytest.fixture
+def cache_on(settings):
+    settings.VISION_FIGURES_CACHE_SECONDS = 60
+
+
+def counter():
+    calls = []
+
+    def compute():
+        calls.append(1)
+        return len(calls)
+
+    return calls, compute
+
+
+def test_figures_are_computed_once_until_the_data_changes(world, cache_on):
+    calls, compute = counter()
+    assert figures.cached("test", world.p1.pk, world.pc_a, compute) == 1
+    assert figures.cached("test", world.p1.pk, world.pc_a, compute) == 1
+    # Any save of the portal's data is a change.
+    world.org_a.save()
+    assert figures.cached("test", world.p1.pk, world.pc_a, compute) == 2
+    assert len(calls) == 2
+
+
+def test_a_deletion_is_a_change_too(world, cache_on):
+    learner = LearnerFactory(home_organisation=world.org_b)
+    calls, compute = counter()
+    figures.cached("test", world.p1.pk, world.pc_a, compute)
+    learner.delete()
+    figures.cached("test", world.p1.pk, world.pc_a, compute)
+    assert len(calls) == 2
+
+
+def test_each_reader_partnership_and_language_has_its_own_figures(world, cache_on):
+    calls, compute = counter()
+    figures.cached("test", world.p1.pk, world.pc_a, compute)
+    figures.cached("test", world.p1.pk, world.partner_b, compute)
+    figures.cached("test", world.p2.pk, world.pc_a, compute)
+    with translation.override("fi"):
+        figures.cached("test", world.p1.pk, world.pc_a, compute)
+    figures.cached("other", world.p1.pk, world.pc_a, compute)
+    assert len(calls) == 5
+    figures.cached("test", world.p1.pk, world.partner_b, compute)
+    assert len(calls) == 5
+
+
+def test_with_the_cache_off_figures_are_computed_every_time(world, settings):
+    settings.VISION_FIGURES_CACHE_SECONDS = 0
+    calls, compute = counter()
+    figures.cached("test", world.p1.pk, world.pc_a, compute)
+    figures.cached("test", world.p1.pk, world.pc_a, compute)
+    assert len(calls) == 2
+
+
+def _mobility(world) -> Mobility:
+    return MobilityFactory(
+        learner=LearnerFactory(home_organisation=world.org_b),
+        partnership=world.p1,
+        receiving_organisation=world.org_a,
+    )
+
+
+@pytest.mark.parametrize(
+    "name, kwargs",
+    [
+        ("reporting:dashboard", {}),
+        ("reporting:budget", {}),
+        ("mobility:partnership_budget", {}),
+        ("mobility:report_aggregates", {}),
+    ],
+)
+def test_a_cached_page_shows_a_new_mobility_at_once(world, cache_on, client_for, name, kwargs):
+    _mobility(world)
+    client = client_for(world.pc_a)
+    url = reverse(name, kwargs={"slug": world.p1.slug})
+    first = client.get(url)
+    assert first.status_code == 200
+    with CaptureQueriesContext(connection) as cold:
+        client.get(url)
+    # Served from the cache: fewer queries than computing them.
+    figures.changed()
+    with CaptureQueriesContext(connection) as computed:
+        client.get(url)
+    assert len(cold) < len(computed)
+    _mobility(world)
+    with CaptureQueriesContext(connection) as after_change:
+        client.get(url)
+    assert len(after_change) == len(computed)
+
+
+def test_the_dashboard_counts_the_new_mobility(world, cache_on, client_for):
+    _mobility(world)
+    client = client_for(world.pc_a)
+    url = reverse("reporting:dashboard", kwargs={"slug": world.p1.slug})
+    before = client.get(url).context["data"]["mobilities"]["total"]
+    assert client.get(url).context["data"]["mobilities"]["total"] == before
+    _mobility(world)
+    assert client.get(url).context["data"]["mobilities"]["total"] == before + 1
