@@ -11,6 +11,7 @@ import ctypes
 import os
 import re
 import secrets
+import shutil
 import signal
 import socket
 import subprocess
@@ -23,6 +24,7 @@ import requests
 from django.conf import settings
 from django.db import connection
 
+from tests.documents import processes
 from tests.documents.processes import ROOT, free_port, wait_until
 
 # Every request comes through one name, as a load balancer gives both web processes the same Host: allauth keys
@@ -92,6 +94,18 @@ def stop_all(processes: list[Process]) -> None:
         process.terminate()
     for process in reversed(processes):
         process.stop()
+
+
+class Redis(processes.Redis):
+    """The fault tests' redis-server, started so that it too ends with pytest."""
+
+    def start(self):
+        command = [shutil.which("redis-server"), "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
+                   "--appendonly", "no"]  # fmt: skip
+        self.process = subprocess.Popen(  # noqa: S603
+            command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, preexec_fn=_die_with_parent
+        )
+        assert wait_until(self._ping, 10), "redis-server did not start"
 
 
 def port_open(port: int) -> bool:

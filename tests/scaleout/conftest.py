@@ -14,9 +14,19 @@ import pytest
 from django.db import connection
 
 from tests.conftest import skip_or_fail
-from tests.documents.processes import Redis
 
-from .cluster import BUCKET, MotoS3, Process, Web, Worker, collect_static, production_environment, stop_all, tail
+from .cluster import (
+    BUCKET,
+    MotoS3,
+    Process,
+    Redis,
+    Web,
+    Worker,
+    collect_static,
+    production_environment,
+    stop_all,
+    tail,
+)
 
 
 @dataclass
