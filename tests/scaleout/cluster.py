@@ -211,6 +211,8 @@ class Web(Process):
             sys.executable, "-m", "gunicorn", "vision.wsgi:application",
             "--bind", f"127.0.0.1:{self.port}", "--workers", "1", "--threads", "2", "--timeout", "120",
             "--access-logfile", "-", "--access-logformat", f"{name} %(m)s %(U)s %(s)s",
+            # Stopped by PID: no control socket, which would be ~/.gunicorn/gunicorn.ctl for both (and any other run).
+            "--no-control-socket",
         ]  # fmt: skip
         super().__init__(name, command, env, work / f"{name}.log")
 
