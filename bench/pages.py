@@ -512,9 +512,10 @@ class Run:
         port = free_port()
         log = self.work / "gunicorn.log"
         with open(log, "wb") as output:
+            # No control socket: gunicorn 27 opens one per host (~/.gunicorn/gunicorn.ctl), shared with any other run.
             command = [str(Path(PY).parent / "gunicorn"), "vision.wsgi:application", "--bind", f"127.0.0.1:{port}",
                        "--workers", str(self.args.workers), "--threads", str(self.args.threads),
-                       "--timeout", "300"]  # fmt: skip
+                       "--timeout", "300", "--no-control-socket"]  # fmt: skip
             self.server = start(command, self.production, stdout=output, stderr=subprocess.STDOUT)
         base = f"http://127.0.0.1:{port}"
         probe = Browser(base)
