@@ -18,6 +18,7 @@ from django.db.models.functions import Cast, Coalesce, Concat
 from django.utils.translation import gettext_lazy as _
 
 from mobility.models import Learner, Mobility
+from partners import figures
 from partners.access import get_scope
 from partners.dashboard import register_panel
 from partners.models import Right
@@ -200,7 +201,9 @@ def waiting_documents(user, limit: int) -> tuple[list[Waiting], list[Waiting]]:
 
 @register_panel(40)
 def waiting_panel(request, scope):
-    approvals, to_recognise = waiting_documents(request.user, COUNT_CAP + 1)
+    approvals, to_recognise = figures.cached(
+        "waiting-documents", 0, request.user, lambda: waiting_documents(request.user, COUNT_CAP + 1)
+    )
     waiting = sorted(approvals + to_recognise, key=lambda w: (w.since, w.url))
     if not waiting:
         return None

@@ -1,4 +1,5 @@
-"""A short cache for the figures of a partnership (dashboards, budgets, learner-report results), dropped on change.
+"""A short cache for the figures of a partnership (dashboards, budgets, learner-report results) and for what waits
+for a person, dropped on change.
 
 At network scale these pages aggregate tens of thousands of rows per request (issue 15). Their figures are kept
 in the cache for VISION_FIGURES_CACHE_SECONDS (60 in production; 0 turns the cache off, as the test settings do)
@@ -52,7 +53,7 @@ def changed() -> None:
 
 def cached(name: str, partnership_id: int, reader, compute: Callable[[], object]):
     """`compute()`, or what it returned for the same reader, partnership (or, for figures named so, the
-    organisation) and language since the last change."""
+    organisation; 0 for a reader's own lists) and language since the last change."""
     lifetime = seconds()
     if lifetime <= 0:
         return compute()
