@@ -73,7 +73,11 @@ class RenderedDocument(WorkflowModel, TimeStampedModel):
                 fields=["content_type", "object_id", "content_sha256"], name="one_pdf_per_document_version"
             )
         ]
-        indexes = [models.Index(fields=["status", "enqueued_at"])]
+        indexes = [
+            models.Index(fields=["status", "enqueued_at"]),
+            # The API's document list, newest first: its cursor pages are a range scan of this index.
+            models.Index(fields=["-created_at", "id"], name="document_created"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.content_type.model} {self.object_id} ({self.get_status_display()})"

@@ -1,4 +1,5 @@
-"""Every list endpoint runs the same number of queries for a few rows and for many (a fixed budget)."""
+"""Every list endpoint runs the same number of queries for a few rows and for many (a fixed budget), and on
+a page reached by cursor as on the first page."""
 
 from __future__ import annotations
 
@@ -55,3 +56,16 @@ def test_list_queries_do_not_grow_with_the_rows(world, api_for, endpoint, django
         response = client.get(f"/api/v1/{endpoint}/?page_size=200")
     assert response.json()["count"] >= small_rows + 30
     assert RenderedDocument.objects.count() >= 33
+
+
+@pytest.mark.parametrize("endpoint", ENDPOINTS)
+def test_a_cursor_page_runs_the_same_queries_as_the_first_page(world, api_for, endpoint):
+    client = api_for(world.pc_a)
+    grow(world, 5)
+    with CaptureQueriesContext(connection) as first:
+        link = client.get(f"/api/v1/{endpoint}/?page_size=2").json()["next"]
+    with CaptureQueriesContext(connection) as following:
+        response = client.get(link)
+    assert response.status_code == 200 and response.json()["previous"]
+    assert len(following.captured_queries) == len(first.captured_queries)
+    assert not any("OFFSET" in query["sql"].upper() for query in following.captured_queries)
