@@ -134,6 +134,7 @@ ROLES = [
 P95_MS, RATIO, MAX_QUERIES, MAX_RSS_MB, MIN_SPEEDUP = 150.0, 15.0, 20, 250.0, 1.6
 ROLE_NAMES = dict(ROLES)
 THROUGHPUT_PAGE = ("coordinator@kmpmc.example", "mobilities: outgoing")
+FOLLOW_NEXT = "follow=next"  # a catalogue URL whose page is the `next` link of its response
 
 # --- the pages (run inside Django) ---------------------------------------------------------------------------------
 
@@ -238,6 +239,9 @@ def catalogue(user) -> list[dict]:
         page("API mobility", "api:mobility-detail", api=True, code=mobility.code)
     page("API learners", "api:learner-list", api=True)
     page("API learners, page 100", "api:learner-list", "?page=100", api=True)
+    # Deep pages the way clients walk them: the `next` link of page 5 (a cursor: no OFFSET), resolved in count_queries.
+    page("API mobilities, by cursor", "api:mobility-list", f"?page=5&{FOLLOW_NEXT}", api=True)
+    page("API learners, by cursor", "api:learner-list", f"?page=5&{FOLLOW_NEXT}", api=True)
     page("API partnerships", "api:partnership-list", api=True)
     page("API organisations", "api:organisation-list", api=True)
     page("API training events", "api:training-event-list", api=True)
@@ -277,6 +281,12 @@ def count_queries(out_path: str, pages_path: str | None = None) -> None:
         rows = []
         for page in given.get(email) or catalogue(user):
             client = api if page["api"] else browser
+            if page["url"].endswith(FOLLOW_NEXT):
+                following = client.get(page["url"].removesuffix(FOLLOW_NEXT).rstrip("&?"))
+                link = following.json().get("next") if following.status_code == 200 else None
+                if not link:
+                    continue  # fewer than six pages for this role
+                page = {**page, "url": urlunsplit(("", "", *urlsplit(link)[2:]))}
             try:
                 client.get(page["url"])
                 with CaptureQueriesContext(connection) as queries:

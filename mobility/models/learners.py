@@ -105,6 +105,8 @@ class Learner(TimeStampedModel):
         indexes = [
             # Learner lists are per home organisation, sorted by name.
             models.Index(fields=["home_organisation", "last_name"], name="learner_org_name"),
+            # Every learner the reader sees, by name (a project coordinator's list, the API's cursor pages).
+            models.Index(fields=["last_name", "first_name", "id"], name="learner_name"),
         ]
 
     def __str__(self) -> str:
