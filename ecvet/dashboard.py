@@ -55,14 +55,14 @@ def _mobility_fields(prefix: str) -> list[str]:
     return [f"{prefix}{name}" for name in MOBILITY_RELATED]
 
 
-# The documents a party approves, with the path from each to its mobility ("" for a memorandum) and the
-# column that dates the request. Their keys name them in the candidates' query.
+# The documents a party approves, with the path from each to its mobility ("" for a memorandum) and what dates
+# the request. Their keys name them in the candidates' query.
 APPROVED_MODELS = {
     "agreement": (LearningAgreementVersion, "agreement__mobility__", Coalesce("sent_at", "updated_at")),
-    "memorandum": (Memorandum, "", "updated_at"),
-    "transcript": (Transcript, "mobility__", "updated_at"),
-    "europass": (EuropassMobility, "mobility__", "updated_at"),
-    "grant": (GrantAgreement, "mobility__", "updated_at"),
+    "memorandum": (Memorandum, "", F("updated_at")),
+    "transcript": (Transcript, "mobility__", F("updated_at")),
+    "europass": (EuropassMobility, "mobility__", F("updated_at")),
+    "grant": (GrantAgreement, "mobility__", F("updated_at")),
 }
 WHAT = {
     "memorandum": _("Memorandum to approve"),
@@ -79,14 +79,15 @@ def _candidates(user, signer_orgs):
     branches = []
 
     def add(key: str, party, where: Q, queryset=None, *, sha="content_sha256", pk="pk", since=None):
-        model, _path, since_field = APPROVED_MODELS[key]
-        queryset = queryset if queryset is not None else model.objects.visible_to(user).filter(status="awaiting")
+        model, _path, dated = APPROVED_MODELS[key]
+        if queryset is None:
+            queryset = model.objects.visible_to(user).filter(status=model.Status.AWAITING)
         branches.append(
             queryset.filter(where)
             .annotate(
                 w_model=Value(key, output_field=CharField()),
-                w_party=party if not isinstance(party, str) else Value(party, output_field=CharField()),
-                w_since=F(since) if since else since_field if not isinstance(since_field, str) else F(since_field),
+                w_party=Value(party, output_field=CharField()) if isinstance(party, str) else party,
+                w_since=since if since is not None else dated,
             )
             .values_list("w_model", pk, "w_party", sha, "w_since")
         )
@@ -108,7 +109,7 @@ def _candidates(user, signer_orgs):
             MemorandumParty.objects.all(),
             sha="memorandum__content_sha256",
             pk="memorandum_id",
-            since="memorandum__updated_at",
+            since=F("memorandum__updated_at"),
         )
         add("transcript", "receiving", Q(mobility__receiving_organisation_id__in=signer_orgs))
         add("europass", "sending", Q(mobility__sending_organisation_id__in=signer_orgs))

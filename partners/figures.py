@@ -74,13 +74,18 @@ def cached(name: str, partnership_id: int, reader, compute: Callable[[], object]
     return value
 
 
+def _tracked(sender) -> bool:
+    # Migrations save through historical models (module "__fake__"), possibly before the cache table exists.
+    return sender._meta.app_label in DATA_APPS and sender.__module__ != "__fake__"
+
+
 def _on_change(sender, **kwargs) -> None:
-    if sender._meta.app_label in DATA_APPS:
+    if _tracked(sender):
         changed()
 
 
 def _on_m2m(sender, action, **kwargs) -> None:
-    if action in ("post_add", "post_remove", "post_clear") and sender._meta.app_label in DATA_APPS:
+    if action in ("post_add", "post_remove", "post_clear") and _tracked(sender):
         changed()
 
 

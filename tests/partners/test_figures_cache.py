@@ -116,3 +116,17 @@ def test_the_dashboard_counts_the_new_mobility(world, cache_on, client_for):
     assert client.get(url).context["data"]["mobilities"]["total"] == before
     _mobility(world)
     assert client.get(url).context["data"]["mobilities"]["total"] == before + 1
+
+
+def test_a_migration_saving_through_historical_models_leaves_the_cache_alone(world, cache_on):
+    """Data migrations run before `createcachetable` on a new database: they must not reach the cache."""
+    from django.db.migrations.executor import MigrationExecutor
+
+    historical = MigrationExecutor(connection).loader.project_state().apps.get_model("partners", "Organisation")
+    calls, compute = counter()
+    figures.cached("test", world.p1.pk, world.pc_a, compute)
+    with CaptureQueriesContext(connection) as queries:
+        historical.objects.get(pk=world.org_a.pk).save()
+    assert not [q for q in queries.captured_queries if "vision_cache" in q["sql"]]
+    figures.cached("test", world.p1.pk, world.pc_a, compute)
+    assert len(calls) == 1
