@@ -31,6 +31,19 @@ def editable_organisations(user, partnership) -> list[int]:
     return sorted(members & get_scope(user).staff_org_ids)
 
 
+def editable_organisations_by_partnership(user, partnership_ids) -> dict[int, set[int]]:
+    """`editable_organisations` for several partnerships at once (a list page): one query whatever their number."""
+    ids = set(partnership_ids)
+    members: dict[int, set[int]] = {pk: set() for pk in ids}
+    if ids:
+        for partnership_id, org_id in PartnershipMember.objects.filter(partnership_id__in=ids).values_list(
+            "partnership_id", "organisation_id"
+        ):
+            members[partnership_id].add(org_id)
+    staff = get_scope(user).staff_org_ids
+    return {pk: orgs if may_coordinate(user, pk) else orgs & staff for pk, orgs in members.items()}
+
+
 def organisation_choices(user, partnership):
     """The organisations the recording forms offer (`editable_organisations`), as a queryset."""
     return Organisation.objects.filter(pk__in=editable_organisations(user, partnership)).order_by("short_name")

@@ -94,6 +94,9 @@ class MobilityAdmin(WorkflowAdminMixin, admin.ModelAdmin):
     ]
     readonly_fields = ["code", "status"]
     list_select_related = ["learner", "sending_organisation", "receiving_organisation", "partnership", "mentor"]
+    # A network has tens of thousands of mobilities: 50 rows a page, and no second count of the unfiltered table.
+    list_per_page = 50
+    show_full_result_count = False
     inlines = [ChecklistItemInline, StatusChangeInline]
 
 

@@ -213,22 +213,25 @@ def _build_scope(user) -> Scope:
     coordinated_org_ids: set[int] = set()
     rights_by_partnership: dict[int, set[str]] = defaultdict(set)
     if staff_org_ids:
-        own_links = PartnershipMember.objects.filter(organisation_id__in=staff_org_ids).values_list(
-            "partnership_id", "organisation_id", "role"
+        # Every member of every partnership a staff organisation belongs to, in one query.
+        ours = PartnershipMember.objects.filter(organisation_id__in=staff_org_ids).values("partnership_id")
+        links = list(
+            PartnershipMember.objects.filter(partnership_id__in=ours).values_list(
+                "partnership_id", "organisation_id", "role"
+            )
         )
-        for partnership_id, org_id, member_role in own_links:
+        for partnership_id, org_id, member_role in links:
+            if org_id not in staff_org_ids:
+                continue
             partnership_ids.add(partnership_id)
             if member_role == PartnershipMember.Role.COORDINATOR and org_id in pc_rights_by_org:
                 coordinated[partnership_id] = pc_rights_by_org[org_id]
-        if partnership_ids:
-            for partnership_id, org_id in PartnershipMember.objects.filter(
-                partnership_id__in=partnership_ids
-            ).values_list("partnership_id", "organisation_id"):
-                network_org_ids.add(org_id)
-                if partnership_id in coordinated:
-                    coordinated_org_ids.add(org_id)
-                    delegated = coordinated[partnership_id] & DELEGATED_RIGHTS
-                    rights_by_org[org_id] |= delegated
+        for partnership_id, org_id, _member_role in links:
+            network_org_ids.add(org_id)
+            if partnership_id in coordinated:
+                coordinated_org_ids.add(org_id)
+                delegated = coordinated[partnership_id] & DELEGATED_RIGHTS
+                rights_by_org[org_id] |= delegated
         for partnership_id, rights in coordinated.items():
             rights_by_partnership[partnership_id] |= rights
 

@@ -104,21 +104,22 @@ def reach_report(partnership) -> dict:
     def country_row(code):
         return by_country.setdefault(code, {"country": code, "events": 0, "people": 0, "reach": 0})
 
-    for row in events.values("organisation_id").annotate(n=Count("pk", distinct=True), people=people_of).order_by():
-        org = org_row(row["organisation_id"])
-        org["events"], org["people"] = row["n"], _n(row["people"])
+    # One query per source, grouped by organisation and country together: an event or an activity has one of
+    # each, so the per-organisation and per-country sums add up from these groups.
+    event_count = 0
     for row in (
         events.annotate(held_in=event_country)
-        .values("held_in")
+        .values("organisation_id", "held_in")
         .annotate(n=Count("pk", distinct=True), people=people_of)
         .order_by()
     ):
-        c = country_row(row["held_in"])
-        c["events"], c["people"] = row["n"], _n(row["people"])
-    for row in activities.values("organisation_id").annotate(reach=Sum("reach")).order_by():
-        org_row(row["organisation_id"])["reach"] = _n(row["reach"])
-    for row in activities.values("organisation__country").annotate(reach=Sum("reach")).order_by():
-        country_row(row["organisation__country"])["reach"] = _n(row["reach"])
+        event_count += row["n"]
+        for target in (org_row(row["organisation_id"]), country_row(row["held_in"])):
+            target["events"] += row["n"]
+            target["people"] += _n(row["people"])
+    for row in activities.values("organisation_id", "organisation__country").annotate(reach=Sum("reach")).order_by():
+        org_row(row["organisation_id"])["reach"] += _n(row["reach"])
+        country_row(row["organisation__country"])["reach"] += _n(row["reach"])
     organisations = Organisation.objects.in_bulk(list(by_org))
     for pk, row in by_org.items():
         row["organisation"] = organisations[pk]
@@ -129,7 +130,6 @@ def reach_report(partnership) -> dict:
     ):
         by_group[row["group"]] = {"national": _n(row["national"]), "international": _n(row["international"])}
     people = sum(counts["national"] + counts["international"] for counts in by_group.values())
-    event_count = events.count()
     by_channel = {c: {"items": 0, "reach": 0} for c in Channel.values}
     by_channel[Channel.EVENT] = {"items": event_count, "reach": people}
     for row in activities.values("channel").annotate(items=Count("pk"), reach=Sum("reach")).order_by():

@@ -428,3 +428,21 @@ def test_the_detail_page_runs_the_same_number_of_queries_for_few_and_many_files(
     for n in range(10):
         make_file(dis.ev_b, title=f"Photo {n}", content=PNG, name="p.png", kind=EventFile.Kind.PHOTO)
     assert queries(client, url) == few
+
+
+@pytest.mark.parametrize("name", ["event_list", "activity_list"])
+def test_a_list_showing_more_partnerships_runs_no_more_queries(world, dis, client_for, name):
+    """Which rows the reader may edit is read for every partnership of the page at once (issue 15)."""
+    client = client_for(world.admin)
+    url = reverse(f"dissemination:{name}")
+    Activity.objects.exclude(partnership=world.p1).delete()
+    DisseminationEvent.objects.exclude(partnership=world.p1).delete()
+    client.get(url)
+    one = queries(client, url)
+    Activity.objects.create(
+        partnership=world.p2, organisation=world.org_c, channel=Channel.ARTICLE, title="P2", date=date(2030, 1, 1)
+    )
+    DisseminationEvent.objects.create(partnership=world.p2, organisation=world.org_c, title="P2", date=date(2030, 1, 1))
+    page = client.get(url).context["page"]
+    assert {row.partnership_id for row in page.object_list} == {world.p1.pk, world.p2.pk}
+    assert queries(client, url) == one
