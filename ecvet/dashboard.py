@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import CharField, F, Q, Value
+from django.db.models import BigIntegerField, CharField, Exists, F, IntegerField, OuterRef, Q, Value
 from django.db.models.functions import Cast, Coalesce, Concat
 from django.utils.translation import gettext_lazy as _
 
@@ -21,7 +21,7 @@ from mobility.models import Learner, Mobility
 from partners import figures
 from partners.access import get_scope
 from partners.dashboard import register_panel
-from partners.models import Right
+from partners.models import Organisation, Partnership, Right
 from partners.waiting import COUNT_CAP
 
 from .access import own_organisation_ids_with
@@ -29,6 +29,7 @@ from .models import (
     Approval,
     EuropassMobility,
     GrantAgreement,
+    LearningAgreement,
     LearningAgreementVersion,
     Memorandum,
     MemorandumParty,
@@ -55,41 +56,98 @@ def _mobility_fields(prefix: str) -> list[str]:
     return [f"{prefix}{name}" for name in MOBILITY_RELATED]
 
 
-# The documents a party approves, with the path from each to its mobility ("" for a memorandum) and what dates
-# the request. Their keys name them in the candidates' query.
+# The documents a party approves: the path from each to its mobility ("" for a memorandum), what dates the
+# request, and where the code of its page and its number are. Their keys name them in the candidates' query.
 APPROVED_MODELS = {
-    "agreement": (LearningAgreementVersion, "agreement__mobility__", Coalesce("sent_at", "updated_at")),
-    "memorandum": (Memorandum, "", F("updated_at")),
-    "transcript": (Transcript, "mobility__", F("updated_at")),
-    "europass": (EuropassMobility, "mobility__", F("updated_at")),
-    "grant": (GrantAgreement, "mobility__", F("updated_at")),
+    "agreement": (
+        LearningAgreementVersion,
+        "agreement__mobility__",
+        Coalesce("sent_at", "updated_at"),
+        "agreement__code",
+        "number",
+    ),
+    "memorandum": (Memorandum, "", F("updated_at"), "code", "version"),
+    "transcript": (Transcript, "mobility__", F("updated_at"), "code", None),
+    "europass": (EuropassMobility, "mobility__", F("updated_at"), "code", None),
+    "grant": (GrantAgreement, "mobility__", F("updated_at"), "code", "version"),
 }
-WHAT = {
-    "memorandum": _("Memorandum to approve"),
-    "transcript": _("Personal Transcript to approve"),
-    "europass": _("Europass Mobility to approve"),
-    "grant": _("Grant agreement to approve"),
-}
+# The columns of a candidate row, after (model key, document id, party key, SHA-256, since): what its title and
+# its link need (kind_of(document).title, document.get_absolute_url), so that no document is read again.
+SHOWN = (
+    "w_code",
+    "w_number",
+    "w_based_on",
+    "w_first",
+    "w_last",
+    "w_sending_short",
+    "w_sending_legal",
+    "w_host_short",
+    "w_host_legal",
+    "w_acronym",
+    "w_project",
+    "w_title",
+)
+
+
+def _text(value=None) -> Value:
+    return Value(value, output_field=CharField())
+
+
+def _shown(key: str, prefix: str = "") -> dict:
+    """SHOWN's expressions for a document of kind `key`, reached through `prefix` (a memorandum's party: its
+    memorandum)."""
+    _model, path, _dated, code, number = APPROVED_MODELS[key]
+    m = prefix + path
+    mobility = bool(path)
+    return {
+        "w_code": F(prefix + code),
+        "w_number": F(prefix + number) if number else Value(None, output_field=IntegerField()),
+        "w_based_on": F(prefix + "based_on_id") if key == "agreement" else Value(None, output_field=BigIntegerField()),
+        "w_first": F(f"{m}learner__first_name") if mobility else _text(),
+        "w_last": F(f"{m}learner__last_name") if mobility else _text(),
+        "w_sending_short": F(f"{m}sending_organisation__short_name") if mobility else _text(),
+        "w_sending_legal": F(f"{m}sending_organisation__legal_name") if mobility else _text(),
+        "w_host_short": F(f"{m}receiving_organisation__short_name") if mobility else _text(),
+        "w_host_legal": F(f"{m}receiving_organisation__legal_name") if mobility else _text(),
+        "w_acronym": F(f"{m}partnership__acronym") if mobility else _text(),
+        "w_project": F(f"{m}partnership__project_number") if mobility else _text(),
+        "w_title": F(prefix + "title") if key == "memorandum" else _text(),
+    }
 
 
 def _candidates(user, signer_orgs):
-    """Every (document, party) this user acts for among documents awaiting approval, as rows of (model key,
-    document id, party key, content SHA-256, since): one UNION query of small rows, whatever the documents."""
+    """Every (document, party) this user acts for among documents awaiting approval and that party has not approved
+    (no approval of exactly this content: its stored SHA-256), the oldest first, as rows of (model key, document
+    id, party key, content SHA-256, since, *SHOWN): one UNION query, whatever the documents."""
     learner = Learner.objects.filter(user_id=user.pk).values("pk")
+    types = ContentType.objects.get_for_models(*(spec[0] for spec in APPROVED_MODELS.values()))
     branches = []
 
-    def add(key: str, party, where: Q, queryset=None, *, sha="content_sha256", pk="pk", since=None):
-        model, _path, dated = APPROVED_MODELS[key]
+    def add(key: str, party, where: Q, queryset=None, *, prefix=""):
+        model, _path, dated, _code, _number = APPROVED_MODELS[key]
         if queryset is None:
             queryset = model.objects.visible_to(user).filter(status=model.Status.AWAITING)
+        owed = ~Exists(
+            Approval.objects.filter(
+                content_type=types[model],
+                object_id=OuterRef(prefix + "pk" if prefix else "pk"),
+                party=OuterRef("w_party"),
+                decision=Approval.Decision.APPROVED,
+                content_sha256=OuterRef("w_sha"),
+            )
+        )
         branches.append(
             queryset.filter(where)
             .annotate(
-                w_model=Value(key, output_field=CharField()),
-                w_party=Value(party, output_field=CharField()) if isinstance(party, str) else party,
-                w_since=since if since is not None else dated,
+                w_model=_text(key),
+                w_id=F(prefix + "pk") if prefix else F("pk"),
+                w_party=_text(party) if isinstance(party, str) else party,
+                w_sha=F(prefix + "content_sha256"),
+                w_since=F(prefix + "updated_at") if prefix else dated,
+                **_shown(key, prefix),
             )
-            .values_list("w_model", pk, "w_party", sha, "w_since")
+            .filter(owed)
+            .values_list("w_model", "w_id", "w_party", "w_sha", "w_since", *SHOWN)
         )
 
     m = "agreement__mobility__"
@@ -107,63 +165,76 @@ def _candidates(user, signer_orgs):
                 memorandum__in=Memorandum.objects.visible_to(user),
             ),
             MemorandumParty.objects.all(),
-            sha="memorandum__content_sha256",
-            pk="memorandum_id",
-            since=F("memorandum__updated_at"),
+            prefix="memorandum__",
         )
         add("transcript", "receiving", Q(mobility__receiving_organisation_id__in=signer_orgs))
         add("europass", "sending", Q(mobility__sending_organisation_id__in=signer_orgs))
         add("europass", "receiving", Q(mobility__receiving_organisation_id__in=signer_orgs))
         add("grant", "sending", Q(mobility__sending_organisation_id__in=signer_orgs))
-    return branches[0].union(*branches[1:], all=True)
+    return branches[0].union(*branches[1:], all=True).order_by("w_since", "w_model", "w_id")
+
+
+def _document(key: str, pk: int, shown: dict):
+    """The document of a candidate row, rebuilt from the row (not saved, not read again): what its title and its
+    link read, no more."""
+    mobility = Mobility(
+        learner=Learner(first_name=shown["w_first"] or "", last_name=shown["w_last"] or ""),
+        sending_organisation=Organisation(
+            short_name=shown["w_sending_short"] or "", legal_name=shown["w_sending_legal"] or ""
+        ),
+        receiving_organisation=Organisation(
+            short_name=shown["w_host_short"] or "", legal_name=shown["w_host_legal"] or ""
+        ),
+        partnership=Partnership(acronym=shown["w_acronym"] or "", project_number=shown["w_project"] or ""),
+    )
+    code = shown["w_code"]
+    if key == "agreement":
+        return LearningAgreementVersion(
+            pk=pk,
+            number=shown["w_number"],
+            based_on_id=shown["w_based_on"],
+            agreement=LearningAgreement(code=code, mobility=mobility),
+        )
+    if key == "memorandum":
+        return Memorandum(pk=pk, code=code, title=shown["w_title"], version=shown["w_number"])
+    if key == "grant":
+        return GrantAgreement(pk=pk, code=code, version=shown["w_number"], mobility=mobility)
+    return APPROVED_MODELS[key][0](pk=pk, code=code, mobility=mobility)
+
+
+WHAT = {
+    "memorandum": _("Memorandum to approve"),
+    "transcript": _("Personal Transcript to approve"),
+    "europass": _("Europass Mobility to approve"),
+    "grant": _("Grant agreement to approve"),
+}
 
 
 def _approvals(user, signer_orgs, limit) -> list[Waiting]:
-    """The documents still awaiting an approval this user owes, the oldest first, at most `limit`: the candidates,
-    minus the parties that approved exactly that content (one query), then the documents shown (a query per
-    kind of document among them)."""
+    """The documents still awaiting an approval this user owes, the oldest first, at most `limit`: one query."""
+    # A document waits for at most three parties (the learner, the sending and the receiving organisation).
+    rows = list(_candidates(user, signer_orgs)[: 3 * limit])
     owed: dict[tuple[str, int], list] = {}
-    since: dict[tuple[str, int], object] = {}
-    rows = list(_candidates(user, signer_orgs))
-    types = ContentType.objects.get_for_models(*(model for model, _p, _s in APPROVED_MODELS.values()))
-    ct = {key: types[model].pk for key, (model, _p, _s) in APPROVED_MODELS.items()}
-    done = set()
-    if rows:
-        query = Q()
-        for key in {row[0] for row in rows}:
-            query |= Q(content_type_id=ct[key], object_id__in={row[1] for row in rows if row[0] == key})
-        done = set(
-            Approval.objects.filter(query, decision=Approval.Decision.APPROVED).values_list(
-                "content_type_id", "object_id", "party", "content_sha256"
-            )
-        )
-    for key, pk, party, sha, when in rows:
-        if (ct[key], pk, party, sha) in done:
-            continue
+    first_row: dict[tuple[str, int], tuple] = {}
+    for row in rows:
+        key, pk, party, sha = row[:4]
         owed.setdefault((key, pk), []).append((party, sha))
-        since[(key, pk)] = when
-    first = sorted(owed, key=lambda doc: (since[doc] is None, since[doc], doc))[:limit]
+        first_row.setdefault((key, pk), row)
+    # The oldest first; only the documents kept are rebuilt.
+    kept = sorted(owed, key=lambda doc: (first_row[doc][4], doc))[:limit]
     out = []
-    for key in APPROVED_MODELS:
-        ids = [pk for k, pk in first if k == key]
-        if not ids:
-            continue
-        model, path, _since = APPROVED_MODELS[key]
-        related = _mobility_fields(path) if path else []
+    for doc in kept:
+        key, pk = doc
+        row = first_row[doc]
+        document = _document(key, pk, dict(zip(SHOWN, row[5:], strict=True)))
         if key == "agreement":
-            related.append("agreement")
-        for document in model.objects.filter(pk__in=ids).select_related(*related).defer("frozen_content"):
-            if key == "agreement":
-                what = (
-                    _("Change proposal to approve")
-                    if document.is_change_proposal
-                    else _("Learning Agreement to approve")
-                )
-                url = document.agreement.get_absolute_url()
-            else:
-                what, url = WHAT[key], document.get_absolute_url()
-            parties = tuple(sorted(owed[(key, document.pk)]))
-            out.append(Waiting(document, what, since[(key, document.pk)] or document.updated_at, url, parties=parties))
+            what = (
+                _("Change proposal to approve") if document.is_change_proposal else _("Learning Agreement to approve")
+            )
+            url = document.agreement.get_absolute_url()
+        else:
+            what, url = WHAT[key], document.get_absolute_url()
+        out.append(Waiting(document, what, row[4], url, parties=tuple(sorted(owed[doc]))))
     return sorted(out, key=lambda w: (w.since, w.url))
 
 

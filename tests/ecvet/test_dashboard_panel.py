@@ -366,3 +366,21 @@ def test_every_document_sent_for_approval_keeps_the_hash_of_its_frozen_content(w
     }
     for document in documents:
         assert document.content_sha256 == content_sha256(document.frozen_content), document
+
+
+def test_the_waiting_documents_carry_their_real_titles_and_links(world, mob):
+    """Each document is rebuilt from the candidates' query, not read again: its title and link must be those of
+    the document itself, for every kind."""
+    from ecvet.dashboard import waiting_documents
+    from ecvet.services.approvals import kind_of
+
+    add_documents(world, beauty_qualification(world.org_b), 1)
+    approvals, to_recognise = waiting_documents(world.pc_a, 100)
+    kinds = set()
+    for item in approvals + to_recognise:
+        real = type(item.document).objects.get(pk=item.document.pk)
+        kinds.add(type(real).__name__)
+        assert kind_of(item.document).title(item.document) == kind_of(real).title(real)
+        page = real.agreement if isinstance(real, LearningAgreementVersion) else real
+        assert item.url == page.get_absolute_url()
+    assert kinds == {"LearningAgreementVersion", "Memorandum", "Transcript", "EuropassMobility"}

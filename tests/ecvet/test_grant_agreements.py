@@ -809,3 +809,17 @@ def test_the_sealed_pdf_says_what_was_agreed_and_its_seal_validates(world, sent,
     name = filename(row)
     assert name.endswith(".pdf") and "bakker" not in name.lower() and "lina" not in name.lower()
     assert row.file.name.endswith(name)
+
+
+def test_the_waiting_list_names_and_links_the_agreement_as_its_page_does(world, sent):
+    """The waiting list rebuilds each document from its one query: the title and the link must be the real ones."""
+    from ecvet.dashboard import waiting_documents
+    from ecvet.services.approvals import kind_of
+
+    for user, party in ((world.learner_b, "learner"), (world.partner_b, "sending")):
+        approvals, _recognise = waiting_documents(user, 10)
+        (item,) = [w for w in approvals if isinstance(w.document, GrantAgreement)]
+        real = GrantAgreement.objects.get(pk=item.document.pk)
+        assert kind_of(item.document).title(item.document) == kind_of(real).title(real)
+        assert item.url == real.get_absolute_url()
+        assert [key for key, _sha in item.parties] == [party]
