@@ -24,6 +24,9 @@ from .factories import (
     UserFactory,
 )
 
+# The `demo` fixture: the demo data seeded once per test process and restored for each test (docs/testing.md).
+pytest_plugins = ["tests.demo_data"]
+
 # Playwright's sync API runs an event loop in the test thread; pytest-django's
 # live_server then refuses ORM calls unless this is set (../shared/STACK.md).
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
