@@ -66,11 +66,7 @@ class DemoSnapshot:
                     [sequence, highest, sequence, highest],
                 )
         ContentType.objects.clear_cache()
-        media_root = Path(django_settings.MEDIA_ROOT)
-        for name, content in self.media.items():
-            path = media_root / name
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_bytes(content)
+        put_back_media(self.media)
 
 
 def _tables(raw) -> list[str]:
@@ -103,7 +99,8 @@ def _sequences(raw) -> dict[str, int]:
     return {name: value or 0 for name, value in raw.fetchall()}
 
 
-def _media_files() -> dict[str, tuple[int, int]]:
+def media_files() -> dict[str, tuple[int, int]]:
+    """Every file under MEDIA_ROOT with its modification time and size."""
     root = Path(django_settings.MEDIA_ROOT)
     if not root.exists():
         return {}
@@ -112,6 +109,21 @@ def _media_files() -> dict[str, tuple[int, int]]:
         for path in root.rglob("*")
         if path.is_file()
     }
+
+
+def media_written_since(before: dict[str, tuple[int, int]]) -> dict[str, bytes]:
+    """The content of the files under MEDIA_ROOT written since `media_files()` returned `before`."""
+    root = Path(django_settings.MEDIA_ROOT)
+    return {name: (root / name).read_bytes() for name, stamp in media_files().items() if before.get(name) != stamp}
+
+
+def put_back_media(files: dict[str, bytes]) -> None:
+    """Write `files` (name relative to MEDIA_ROOT -> content) into the media root in use."""
+    root = Path(django_settings.MEDIA_ROOT)
+    for name, content in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(content)
 
 
 def seed_demo_at_its_moment() -> None:
@@ -123,7 +135,7 @@ def seed_demo_at_its_moment() -> None:
 
 def take_snapshot() -> DemoSnapshot:
     """Seed the demo in a transaction, read every table out, and roll the transaction back."""
-    files_before = _media_files()
+    files_before = media_files()
     with transaction.atomic(), connection.cursor() as cursor:
         raw = cursor.cursor
         tables = _tables(raw)
@@ -139,10 +151,7 @@ def take_snapshot() -> DemoSnapshot:
                 copies.append(TableCopy(name, rows, fingerprint, seeded=rows != before[name]))
         sequences = {name: value for name, value in _sequences(raw).items() if value != sequences_before.get(name)}
         transaction.set_rollback(True)
-    root = Path(django_settings.MEDIA_ROOT)
-    written = [name for name, stamp in _media_files().items() if files_before.get(name) != stamp]
-    media = {name: (root / name).read_bytes() for name in written}
-    return DemoSnapshot(tables=copies, sequences=sequences, media=media)
+    return DemoSnapshot(tables=copies, sequences=sequences, media=media_written_since(files_before))
 
 
 @pytest.fixture(scope="session")
