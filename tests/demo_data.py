@@ -127,22 +127,41 @@ def put_back_media(files: dict[str, bytes]) -> None:
 
 
 def seed_demo_at_its_moment() -> None:
+    """`seed_demo` at DEMO_MOMENT. Inside a test's transaction, the work it defers to commit (the sealed PDFs)
+    is dropped, as it is for anything a test does."""
     import time_machine
 
     with time_machine.travel(DEMO_MOMENT, tick=False), override_settings(DEBUG=True):
         call_command("seed_demo", verbosity=0, stdout=io.StringIO())
 
 
-def take_snapshot() -> DemoSnapshot:
-    """Seed the demo in a transaction, read every table out, and roll the transaction back."""
+def seed_demo_now(*, render_documents: bool) -> None:
+    """`seed_demo` as a server runs it: at the real clock, with the work deferred to commit done (the sealed PDFs
+    rendered, or left queued when render_documents is False)."""
+    from unittest import mock
+
+    from django.test import TestCase
+
+    from documents import services as documents
+
+    enqueue = documents.enqueue if render_documents else (lambda pk: False)
+    with (
+        override_settings(DEBUG=True),
+        mock.patch.object(documents, "enqueue", enqueue),
+        TestCase.captureOnCommitCallbacks(execute=True),
+    ):
+        call_command("seed_demo", verbosity=0, stdout=io.StringIO())
+
+
+def take_snapshot(seed=seed_demo_at_its_moment) -> DemoSnapshot:
+    """Seed the demo with `seed` in a transaction, read every table out, and roll the transaction back."""
     files_before = media_files()
     with transaction.atomic(), connection.cursor() as cursor:
         raw = cursor.cursor
         tables = _tables(raw)
         before = {name: _read(raw, name) for name in tables}
         sequences_before = _sequences(raw)
-        # Work seeding defers to commit (the sealed PDFs) is dropped, as it is in any test's transaction.
-        seed_demo_at_its_moment()
+        seed()
         copies = []
         for name in tables:
             rows = _read(raw, name)
@@ -154,13 +173,29 @@ def take_snapshot() -> DemoSnapshot:
     return DemoSnapshot(tables=copies, sequences=sequences, media=media_written_since(files_before))
 
 
-@pytest.fixture(scope="session")
-def demo_snapshot(django_db_setup, django_db_blocker) -> DemoSnapshot | None:
-    """The seeded demo of this test process (one per xdist worker); None where it cannot be copied (SQLite)."""
+def _snapshot(django_db_blocker, seed) -> DemoSnapshot | None:
     with django_db_blocker.unblock():
         if connection.vendor != "postgresql":
             return None
-        return take_snapshot()
+        return take_snapshot(seed)
+
+
+@pytest.fixture(scope="session")
+def demo_snapshot(django_db_setup, django_db_blocker) -> DemoSnapshot | None:
+    """The seeded demo of this test process (one per xdist worker); None where it cannot be copied (SQLite)."""
+    return _snapshot(django_db_blocker, seed_demo_at_its_moment)
+
+
+@pytest.fixture(scope="session")
+def live_demo_snapshot(django_db_setup, django_db_blocker) -> DemoSnapshot | None:
+    """The demo as a server seeds it now, its sealed PDFs left queued (the browser journeys open none)."""
+    return _snapshot(django_db_blocker, lambda: seed_demo_now(render_documents=False))
+
+
+@pytest.fixture(scope="session")
+def rendered_demo_snapshot(django_db_setup, django_db_blocker) -> DemoSnapshot | None:
+    """The demo as a server seeds it now, its sealed PDFs rendered (the link crawl downloads them)."""
+    return _snapshot(django_db_blocker, lambda: seed_demo_now(render_documents=True))
 
 
 @pytest.fixture
