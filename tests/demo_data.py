@@ -1,13 +1,15 @@
 """The demo data (`seed_demo`) for the tests that read it: seeded once per test process, restored per test.
 
-Seeding takes 4–6 s; about a hundred tests read the demo. On PostgreSQL the first test that asks for `demo`
-seeds it once, exactly as `manage.py seed_demo` does at the demo's moment (DEMO_MOMENT, DEBUG on), inside a
+Seeding takes 4–6 s; about 160 tests read the demo. On PostgreSQL the first test that asks for `demo` seeds it
+once, exactly as `manage.py seed_demo` does at the demo's moment (DEMO_MOMENT, DEBUG on), inside a
 transaction; every table is then read out with COPY and the transaction rolled back, so the database is as
 the migrations left it. Each test asking for `demo` gets the rows back inside its own transaction (COPY FROM,
 rolled back with the test like anything else it writes), the files seeding wrote put back in the media root,
-and the clock frozen at DEMO_MOMENT: it sees exactly the demo, and nothing another test wrote.
+and the clock frozen at DEMO_MOMENT: it sees exactly the demo, and nothing another test wrote. The browser
+journeys and the link crawl copy their own snapshots, seeded at the real clock (`live_demo_snapshot`,
+`rendered_demo_snapshot`).
 
-Elsewhere (SQLite) `demo` simply runs `seed_demo`. Tests of seeding itself call the command themselves.
+Elsewhere (SQLite) the fixtures simply run `seed_demo`. Tests of seeding itself call the command themselves.
 See docs/testing.md.
 """
 
@@ -45,11 +47,11 @@ class DemoSnapshot:
 
     def restore(self) -> None:
         """Make the database exactly the seeded demo inside the current transaction (which must be open)."""
-        assert connection.in_atomic_block, "the demo is restored inside a test's transaction"
+        assert connection.in_atomic_block, "the demo is restored inside a transaction"
         with connection.cursor() as cursor:
             raw = cursor.cursor
-            # Tables the migrations filled and seeding left alone (content types, permissions, the funding rules)
-            # are usually as they were; a transactional test's flush may have emptied or renumbered them.
+            # Tables the migrations filled and seeding left alone (content types, permissions) are usually as
+            # they were; a transactional test's flush may have emptied or renumbered them.
             stale = [t for t in self.tables if t.seeded or _fingerprint(raw, t.name) != t.fingerprint]
             # Foreign keys are deferred (Django creates them DEFERRABLE INITIALLY DEFERRED), so the order of the
             # tables does not matter; they are checked when the test ends.
