@@ -24,6 +24,10 @@ from .factories import (
     UserFactory,
 )
 
+# `demo`: the demo data seeded once per test process and restored for each test; `once`: a module's world built
+# once per module (docs/testing.md).
+pytest_plugins = ["tests.demo_data", "tests.once_per_module"]
+
 # Playwright's sync API runs an event loop in the test thread; pytest-django's
 # live_server then refuses ORM calls unless this is set (../shared/STACK.md).
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -99,6 +103,10 @@ class World:
 
 @pytest.fixture
 def world(db) -> World:
+    return build_world()
+
+
+def build_world() -> World:
     org_a = OrganisationFactory(slug="org-a", short_name="Alpha VET")
     org_b = OrganisationFactory(slug="org-b", short_name="Beta College", country="NL", city="Haarlem")
     org_c = OrganisationFactory(slug="org-c", short_name="Gamma School", country="FI", city="Kuopio")

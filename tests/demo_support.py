@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from mobility.models import Mobility, SoftSkill
+
+# The moment the demo is seeded at and its tests run at (tests/demo_data.py): its dates are relative to it.
+DEMO_MOMENT = datetime(2026, 11, 28, 9, 0, tzinfo=UTC)
 
 
 def complete_lottes_stay() -> Mobility:

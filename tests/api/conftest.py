@@ -30,6 +30,10 @@ class Docs:
 
 @pytest.fixture
 def docs(world, mob) -> Docs:  # noqa: F811
+    return build_docs(world, mob)
+
+
+def build_docs(world, mob) -> Docs:  # noqa: F811 - `mob` is the cast, not the fixture imported above
     from documents.services import request_pdf
 
     m1 = forced_memorandum(world.p1, [world.org_a, world.org_b], title="MoU one")

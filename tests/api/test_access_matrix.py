@@ -17,6 +17,39 @@ from api import services
 from api.models import TokenLabel
 from mobility.models import Learner, Mobility
 from partners.models import AuditEntry
+from tests.api.conftest import build_docs
+from tests.conftest import build_world
+from tests.mobility.conftest import build_mob
+from tests.training_events.conftest import build_te
+
+
+def build_once():
+    """The casts of tests/conftest.py, tests/mobility/conftest.py, tests/training_events/conftest.py and the
+    API's sealed PDFs (tests/api/conftest.py), built once for the module (tests/once_per_module.py)."""
+    world = build_world()
+    mob = build_mob(world)
+    return world, mob, build_te(world), build_docs(world, mob)
+
+
+@pytest.fixture
+def world(once):
+    return once[0]
+
+
+@pytest.fixture
+def mob(once):
+    return once[1]
+
+
+@pytest.fixture
+def te(once):
+    return once[2]
+
+
+@pytest.fixture
+def docs(once):
+    return once[3]
+
 
 ACTORS = ["anonymous", "pc_a", "partner_b", "partner_c", "mentor_b", "learner_b", "outsider", "admin"]
 

@@ -45,12 +45,23 @@ def page(browser):
 
 
 @pytest.fixture
-def demo_data(transactional_db, settings, monkeypatch):
+def demo_data(transactional_db, live_demo_snapshot, settings, monkeypatch):
+    """The demo, committed for the live server: copied from the one this process seeded (tests/demo_data.py);
+    the flush after the test empties it again."""
+    from django.core.cache import cache
     from django.core.management import call_command
+    from django.db import transaction
 
-    settings.DEBUG = True  # seed_demo refuses to run otherwise
+    # The database cache's table is no model's, so the flush after each test leaves it: without this, allauth's
+    # login counters of the tests before (30 sign-ins a minute from 127.0.0.1) refuse this test's sign-ins.
+    cache.clear()
     # The demo's sealed PDFs (≈ 50 certificates and documents) stay queued: rendering them in-process would
     # add ~40 s to every browser test, none of which opens a PDF.
     monkeypatch.setattr("documents.services.enqueue", lambda pk: False)
-    call_command("seed_demo", verbosity=0)
-    settings.DEBUG = False
+    if live_demo_snapshot is None:
+        settings.DEBUG = True  # seed_demo refuses to run otherwise
+        call_command("seed_demo", verbosity=0)
+        settings.DEBUG = False
+    else:
+        with transaction.atomic():
+            live_demo_snapshot.restore()

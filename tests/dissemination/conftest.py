@@ -52,6 +52,10 @@ def make_event(partnership, organisation, *, by, audience=None, **fields):
 
 @pytest.fixture
 def dis(world) -> DisseminationWorld:
+    return build_dis(world)
+
+
+def build_dis(world) -> DisseminationWorld:
     ev_b = make_event(
         world.p1,
         world.org_b,

@@ -17,8 +17,9 @@ import pytest
 from django.urls import reverse
 
 from dissemination.models import Activity, Channel
+from tests.conftest import build_world
 
-from .conftest import REFUSED, db_state, make_event, make_file
+from .conftest import REFUSED, build_dis, db_state, make_event, make_file
 
 ACTORS = ["anonymous", "pc_a", "partner_b", "partner_c", "mentor_b", "learner_b", "outsider", "admin"]
 
@@ -151,10 +152,27 @@ class Targets:
         self.act_c = Activity.objects.create(partnership=world.p2, organisation=world.org_c, title="C news", **common)
 
 
+def build_once():
+    """The casts of tests/conftest.py and tests/dissemination/conftest.py with the Targets on top, built once
+    for the module (tests/once_per_module.py)."""
+    world = build_world()
+    return world, Targets(build_dis(world), world)
+
+
+@pytest.fixture
+def world(once):
+    return once[0]
+
+
+@pytest.fixture
+def dis(once):
+    return once[1]
+
+
 @pytest.mark.parametrize("actor", ACTORS)
 @pytest.mark.parametrize(("label", "build", "method", "expected"), MATRIX, ids=[row[0] for row in MATRIX])
 def test_access_matrix(world, dis, client_for, actor, label, build, method, expected):
-    targets = Targets(dis, world)
+    targets = dis
     client = client_for(world.actor(actor))
     target = build(targets)
     before = db_state("dissemination")

@@ -11,8 +11,27 @@ Cast: tests/conftest.py (`world`) and `public_world` (tests/dissemination/test_p
 import pytest
 from django.urls import reverse
 
+from tests.conftest import build_world
+
 from .conftest import REFUSED, db_state
-from .test_public import ACTORS, enable, public_world  # noqa: F401 - the fixture
+from .test_public import ACTORS, build_public_world, enable
+
+
+def build_once():
+    """The cast of tests/conftest.py with the public results of tests/dissemination/test_public.py, built once
+    for the module (tests/once_per_module.py)."""
+    world = build_world()
+    return world, build_public_world(world)
+
+
+@pytest.fixture
+def world(once):
+    return once[0]
+
+
+@pytest.fixture
+def public_world(once):
+    return once[1]
 
 
 def everyone(status):
@@ -88,7 +107,7 @@ MATRIX = [
 
 @pytest.mark.parametrize("actor", ACTORS)
 @pytest.mark.parametrize(("label", "build", "method", "expected"), MATRIX, ids=[row[0] for row in MATRIX])
-def test_access_matrix(world, public_world, client_for, actor, label, build, method, expected):  # noqa: F811
+def test_access_matrix(world, public_world, client_for, actor, label, build, method, expected):
     enable(world.p1)
     client = client_for(world.actor(actor))
     target = build(world, public_world)
@@ -101,13 +120,13 @@ def test_access_matrix(world, public_world, client_for, actor, label, build, met
         assert db_state("dissemination") == before, f"{actor} on {label} changed data"
 
 
-def test_the_public_pages_answer_only_safe_methods(world, public_world, client):  # noqa: F811
+def test_the_public_pages_answer_only_safe_methods(world, public_world, client):
     enable(world.p1)
     assert client.post(reverse("dissemination:public_page", kwargs={"slug": "p1"})).status_code == 405
     assert client.head(reverse("dissemination:public_page", kwargs={"slug": "p1"})).status_code == 200
 
 
-def test_a_malformed_code_is_not_found(world, public_world, client_for):  # noqa: F811
+def test_a_malformed_code_is_not_found(world, public_world, client_for):
     enable(world.p1)
     client = client_for(world.pc_a)
     assert client.get("/results/p1/files/not-a-code/").status_code == 404

@@ -5,7 +5,6 @@ from collections import Counter
 from datetime import UTC, datetime
 
 import pytest
-import time_machine
 from django.apps import apps
 from django.core.management import call_command
 from django.db.models import Max
@@ -27,14 +26,6 @@ pytestmark = pytest.mark.django_db
 TODAY = datetime(2026, 11, 28, 9, 0, tzinfo=UTC)
 VISION = "2019-1-LT01-KA202-060748"
 COUNTRIES = {"kmpmc": "LT", "essenia": "IT", "nova": "NL", "savo": "FI"}
-
-
-@pytest.fixture
-def demo(settings):
-    settings.DEBUG = True
-    with time_machine.travel(TODAY, tick=False):
-        call_command("seed_demo", verbosity=0)
-        yield
 
 
 @pytest.fixture

@@ -80,6 +80,10 @@ def enable(partnership, summary="") -> PublicPage:
 
 @pytest.fixture
 def public_world(world) -> PublicWorld:
+    return build_public_world(world)
+
+
+def build_public_world(world) -> PublicWorld:
     actors = [world.actor(name) for name in ACTORS if name != "anonymous"]
     others = list(User.objects.exclude(pk__in=[user.pk for user in actors]).order_by("pk"))
     for user, (first, last) in zip(actors + others, NAMES, strict=False):

@@ -25,6 +25,8 @@ from django.urls import reverse
 from documents.access import may_download_zip
 from documents.models import RenderedDocument
 from partners.models import AuditEntry
+from tests.conftest import build_world
+from tests.mobility.conftest import build_mob
 
 from .support import (
     approve_la,
@@ -55,8 +57,30 @@ def redirected(statuses):
     return {actor: 302 for actor in statuses}
 
 
+def build_once(canned_pdf):
+    """The casts of tests/conftest.py and tests/mobility/conftest.py with the module's sealed documents, built
+    once for the module (tests/once_per_module.py)."""
+    world = build_world()
+    mob = build_mob(world)
+    return world, mob, build_docs(world, mob, canned_pdf)
+
+
 @pytest.fixture
-def docs(world, mob, canned_pdf):
+def world(once):
+    return once[0]
+
+
+@pytest.fixture
+def mob(once):
+    return once[1]
+
+
+@pytest.fixture
+def docs(once):
+    return once[2]
+
+
+def build_docs(world, mob, canned_pdf):
     documents = {
         "la_ba": approve_la(world, mob),
         "tr_ba": approved_transcript(world, mob),
@@ -189,5 +213,6 @@ def test_the_mobility_page_offers_the_zip_only_to_those_who_get_a_pdf_from_it(wo
 
 
 def test_a_mobility_without_a_ready_pdf_offers_no_zip(world, mob, client_for):
+    RenderedDocument.objects.update(status=RenderedDocument.Status.QUEUED)  # the module's PDFs are ready
     zip_url = reverse("documents:mobility_zip", kwargs={"code": mob.m_b_to_a.code})
     assert zip_url not in client_for(world.partner_b).get(mob.m_b_to_a.get_absolute_url()).content.decode()

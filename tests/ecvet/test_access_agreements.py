@@ -18,7 +18,9 @@ from django.urls import reverse
 from ecvet.models import LearningAgreementUnit
 from ecvet.services import agreements
 from mobility.models import Mobility
+from tests.conftest import build_world
 from tests.factories_ecvet import UnitFactory
+from tests.mobility.conftest import build_mob
 
 from .test_agreements_views import mark_reauthenticated
 
@@ -38,8 +40,30 @@ READERS_BA = {"pc_a": 200, "partner_b": 200, "mentor_a": 200, "learner_b": 200, 
 EDITORS_BA = {"pc_a": 200, "partner_b": 200, "admin": 200, "mentor_a": 403, "learner_b": 403}
 
 
+def build_once():
+    """The casts of tests/conftest.py and tests/mobility/conftest.py with the module's `docs`, built once for the
+    module (tests/once_per_module.py)."""
+    world = build_world()
+    mob = build_mob(world)
+    return world, mob, build_docs(world, mob)
+
+
 @pytest.fixture
-def docs(world, mob):
+def world(once):
+    return once[0]
+
+
+@pytest.fixture
+def mob(once):
+    return once[1]
+
+
+@pytest.fixture
+def docs(once):
+    return once[2]
+
+
+def build_docs(world, mob):
     Mobility.objects.filter(pk__in=[mob.m_b_to_a.pk, mob.m_a_to_b.pk]).update(status=Mobility.Status.PLANNED)
     unit = UnitFactory(qualification__organisation=world.org_b, ecvet_points=Decimal("5"))
     la_ba, v_ba = agreements.start_agreement(mob.m_b_to_a, by=world.partner_b, qualification=unit.qualification)

@@ -7,6 +7,7 @@ staff who manage the owning organisation edit them (the project coordinator by d
 import pytest
 from django.urls import reverse
 
+from tests.conftest import build_world
 from tests.factories_ecvet import QualificationFactory, UnitFactory
 
 ACTORS = ["anonymous", "pc_a", "partner_b", "partner_c", "mentor_b", "learner_b", "outsider", "admin"]
@@ -25,8 +26,24 @@ SEES_P1 = {"partner_c": OUT, "mentor_b": OUT, "learner_b": OUT, "outsider": OUT}
 SEES_P2 = {"pc_a": OUT, "partner_b": OUT, "mentor_b": OUT, "learner_b": OUT, "outsider": OUT}
 
 
+def build_once():
+    """The cast of tests/conftest.py with the module's `objects`, built once for the
+    module (tests/once_per_module.py)."""
+    world = build_world()
+    return world, build_objects(world)
+
+
 @pytest.fixture
-def objects(world):
+def world(once):
+    return once[0]
+
+
+@pytest.fixture
+def objects(once):
+    return once[1]
+
+
+def build_objects(world):
     units = {key: UnitFactory(qualification=QualificationFactory(organisation=org)) for key, org in (
         ("a", world.org_a), ("b", world.org_b), ("c", world.org_c))}  # fmt: skip
     return {

@@ -20,7 +20,9 @@ from ecvet.services import approvals
 from ecvet.services import transcripts as service
 from mobility.models import AssessmentResult, Mobility
 from partners.models import AuditEntry
+from tests.conftest import build_world
 from tests.ecvet.support_memoranda import beauty_qualification
+from tests.mobility.conftest import build_mob
 
 from .test_transcripts import make_approved_agreement, make_assessment
 
@@ -35,8 +37,30 @@ def expect(default=404, **statuses):
     return out
 
 
+def build_once():
+    """The casts of tests/conftest.py and tests/mobility/conftest.py with the module's `creds`, built once for the
+    module (tests/once_per_module.py)."""
+    world = build_world()
+    mob = build_mob(world)
+    return world, mob, build_creds(world, mob)
+
+
 @pytest.fixture
-def creds(world, mob):
+def world(once):
+    return once[0]
+
+
+@pytest.fixture
+def mob(once):
+    return once[1]
+
+
+@pytest.fixture
+def creds(once):
+    return once[2]
+
+
+def build_creds(world, mob):
     Mobility.objects.filter(pk__in=[mob.m_b_to_a.pk, mob.m_c_to_d.pk]).update(status=Mobility.Status.COMPLETED)
     # A transcript needs the Learning Agreement in force; "recognised in full" needs every unit achieved.
     for mobility in (mob.m_b_to_a, mob.m_c_to_d):

@@ -16,6 +16,8 @@ from django.urls import reverse
 from ecvet.models import EuropassMobility
 from ecvet.services import europass as service
 from mobility.models import Mobility
+from tests.conftest import build_world
+from tests.mobility.conftest import build_mob
 
 from .support_memoranda import mark_recently_authenticated
 
@@ -35,8 +37,30 @@ SENDING_AB = {**READERS_AB, "partner_b": 403, "mentor_b": 403}  # A's side (pc_a
 HOST_AB = READERS_AB  # B's staff, the mentor, and pc_a as coordinator of P1 (delegated)
 
 
+def build_once():
+    """The casts of tests/conftest.py and tests/mobility/conftest.py with the module's `docs`, built once for the
+    module (tests/once_per_module.py)."""
+    world = build_world()
+    mob = build_mob(world)
+    return world, mob, build_docs(world, mob)
+
+
 @pytest.fixture
-def docs(world, mob):
+def world(once):
+    return once[0]
+
+
+@pytest.fixture
+def mob(once):
+    return once[1]
+
+
+@pytest.fixture
+def docs(once):
+    return once[2]
+
+
+def build_docs(world, mob):
     done = [mob.m_b_to_a.pk, mob.m_a_to_b.pk, mob.m_c_to_d.pk]
     Mobility.objects.filter(pk__in=done).update(status=Mobility.Status.COMPLETED)
     for m in (mob.m_b_to_a, mob.m_a_to_b, mob.m_c_to_d):

@@ -41,8 +41,10 @@ from ecvet.services import grants as service
 from mobility.models import Mobility
 from partners.models import Membership, Organisation
 from partners.models.people import Role
+from tests.conftest import build_world
 from tests.factories import MembershipFactory
 from tests.factories_mobility import MobilityFactory
+from tests.mobility.conftest import build_mob
 
 from .support_memoranda import mark_recently_authenticated
 
@@ -95,8 +97,30 @@ def sent(mobility, by):
     return service.send_for_approval(agreement, by=by)
 
 
+def build_once():
+    """The casts of tests/conftest.py and tests/mobility/conftest.py with the agreements, built once for the
+    module (tests/once_per_module.py)."""
+    world = build_world()
+    mob = build_mob(world)
+    return world, mob, build_grants(world, mob)
+
+
 @pytest.fixture
-def grants(world, mob):
+def world(once):
+    return once[0]
+
+
+@pytest.fixture
+def mob(once):
+    return once[1]
+
+
+@pytest.fixture
+def grants(once):
+    return once[2]
+
+
+def build_grants(world, mob):
     """The agreements of the module docstring (ga_ba approved on SIGNED_ON), with the mobilities they belong to."""
     # The grant is computable only with the organisations' coordinates (the distance band).
     Organisation.objects.filter(pk=world.org_a.pk).update(**KAUNAS)
@@ -397,6 +421,7 @@ def test_sending_staff_without_the_right_to_manage_mobilities_read_the_agreement
 def test_the_learner_reads_the_entry_of_their_mobility_without_an_agreement_but_cannot_start_one(
     world, mob, client_for
 ):
+    GrantAgreement.objects.all().delete()  # the module's world has the agreements of its docstring
     client = client_for(world.learner_b)
     url = reverse("ecvet:grant_for_mobility", kwargs={"code": mob.m_b_to_a.code})
     response = client.get(url)
@@ -507,6 +532,7 @@ def test_the_agreement_page_reads_a_fixed_number_of_queries_whatever_the_number_
         )
     client = client_for(world.partner_b)
     url = u("grant_detail", "ga_ba")(grants)
+    client.get(url)  # the per-process caches (the funding rules' rows) as a running server has them
     with django_assert_max_num_queries(DETAIL_QUERIES):
         response = client.get(url)
     assert response.status_code == 200

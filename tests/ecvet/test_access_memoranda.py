@@ -13,6 +13,7 @@ from django.urls import reverse
 
 from ecvet.models import Memorandum
 from partners.models import PartnershipMember
+from tests.conftest import build_world
 from tests.factories import MembershipFactory, OrganisationFactory
 
 from .support_memoranda import beauty_qualification, make_memorandum, mark_recently_authenticated
@@ -41,8 +42,24 @@ SEES_BE = {"pc_a": OUT, "partner_c": OUT, **NOBODY_ELSE}
 SEES_CD = {"pc_a": OUT, "partner_b": OUT, **NOBODY_ELSE}
 
 
+def build_once():
+    """The cast of tests/conftest.py with the module's `memos`, built once for the
+    module (tests/once_per_module.py)."""
+    world = build_world()
+    return world, build_memos(world)
+
+
 @pytest.fixture
-def memos(world):
+def world(once):
+    return once[0]
+
+
+@pytest.fixture
+def memos(once):
+    return once[1]
+
+
+def build_memos(world):
     org_e = OrganisationFactory(slug="org-e", short_name="Epsilon Salon")
     PartnershipMember.objects.create(partnership=world.p1, organisation=org_e, role=PartnershipMember.Role.PARTNER)
     MembershipFactory(organisation=org_e)

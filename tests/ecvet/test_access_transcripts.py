@@ -18,7 +18,9 @@ from ecvet.models import Approval, Transcript
 from ecvet.services import approvals
 from ecvet.services import transcripts as service
 from mobility.models import AssessmentResult, Mobility
+from tests.conftest import build_world
 from tests.ecvet.support_memoranda import beauty_qualification, mark_recently_authenticated
+from tests.mobility.conftest import build_mob
 
 from .test_transcripts import make_approved_agreement, make_assessment
 
@@ -37,8 +39,30 @@ READERS_BA = {"pc_a": 200, "partner_b": 200, "mentor_a": 200, "learner_b": 200, 
 READERS_AB = {"pc_a": 200, "partner_b": 200, "mentor_b": 200, "admin": 200}
 
 
+def build_once():
+    """The casts of tests/conftest.py and tests/mobility/conftest.py with the module's `docs`, built once for the
+    module (tests/once_per_module.py)."""
+    world = build_world()
+    mob = build_mob(world)
+    return world, mob, build_docs(world, mob)
+
+
 @pytest.fixture
-def docs(world, mob):
+def world(once):
+    return once[0]
+
+
+@pytest.fixture
+def mob(once):
+    return once[1]
+
+
+@pytest.fixture
+def docs(once):
+    return once[2]
+
+
+def build_docs(world, mob):
     for mobility, mentor in (
         (mob.m_b_to_a, mob.mentor_a),
         (mob.m_a_to_b, world.mentor_b),

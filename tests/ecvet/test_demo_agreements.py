@@ -22,14 +22,6 @@ V = LearningAgreementVersion.Status
 S = Mobility.Status
 
 
-@pytest.fixture
-def demo(settings):
-    settings.DEBUG = True
-    with time_machine.travel(TODAY, tick=False):
-        call_command("seed_demo", verbosity=0)
-        yield
-
-
 def agreement_of(last_name):
     return LearningAgreement.objects.get(mobility__learner__last_name=last_name)
 

@@ -18,14 +18,6 @@ pytestmark = pytest.mark.django_db
 TODAY = datetime(2026, 11, 28, 9, 0, tzinfo=UTC)
 
 
-@pytest.fixture
-def demo(settings):
-    settings.DEBUG = True
-    with time_machine.travel(TODAY, tick=False):
-        call_command("seed_demo", verbosity=0)
-        yield
-
-
 def test_each_vision_country_has_beauty_qualifications_marked_as_examples(demo):
     qualifications = Qualification.objects.select_related("organisation")
     assert Counter(q.organisation.slug for q in qualifications) == {"kmpmc": 2, "essenia": 2, "nova": 2, "savo": 2}

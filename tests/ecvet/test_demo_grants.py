@@ -5,7 +5,6 @@ from datetime import UTC, datetime
 
 import pytest
 import time_machine
-from django.core.management import call_command
 from django.urls import reverse
 
 from demo import ecvet_grants
@@ -18,14 +17,6 @@ pytestmark = pytest.mark.django_db
 
 TODAY = datetime(2026, 11, 28, 9, 0, tzinfo=UTC)
 G = GrantAgreement.Status
-
-
-@pytest.fixture
-def demo(settings):
-    settings.DEBUG = True
-    with time_machine.travel(TODAY, tick=False):
-        call_command("seed_demo", verbosity=0)
-        yield
 
 
 def agreement_of(last_name) -> GrantAgreement:

@@ -296,10 +296,8 @@ def test_the_mentor_reads_without_the_holders_date_of_birth(world, mob, sent, cl
 TODAY = datetime(2026, 11, 28, 9, 0, tzinfo=UTC)
 
 
-def test_the_demo_has_one_europass_approved_by_both_partners_and_runs_once(settings):
-    settings.DEBUG = True
+def test_the_demo_has_one_europass_approved_by_both_partners_and_runs_once(demo):
     with time_machine.travel(TODAY, tick=False):
-        call_command("seed_demo", verbosity=0)
         europass = EuropassMobility.objects.get()
         assert europass.status == E.APPROVED
         assert europass.mobility.partnership.acronym == "VISION"

@@ -1,6 +1,6 @@
 """Personal Transcripts: built from the submitted assessment, approved by the host, then recognised at home."""
 
-from datetime import UTC, date, datetime
+from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -290,17 +290,6 @@ def test_the_json_export_is_exactly_the_approved_bytes(world, chain, client_for)
     assert response.content == canonical_json(transcript.frozen_content).encode()
     assert "attachment" in response["Content-Disposition"]
     assert AuditEntry.objects.filter(verb=AuditEntry.Verb.EXPORTED).exists()
-
-
-@pytest.fixture
-def demo(db, settings):
-    import time_machine
-    from django.core.management import call_command
-
-    settings.DEBUG = True
-    with time_machine.travel(datetime(2026, 11, 28, 9, 0, tzinfo=UTC), tick=False):
-        call_command("seed_demo", verbosity=0)
-        yield
 
 
 def test_the_demo_runs_the_chain_to_a_recognised_mobility_and_a_second_run_adds_nothing(demo):

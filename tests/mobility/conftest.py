@@ -36,6 +36,10 @@ class MobilityWorld:
 
 @pytest.fixture
 def mob(world) -> MobilityWorld:
+    return build_mob(world)
+
+
+def build_mob(world) -> MobilityWorld:
     org_d = OrganisationFactory(slug="org-d", short_name="Delta Academy", country="IT", city="Salerno")
     PartnershipMember.objects.create(partnership=world.p2, organisation=org_d, role=PartnershipMember.Role.PARTNER)
     mentor_a = MembershipFactory(organisation=world.org_a, role=Role.MENTOR).user

@@ -12,8 +12,27 @@ from django.urls import reverse
 
 from mobility.models import Learner
 from partners.models import AuditEntry
+from tests.conftest import build_world
+from tests.mobility.conftest import build_mob
 
 ACTORS = ["anonymous", "pc_a", "partner_b", "partner_c", "mentor_b", "learner_b", "outsider", "admin"]
+
+
+def build_once():
+    """The casts of tests/conftest.py and tests/mobility/conftest.py, built once for the module
+    (tests/once_per_module.py)."""
+    world = build_world()
+    return world, build_mob(world)
+
+
+@pytest.fixture
+def world(once):
+    return once[0]
+
+
+@pytest.fixture
+def mob(once):
+    return once[1]
 
 
 def expect(anonymous=302, pc_a=200, partner_b=200, partner_c=200, mentor_b=200, learner_b=200, outsider=200, admin=200):

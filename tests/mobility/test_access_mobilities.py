@@ -8,6 +8,9 @@ Cast: tests/conftest.py (`world`) and tests/mobility/conftest.py (`mob`).
 import pytest
 from django.urls import reverse
 
+from tests.conftest import build_world
+from tests.mobility.conftest import build_mob
+
 ACTORS = [
     "anonymous",
     "pc_a",
@@ -20,6 +23,23 @@ ACTORS = [
     "outsider",
     "admin",
 ]
+
+
+def build_once():
+    """The casts of tests/conftest.py and tests/mobility/conftest.py, built once for the module
+    (tests/once_per_module.py)."""
+    world = build_world()
+    return world, build_mob(world)
+
+
+@pytest.fixture
+def world(once):
+    return once[0]
+
+
+@pytest.fixture
+def mob(once):
+    return once[1]
 
 
 def expect(**overrides):

@@ -8,7 +8,27 @@ import pytest
 from django.urls import reverse
 
 from partners.models import Membership, Right
+from tests.conftest import build_world
+from tests.mobility.conftest import build_mob
 from tests.partners.test_access_matrix import ACTORS, expect, u
+
+
+def build_once():
+    """The casts of tests/conftest.py and tests/mobility/conftest.py, built once for the module
+    (tests/once_per_module.py)."""
+    world = build_world()
+    return world, build_mob(world)
+
+
+@pytest.fixture
+def world(once):
+    return once[0]
+
+
+@pytest.fixture
+def mob(once):
+    return once[1]
+
 
 P1 = {"slug": lambda w: w.p1.slug}
 P2 = {"slug": lambda w: w.p2.slug}

@@ -17,7 +17,9 @@ from django.utils import timezone
 from mobility.models import ChecklistItem, MentorAssessment
 from mobility.models.checklists import Responsible
 from mobility.services.checklists import generate_checklist
+from tests.conftest import build_world
 from tests.factories_mobility import AssessmentItemFactory
+from tests.mobility.conftest import build_mob
 
 ACTORS = [
     "anonymous",
@@ -69,9 +71,30 @@ def _item(mobility, responsible):
     return mobility.checklist.filter(responsible=responsible).first()
 
 
+def build_once():
+    """The casts of tests/conftest.py and tests/mobility/conftest.py with the module's `quality`, built once for the
+    module (tests/once_per_module.py)."""
+    world = build_world()
+    mob = build_mob(world)
+    return world, mob, build_quality(world, mob)
+
+
 @pytest.fixture
-def quality(world, mob, settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
+def world(once):
+    return once[0]
+
+
+@pytest.fixture
+def mob(once):
+    return once[1]
+
+
+@pytest.fixture
+def quality(once):
+    return once[2]
+
+
+def build_quality(world, mob):
     for mobility in (mob.m_b_to_a, mob.m_a_to_b):
         generate_checklist(mobility)
     sending = _item(mob.m_a_to_b, Responsible.SENDING)

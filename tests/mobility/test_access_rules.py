@@ -15,7 +15,27 @@ from django.urls import reverse
 from mobility import access
 from mobility.models import Mobility
 from partners.models.people import Role
+from tests.conftest import build_world
 from tests.factories import MembershipFactory
+from tests.mobility.conftest import build_mob
+
+
+def build_once():
+    """The casts of tests/conftest.py and tests/mobility/conftest.py, built once for the module
+    (tests/once_per_module.py)."""
+    world = build_world()
+    return world, build_mob(world)
+
+
+@pytest.fixture
+def world(once):
+    return once[0]
+
+
+@pytest.fixture
+def mob(once):
+    return once[1]
+
 
 ACTORS = ["anonymous", "pc_a", "partner_b", "partner_c", "mentor_a", "mentor_b", "learner_b", "outsider", "admin"]
 

@@ -29,14 +29,6 @@ TODAY = datetime(2026, 11, 28, 9, 0, tzinfo=UTC)
 S = Mobility.Status
 
 
-@pytest.fixture
-def demo(settings):
-    settings.DEBUG = True
-    with time_machine.travel(TODAY, tick=False):
-        call_command("seed_demo", verbosity=0)
-        yield
-
-
 def snapshot() -> dict:
     """Row count and newest update of every partners and mobility model."""
     state = {}
@@ -190,11 +182,8 @@ def test_the_current_project_is_priced_with_the_demo_agencys_rates_and_every_gra
     assert all(not grant_for(mobility).problems for mobility in current)
 
 
-def test_second_run_creates_and_changes_nothing(settings):
-    settings.DEBUG = True
-    with time_machine.travel(TODAY, tick=False):
-        call_command("seed_demo", verbosity=0)
-        before = snapshot()
+def test_second_run_creates_and_changes_nothing(demo):
+    before = snapshot()
     with time_machine.travel(datetime(2027, 1, 15, 9, 0, tzinfo=UTC), tick=False):
         call_command("seed_demo", verbosity=0)
     assert snapshot() == before

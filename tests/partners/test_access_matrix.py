@@ -23,6 +23,18 @@ from partners.models import (
     Partnership,
     StrategyGoal,
 )
+from tests.conftest import build_world
+
+
+def build_once():
+    """The cast of tests/conftest.py, built once for the module (tests/once_per_module.py)."""
+    return build_world()
+
+
+@pytest.fixture
+def world(once):
+    return once
+
 
 ACTORS = ["anonymous", "pc_a", "partner_b", "partner_c", "mentor_b", "learner_b", "outsider", "admin"]
 

@@ -81,8 +81,8 @@ def test_seed_creates_the_eleven_demo_accounts_with_their_roles(debug):
 
 
 @pytest.mark.parametrize("email", sorted(DEMO_ACCOUNTS))
-def test_every_demo_account_signs_in_with_the_demo_password(debug, client, email):
-    call_command("seed_demo")
+def test_every_demo_account_signs_in_with_the_demo_password(demo, client, email):
+    """The accounts as seeding leaves them (the copied demo: the tests above and below seed for real)."""
     assert authenticate(email=email, password="vision-demo") is not None
     assert authenticate(email=email, password="wrong-password") is None
     assert client.login(email=email, password="vision-demo")

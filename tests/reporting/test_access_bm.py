@@ -19,6 +19,7 @@ from django.urls import reverse
 
 from mobility.models import Mobility
 from partners.models import AuditEntry, Organisation, Partnership
+from tests.conftest import build_world
 from tests.factories_mobility import LearnerFactory, MobilityFactory
 
 ACTORS = ["anonymous", "pc_a", "partner_b", "partner_c", "mentor_b", "learner_b", "outsider", "admin"]
@@ -51,8 +52,24 @@ CASES = [
 ]
 
 
+def build_once():
+    """The cast of tests/conftest.py with the module's `bm_world`, built once for the
+    module (tests/once_per_module.py)."""
+    world = build_world()
+    return world, build_bm_world(world)
+
+
 @pytest.fixture
-def bm_world(world):
+def world(once):
+    return once[0]
+
+
+@pytest.fixture
+def bm_world(once):
+    return once[1]
+
+
+def build_bm_world(world):
     Partnership.objects.filter(pk=world.p1.pk).update(
         project_number="2025-1-LT01-KA122-VET-000777",
         call_year=2025,

@@ -15,8 +15,26 @@ from django.urls import reverse
 
 from partners.models import AuditEntry
 from reporting.models import Cost, GrantAllocation
+from tests.conftest import build_world
 
 from .test_budget import build_budget
+
+
+def build_once():
+    """The cast of tests/conftest.py and its budget, built once for the module (tests/once_per_module.py)."""
+    world = build_world()
+    return world, build_budget(world)
+
+
+@pytest.fixture
+def world(once):
+    return once[0]
+
+
+@pytest.fixture
+def budget(once):
+    return once[1]
+
 
 ACTORS = ["anonymous", "pc_a", "partner_b", "partner_c", "mentor_b", "learner_b", "outsider", "admin"]
 
@@ -92,8 +110,8 @@ def snapshot() -> dict:
 
 @pytest.mark.parametrize("actor", ACTORS)
 @pytest.mark.parametrize(("label", "build", "method", "expected"), MATRIX, ids=[row[0] for row in MATRIX])
-def test_access_matrix(world, client_for, actor, label, build, method, expected):
-    targets = build_budget(world)
+def test_access_matrix(world, budget, client_for, actor, label, build, method, expected):
+    targets = budget
     client = client_for(world.actor(actor))
     target = build(targets)
     before = snapshot() if method == "post" else None
@@ -105,8 +123,8 @@ def test_access_matrix(world, client_for, actor, label, build, method, expected)
         assert snapshot() == before, f"{actor} on {label}: a refused POST changed data"
 
 
-def test_a_refused_delete_leaves_the_cost_and_the_log(world, client_for):
-    targets = build_budget(world)
+def test_a_refused_delete_leaves_the_cost_and_the_log(world, budget, client_for):
+    targets = budget
     cost = targets.costs["a_meeting_open"]
     before = snapshot()
     url = reverse("reporting:cost_delete", kwargs={"slug": "p1", "code": cost.code})
@@ -116,11 +134,11 @@ def test_a_refused_delete_leaves_the_cost_and_the_log(world, client_for):
     assert snapshot() != before
 
 
-def test_partner_without_the_right_reads_but_does_not_record(world, client_for):
+def test_partner_without_the_right_reads_but_does_not_record(world, budget, client_for):
     from partners.models.people import Role
     from tests.factories import MembershipFactory
 
-    targets = build_budget(world)
+    targets = budget
     clerk = MembershipFactory(organisation=world.org_b, role=Role.PARTNER_COORDINATOR, can_manage_organisation=False)
     client = client_for(clerk.user)
     assert client.get(reverse("reporting:budget", kwargs={"slug": "p1"})).status_code == 200
@@ -130,8 +148,7 @@ def test_partner_without_the_right_reads_but_does_not_record(world, client_for):
     assert client.get(edit).status_code == 403
 
 
-def test_malformed_or_unknown_addresses_are_not_found(world, client_for):
-    build_budget(world)
+def test_malformed_or_unknown_addresses_are_not_found(world, budget, client_for):
     client = client_for(world.pc_a)
     assert client.get("/reports/p1/budget/costs/not-a-code/edit/").status_code == 404
     assert client.get(reverse("reporting:budget", kwargs={"slug": "nope"})).status_code == 404
@@ -139,8 +156,7 @@ def test_malformed_or_unknown_addresses_are_not_found(world, client_for):
     assert client.get(f"/reports/p1/budget/costs/{unknown}/edit/").status_code == 404
 
 
-def test_methods_other_than_get_and_post_are_refused(world, client_for):
-    build_budget(world)
+def test_methods_other_than_get_and_post_are_refused(world, budget, client_for):
     client = client_for(world.pc_a)
     assert client.post(reverse("reporting:budget", kwargs={"slug": "p1"})).status_code == 405
     assert client.post(reverse("reporting:budget_csv", kwargs={"slug": "p1"})).status_code == 405

@@ -10,8 +10,20 @@ import pytest
 from django.urls import reverse
 
 from partners.models import AuditEntry
+from tests.conftest import build_world
 
 pytestmark = pytest.mark.django_db
+
+
+def build_once():
+    """The cast of tests/conftest.py, built once for the module (tests/once_per_module.py)."""
+    return build_world()
+
+
+@pytest.fixture
+def world(once):
+    return once
+
 
 ACTORS = ["anonymous", "pc_a", "partner_b", "partner_c", "mentor_b", "learner_b", "outsider", "admin"]
 

@@ -8,9 +8,8 @@ pc_a coordinates P1 (A + B); partner_b is B's partner coordinator; partner_c coo
 import pytest
 from django.urls import reverse
 
-from tests.mobility import conftest as mobility_fixtures
-
-mob = mobility_fixtures.mob
+from tests.conftest import build_world
+from tests.mobility.conftest import build_mob
 
 ACTORS = ["anonymous", "pc_a", "partner_b", "partner_c", "mentor_b", "learner_b", "outsider", "admin"]
 P1 = {"anonymous": 302, "pc_a": 200, "partner_b": 200, "partner_c": 404, "mentor_b": 404, "learner_b": 404,
@@ -44,6 +43,23 @@ CASES = (
         for actor in ACTORS
     ]
 )
+
+
+def build_once():
+    """The casts of tests/conftest.py and tests/mobility/conftest.py, built once for the module
+    (tests/once_per_module.py)."""
+    world = build_world()
+    return world, build_mob(world)
+
+
+@pytest.fixture
+def world(once):
+    return once[0]
+
+
+@pytest.fixture
+def mob(once):
+    return once[1]
 
 
 @pytest.mark.parametrize(("name", "kwargs", "actor", "expected"), CASES)

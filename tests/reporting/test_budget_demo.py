@@ -21,14 +21,6 @@ VISION = "2019-1-LT01-KA202-060748"
 
 
 @pytest.fixture
-def demo(settings):
-    settings.DEBUG = True
-    with time_machine.travel(TODAY, tick=False):
-        call_command("seed_demo", verbosity=0)
-        yield
-
-
-@pytest.fixture
 def vision(demo):
     return Partnership.objects.get(project_number=VISION)
 

@@ -9,7 +9,6 @@ from datetime import UTC, date, datetime
 
 import pytest
 import time_machine
-from django.core.management import call_command
 from django.urls import reverse
 
 from dissemination.models import Activity, Audience, DisseminationEvent
@@ -24,14 +23,6 @@ TODAY = datetime(2026, 11, 28, 9, 0, tzinfo=UTC)
 SVG = "{http://www.w3.org/2000/svg}"
 S = Mobility.Status
 SENDING_ACTS = {"sending", "learner"}
-
-
-@pytest.fixture
-def demo(settings):
-    settings.DEBUG = True
-    with time_machine.travel(TODAY, tick=False):
-        call_command("seed_demo", verbosity=0)
-        yield
 
 
 def dashboard_html(client, email, slug):

@@ -7,8 +7,6 @@ import io
 from datetime import UTC, datetime
 
 import pytest
-import time_machine
-from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 
@@ -20,14 +18,6 @@ from training_events.models import Participant
 pytestmark = pytest.mark.django_db
 
 TODAY = datetime(2026, 11, 28, 9, 0, tzinfo=UTC)
-
-
-@pytest.fixture
-def demo(settings):
-    settings.DEBUG = True
-    with time_machine.travel(TODAY, tick=False):
-        call_command("seed_demo", verbosity=0)
-        yield
 
 
 def rows(email, what):

@@ -35,6 +35,10 @@ class TrainingWorld:
 
 @pytest.fixture
 def te(world) -> TrainingWorld:
+    return build_te(world)
+
+
+def build_te(world) -> TrainingWorld:
     for org, lat, lon in ((world.org_a, "54.6872", "25.2797"), (world.org_b, "52.3676", "4.9041")):
         org.latitude, org.longitude = Decimal(lat), Decimal(lon)
         org.save(update_fields=["latitude", "longitude"])

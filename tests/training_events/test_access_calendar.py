@@ -11,9 +11,10 @@ from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from tests.conftest import build_world
 from training_events.models import CalendarFeed, Material
 
-from .conftest import REFUSED, db_state
+from .conftest import REFUSED, build_te, db_state
 
 ACTORS = [
     "anonymous",
@@ -28,6 +29,24 @@ ACTORS = [
 ]
 
 PDF = b"%PDF-1.7\n%%EOF\n"
+
+
+def build_once():
+    """The casts of tests/conftest.py and tests/training_events/conftest.py, built once for the module
+    (tests/once_per_module.py)."""
+    world = build_world()
+    te = build_te(world)
+    return world, te
+
+
+@pytest.fixture
+def world(once):
+    return once[0]
+
+
+@pytest.fixture
+def te(once):
+    return once[1]
 
 
 def expect(**overrides):

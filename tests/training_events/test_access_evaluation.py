@@ -21,9 +21,10 @@ from django.utils import timezone
 
 from documents.models import RenderedDocument
 from documents.services import current_row
+from tests.conftest import build_world
 from training_events import services
 
-from .conftest import REFUSED, db_state
+from .conftest import REFUSED, build_te, db_state
 
 ACTORS = [
     "anonymous",
@@ -46,10 +47,31 @@ def expect(**overrides):
     return base
 
 
+def build_once():
+    """The casts of tests/conftest.py and tests/training_events/conftest.py with staff_b's certificate, built
+    once for the module (tests/once_per_module.py)."""
+    world = build_world()
+    te = build_te(world)
+    return world, te, build_certificate(te, world)
+
+
 @pytest.fixture
-def certificate(te, world, settings, tmp_path):
+def world(once):
+    return once[0]
+
+
+@pytest.fixture
+def te(once):
+    return once[1]
+
+
+@pytest.fixture
+def certificate(once):
+    return once[2]
+
+
+def build_certificate(te, world):
     """staff_b's certificate (s1 attended), its sealed PDF row marked ready with a stand-in file."""
-    settings.MEDIA_ROOT = tmp_path
     services.mark_attendance(te.ev_a, {(te.p_staff_b.pk, te.s1.pk): True}, by=world.pc_a)
     (issued,) = services.issue_certificates(te.ev_a, by=world.pc_a)
     row = current_row(issued)

@@ -10,9 +10,10 @@ registered for ev_a, so ev_a is in their scope through their registration only.
 import pytest
 from django.urls import reverse
 
+from tests.conftest import build_world
 from training_events.models import Participant, Session
 
-from .conftest import REFUSED, db_state
+from .conftest import REFUSED, build_te, db_state
 
 ACTORS = ["anonymous", "pc_a", "partner_b", "partner_c", "mentor_b", "learner_b", "outsider", "admin", "staff_b"]
 
@@ -161,10 +162,27 @@ def actor_of(world, te, name):
     return world.actor(name)
 
 
+def build_once():
+    """The casts of tests/conftest.py and tests/training_events/conftest.py with the Targets on top, built once
+    for the module (tests/once_per_module.py)."""
+    world = build_world()
+    return world, Targets(build_te(world), world)
+
+
+@pytest.fixture
+def world(once):
+    return once[0]
+
+
+@pytest.fixture
+def te(once):
+    return once[1]
+
+
 @pytest.mark.parametrize("actor", ACTORS)
 @pytest.mark.parametrize(("label", "build", "method", "expected"), MATRIX, ids=[row[0] for row in MATRIX])
 def test_access_matrix(world, te, client_for, actor, label, build, method, expected):
-    targets = Targets(te, world)
+    targets = te
     client = client_for(actor_of(world, te, actor))
     target = build(world, targets)
     before = db_state("training_events", "documents")

@@ -5,7 +5,6 @@ from collections import Counter
 from datetime import UTC, date, datetime
 
 import pytest
-import time_machine
 from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
 from django.core.management import call_command
@@ -35,14 +34,6 @@ TOPICS = {
     "Soft-skills development of mobility participants",
     "Application of ECVET instruments",
 }
-
-
-@pytest.fixture
-def demo(settings):
-    settings.DEBUG = True
-    with time_machine.travel(TODAY, tick=False):
-        call_command("seed_demo", verbosity=0)
-        yield
 
 
 def events():
