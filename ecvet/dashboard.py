@@ -273,18 +273,22 @@ def waiting_documents(user, limit: int) -> tuple[list[Waiting], list[Waiting]]:
 
 @register_panel(40)
 def waiting_panel(request, scope):
-    approvals, to_recognise = figures.cached(
-        "waiting-documents", 0, request.user, lambda: waiting_documents(request.user, COUNT_CAP + 1)
-    )
-    waiting = sorted(approvals + to_recognise, key=lambda w: (w.since, w.url))
-    if not waiting:
-        return None
-    for item in waiting[:PANEL_LIMIT]:
-        item.title = kind_of(item.document).title(item.document)
-    return {
-        "template": "ecvet/dashboard_panel.html",
-        "items": waiting[:PANEL_LIMIT],
-        # Capped: each kind is read up to COUNT_CAP + 1 documents ("more than 99").
-        "count": min(len(waiting), COUNT_CAP),
-        "more": len(waiting) > COUNT_CAP,
-    }
+    def compute() -> dict | None:
+        approvals, to_recognise = waiting_documents(request.user, COUNT_CAP + 1)
+        waiting = sorted(approvals + to_recognise, key=lambda w: (w.since, w.url))
+        if not waiting:
+            return None
+        # What the panel shows, in plain values: the cache keeps no documents and no lazy strings.
+        items = [
+            {"kind": str(w.kind), "url": w.url, "since": w.since, "title": kind_of(w.document).title(w.document)}
+            for w in waiting[:PANEL_LIMIT]
+        ]
+        return {
+            "template": "ecvet/dashboard_panel.html",
+            "items": items,
+            # Capped: each kind is read up to COUNT_CAP + 1 documents ("more than 99").
+            "count": min(len(waiting), COUNT_CAP),
+            "more": len(waiting) > COUNT_CAP,
+        }
+
+    return figures.cached("waiting-documents", 0, request.user, compute)

@@ -34,7 +34,7 @@ class WaitingItem:
 @dataclass
 class WaitingGroup:
     kind: str
-    label: object  # lazily translated
+    label: str  # in the active language
     items: list[WaitingItem] = field(default_factory=list)
     total: int = 0  # how many items of this kind, up to COUNT_CAP
     capped: bool = False  # more than COUNT_CAP wait (only COUNT_CAP + 1 were read); `items` holds COUNT_CAP
@@ -71,7 +71,8 @@ def group(items: list[WaitingItem]) -> list[WaitingGroup]:
     groups: dict[str, WaitingGroup] = {}
     for item in items:
         if item.kind not in groups:
-            groups[item.kind] = WaitingGroup(item.kind, _kinds.get(item.kind, (0, item.kind))[1])
+            # The label in the active language, as a plain string (groups are cached: partners.figures).
+            groups[item.kind] = WaitingGroup(item.kind, str(_kinds.get(item.kind, (0, item.kind))[1]))
         groups[item.kind].items.append(item)
     for g in groups.values():
         g.capped = len(g.items) > COUNT_CAP

@@ -341,9 +341,9 @@ def test_the_panel_runs_a_fixed_number_of_queries_for_few_and_many_documents_of_
     with CaptureQueriesContext(connection) as many:
         big = waiting_panel(request, scope)
     assert len(few) == len(many) <= 7
-    assert small["count"] == 5 and {item.kind for item in small["items"]} == ALL_KINDS
+    assert small["count"] == 5 and {item["kind"] for item in small["items"]} == ALL_KINDS
     assert big["count"] == 20 and len(big["items"]) == PANEL_LIMIT
-    assert all(item.title for item in big["items"])
+    assert all(item["title"] for item in big["items"])
 
 
 def test_every_document_sent_for_approval_keeps_the_hash_of_its_frozen_content(world, mob):
