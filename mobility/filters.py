@@ -5,6 +5,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from partners.models import Organisation, Partnership, User
+from partners.widgets import FastSelect
 
 from .models import Learner, Mobility
 
@@ -26,8 +27,10 @@ def words_q(value: str, fields: list[str]) -> Q:
 
 class MobilityFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Search (learner or host company)"), method="filter_search")
-    status = django_filters.ChoiceFilter(label=_("Status"), choices=Mobility.Status.choices)
-    partnership = django_filters.ModelChoiceFilter(label=_("Partnership"), queryset=Partnership.objects.none())
+    status = django_filters.ChoiceFilter(label=_("Status"), choices=Mobility.Status.choices, widget=FastSelect)
+    partnership = django_filters.ModelChoiceFilter(
+        label=_("Partnership"), queryset=Partnership.objects.none(), widget=FastSelect
+    )
     start_from = django_filters.DateFilter(
         label=_("Starts on or after"), field_name="start_date", lookup_expr="gte", widget=date_widget()
     )
@@ -35,7 +38,7 @@ class MobilityFilter(django_filters.FilterSet):
         label=_("Starts on or before"), field_name="start_date", lookup_expr="lte", widget=date_widget()
     )
     host = django_filters.CharFilter(label=_("Host (organisation or company)"), method="filter_host")
-    mentor = django_filters.ModelChoiceFilter(label=_("Mentor"), queryset=User.objects.none())
+    mentor = django_filters.ModelChoiceFilter(label=_("Mentor"), queryset=User.objects.none(), widget=FastSelect)
 
     class Meta:
         model = Mobility
@@ -62,7 +65,7 @@ class MobilityFilter(django_filters.FilterSet):
 class LearnerFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Name contains"), method="filter_name")
     home_organisation = django_filters.ModelChoiceFilter(
-        label=_("Home organisation"), queryset=Organisation.objects.none()
+        label=_("Home organisation"), queryset=Organisation.objects.none(), widget=FastSelect
     )
     fewer_opportunities = django_filters.BooleanFilter(label=_("Fewer opportunities"))
     special_needs = django_filters.BooleanFilter(label=_("Special needs"))

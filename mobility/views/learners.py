@@ -6,7 +6,8 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count
+from django.db.models import Count, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -35,6 +36,19 @@ def scoped_learner(request, code) -> Learner:
     )
 
 
+def _mobility_count():
+    return Coalesce(
+        Subquery(
+            Mobility.objects.filter(learner=OuterRef("pk"))
+            .order_by()
+            .values("learner")
+            .annotate(n=Count("pk"))
+            .values("n")
+        ),
+        0,
+    )
+
+
 @login_required
 def learner_list(request):
     if not access.may_list_learners(request.user):
@@ -50,7 +64,8 @@ def learner_list(request):
     filterset = LearnerFilter(request.GET or None, queryset=learners, organisations=organisations)
     learners = (
         filterset.qs.select_related("home_organisation")
-        .annotate(mobility_count=Count("mobilities"))
+        # Counted for the rows of the page only (a subquery per row shown), not by grouping every learner.
+        .annotate(mobility_count=_mobility_count())
         .order_by("last_name", "first_name", "id")
     )
     return render(

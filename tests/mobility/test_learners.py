@@ -243,3 +243,14 @@ def test_a_learner_born_recently_is_a_minor_at_a_past_start_date(world, mob):
     learner = LearnerFactory(home_organisation=world.org_a, date_of_birth=date(2004, 5, 1))
     assert learner.is_minor_on(date(2021, 4, 12))
     assert not learner.is_minor_on(date(2022, 5, 1))
+
+
+def test_the_list_counts_each_learners_mobilities(world, mob, client_for):
+    """Counted per row of the page (a subquery), not by grouping every learner (issue 15)."""
+    twice = LearnerFactory(home_organisation=world.org_b, last_name="Aaberg")
+    never = LearnerFactory(home_organisation=world.org_b, last_name="Aabel")
+    for _ in range(2):
+        MobilityFactory(learner=twice, partnership=world.p1, receiving_organisation=world.org_a)
+    page = client_for(world.partner_b).get(reverse("mobility:learner_list")).context["page"]
+    counts = {learner.pk: learner.mobility_count for learner in page.object_list}
+    assert counts[twice.pk] == 2 and counts[never.pk] == 0
