@@ -28,74 +28,75 @@
 Goals (issue 15, point 2): p95 < 150 ms; p50 ≤ 15 × /healthz p50; ≤ 20 queries, the same at 500 and 25,000
 mobilities; worker RSS < 250 MB; 8 clients ≥ 1.6 × the throughput of one.
 
-Measured 2026-12-06 on the 2-core machine (otherwise idle; PostgreSQL 15 on the same machine), the command above:
-25,000 mobilities (1.48 million rows) generated in 80 s (500 + 24,500); whole run 835 s (14 min). gunicorn 2 workers
-× 4 threads; /healthz p50 2.9 ms, p95 4.1 ms over 4,160 requests, so p50 ≤ 15 × /healthz means ≤ 43 ms. Each cell:
-p50/p95 ms (queries — the same at 500 and at 25,000 mobilities on every page); * misses a goal; – the role does not
-reach the page (403, 404 or a redirect in step 2).
+Measured 2026-12-06 (evening) on the 2-core machine, otherwise idle (PostgreSQL 15 on the same machine), the command
+above: 25,000 mobilities generated in 38 s; whole run 275 s. gunicorn 2 workers × 4 threads; /healthz p50 2.0 ms,
+p95 2.7 ms over 4,280 requests, so p50 ≤ 15 × /healthz means ≤ 30 ms. Each cell: p50/p95 ms (queries — the same at
+500 and at 25,000 mobilities on every page); * misses a goal (here only the ratio to /healthz); – the role does
+not reach the page. Pages marked "cached" in docs/performance.md are timed after one warm-up request, so from the
+figures' cache (partners/figures.py); docs/performance.md gives their cold times.
 
-page                                 project coord.         partner          mentor         learner           admin
-home                                   336/511 (23)*   366/521 (20)*      44/62 (7)*      32/39 (9)      27/28 (10)
-waiting for me                       1825/1942 (15)* 1903/2489 (15)*     87/106 (7)*      86/99 (9)*    118/133 (6)*
-reports index                             15/18 (7)       13/18 (7)         8/8 (3)        9/10 (3)       10/14 (4)
-reports dashboard (vision-mobility)    349/372 (23)*   372/435 (23)*              –               –    691/796 (20)*
-reports dashboard (vision)             359/432 (23)*   316/353 (23)*              –               –    297/369 (20)*
-mobilities: all                         303/329 (9)*              –               –               –     244/275 (6)*
-mobilities: all, filtered              151/185 (10)*              –               –               –     115/146 (7)*
-mobilities: all, search                 246/270 (9)*              –               –               –     198/229 (6)*
-mobilities: all, page 200               259/280 (9)*              –               –               –     165/180 (6)*
-mobilities: outgoing                   131/150 (10)*   151/179 (10)*              –               –     247/261 (7)*
-mobilities: outgoing, filtered         132/145 (10)*   141/155 (10)*              –               –     116/132 (7)*
-mobilities: outgoing, page 200         221/234 (10)*   218/258 (10)*              –               –     188/223 (7)*
-mobilities: incoming                    155/200 (9)*    152/187 (9)*              –               –     244/258 (6)*
-mobilities: my learners                 124/156 (8)*    110/132 (8)*      71/75 (6)*      54/65 (5)*      70/74 (5)*
-my mobility                               25/30 (6)       19/25 (6)       14/18 (4)               –       12/13 (3)
-learners                                114/142 (9)*    109/120 (9)*              –               –     152/174 (6)*
-learners, filtered                        68/92 (9)*      81/96 (9)*              –               –       75/84 (6)*
-learners, page 200                      108/121 (9)*    111/129 (9)*              –               –     189/226 (6)*
-organisations                             25/40 (8)       22/31 (8)       16/18 (6)       18/21 (6)       18/21 (5)
-organisation                              18/20 (8)       16/21 (8)       12/17 (5)       13/17 (5)       13/15 (5)
-organisation people                       30/45 (8)       27/35 (8)               –               –       22/28 (5)
-partnerships                              23/28 (9)       18/23 (9)       11/14 (3)       10/11 (3)       14/18 (6)
-partnership                               21/26 (8)       18/20 (8)               –               –       14/18 (5)
-partnership audit                         64/74 (8)*              –               –               –       66/71 (5)*
-mobility                                 55/65 (13)*     52/57 (14)*     42/47 (10)      52/71 (13)*     33/41 (10)
-mobility checklist                       42/51 (11)      32/35 (11)       27/30 (9)       26/30 (9)       32/43 (8)
-mobility assessment                      39/51 (11)      27/29 (11)       26/28 (9)       22/28 (8)       23/34 (8)
-learner                                   68/85 (8)*      25/35 (8)       45/49 (6)*      22/29 (5)       20/23 (5)
-Learning Agreement                       60/69 (13)*     45/60 (13)*     38/41 (11)      41/47 (10)      39/44 (10)
-Learning Agreement version               47/59 (12)*     40/45 (12)      36/49 (11)      41/52 (14)       31/36 (9)
-Personal Transcript                      41/54 (11)      35/45 (11)       29/38 (9)               –       32/38 (8)
-grant agreement                          46/53 (14)*     37/40 (14)               –      34/38 (12)      39/45 (11)
-budget: partnership                    415/592 (13)*   165/196 (14)*              –               –    314/375 (10)*
-budget: project (reports)             880/1081 (13)*   246/296 (13)*              –               –   842/1043 (10)*
-budget: school                         250/335 (15)*   191/222 (15)*              –               –    195/245 (12)*
-report: reach                            42/53 (15)      31/47 (15)               –               –      35/38 (12)
-report: learner reports                305/468 (15)*     90/93 (16)*              –               –    285/444 (12)*
-training events                           55/60 (8)*      38/52 (8)       20/24 (6)       18/21 (5)       30/43 (5)
-training event                           55/62 (14)*     31/33 (14)      25/32 (10)               –       37/50 (9)
-training participants                   80/110 (15)*     56/61 (15)*      17/25 (8)               –       36/51 (7)
-dissemination events                     46/51 (10)*     42/44 (10)       17/19 (3)       20/23 (3)       59/77 (7)*
-dissemination activities                 47/58 (10)*     39/43 (10)       15/21 (3)       15/17 (3)       52/72 (7)*
-dissemination event                       27/37 (9)       23/31 (9)               –               –       30/34 (6)
-API mobilities                         236/351 (13)*   163/181 (13)*   103/117 (11)*     89/98 (11)*   212/279 (10)*
-API mobilities, page 200               213/256 (13)*   163/179 (13)*   100/116 (11)*    90/113 (11)*   185/237 (10)*
-API mobility                             28/36 (12)      26/30 (12)      20/29 (10)      20/26 (10)       29/31 (9)
-API learners                           195/262 (13)*   148/174 (13)*     76/82 (11)*     73/86 (11)*   118/158 (10)*
-API learners, page 100                 272/334 (13)*   168/194 (13)*     77/90 (11)*     74/82 (11)*   134/189 (10)*
-API partnerships                         23/32 (14)      19/21 (14)       11/12 (9)       11/14 (9)      14/18 (11)
-API organisations                        19/25 (13)      17/19 (13)      13/19 (11)      13/15 (11)      14/17 (10)
-API training events                      33/47 (14)      29/32 (14)      17/19 (12)      15/18 (10)      25/28 (11)
-API documents                          255/304 (19)*   208/228 (18)*   119/156 (14)*   128/161 (12)*     37/46 (15)
-admin index                                       –               –               –               –       31/34 (3)
-admin mobilities                                  –               –               –               –    287/315 (10)*
+page                                  project coord.         partner          mentor         learner           admin
+home                                      27/39 (16)      23/26 (15)      32/34 (7)*       29/32 (8)       15/16 (8)
+waiting for me                             8/10 (10)       9/11 (10)       11/13 (7)         5/6 (8)         4/5 (6)
+reports index                                6/7 (6)         6/7 (6)        7/10 (3)         4/5 (3)         5/5 (4)
+reports dashboard (vision-mobility)       26/27 (19)      25/26 (19)               –               –      27/28 (17)
+reports dashboard (vision)               33/35 (19)*      26/31 (19)               –               –     31/34 (17)*
+mobilities: all                           63/65 (8)*               –               –               –      44/59 (6)*
+mobilities: all, filtered                 59/65 (9)*               –               –               –      49/57 (7)*
+mobilities: all, search                 115/124 (8)*               –               –               –     98/107 (6)*
+mobilities: all, page 200                 77/88 (8)*               –               –               –      56/59 (6)*
+mobilities: outgoing                      51/68 (9)*      44/51 (9)*               –               –      41/43 (7)*
+mobilities: outgoing, filtered            48/50 (9)*      50/65 (9)*               –               –      47/53 (7)*
+mobilities: outgoing, page 200            90/98 (9)*     95/111 (9)*               –               –      62/69 (7)*
+mobilities: incoming                      54/60 (8)*      47/65 (8)*               –               –      42/46 (6)*
+mobilities: my learners                   37/47 (7)*      34/37 (7)*      41/48 (6)*       27/29 (5)       26/28 (5)
+my mobility                                  9/9 (5)        9/12 (5)       11/14 (4)               –       10/11 (3)
+learners                                   19/23 (8)       18/23 (8)               –               –       20/24 (6)
+learners, filtered                         21/23 (8)       20/30 (8)               –               –       24/33 (6)
+learners, page 200                        39/43 (8)*      42/44 (8)*               –               –      33/38 (6)*
+organisations                              10/12 (7)       13/15 (7)       12/15 (6)       11/13 (6)       10/11 (5)
+organisation                                9/11 (7)        9/10 (7)         7/7 (5)         7/8 (5)        8/10 (5)
+organisation people                        14/16 (7)       16/18 (7)               –               –       13/14 (5)
+partnerships                                9/10 (8)       12/14 (8)         5/5 (3)         5/5 (3)        9/10 (6)
+partnership                                 9/10 (7)        9/10 (7)               –               –         9/9 (5)
+partnership audit                         32/35 (7)*               –               –               –      48/53 (5)*
+mobility                                  26/27 (12)      29/34 (13)      23/25 (10)      26/31 (13)      20/21 (10)
+mobility checklist                        16/16 (10)      21/22 (10)       14/16 (9)       13/14 (9)       16/18 (8)
+mobility assessment                       14/15 (10)      18/20 (10)       12/14 (9)       10/11 (8)       17/18 (8)
+learner                                    27/29 (7)       19/21 (7)       21/22 (6)       10/11 (5)       16/17 (5)
+Learning Agreement                        21/22 (12)      28/32 (12)      23/25 (11)      21/25 (10)      26/29 (10)
+Learning Agreement version                20/20 (11)      29/33 (11)      19/19 (11)      20/21 (14)       17/18 (9)
+Personal Transcript                       18/19 (10)      22/29 (10)       16/19 (9)               –       17/18 (8)
+grant agreement                           21/23 (13)      27/31 (13)               –      25/27 (12)      20/22 (11)
+budget: partnership                       29/30 (12)     32/34 (13)*               –               –     36/40 (10)*
+budget: project (reports)                 17/19 (12)      17/21 (12)               –               –      18/21 (10)
+budget: school                            26/27 (14)     32/34 (14)*               –               –      24/30 (12)
+report: reach                             14/16 (11)      18/22 (11)               –               –       12/13 (9)
+report: learner reports                   15/17 (14)      15/18 (15)               –               –      15/16 (12)
+training events                            19/20 (7)       22/29 (7)       10/12 (6)       10/11 (5)       15/30 (5)
+training event                            21/23 (13)      20/30 (13)      12/13 (10)               –       18/19 (9)
+training participants                    35/38 (14)*     35/37 (14)*       11/13 (8)               –       17/18 (7)
+dissemination events                       24/26 (9)       26/28 (9)       12/14 (3)       10/11 (3)       21/22 (7)
+dissemination activities                   26/29 (9)       26/32 (9)       10/11 (3)         8/9 (3)       20/23 (7)
+dissemination event                        13/14 (8)       12/13 (8)               –               –       11/14 (6)
+API mobilities                           36/45 (12)*     38/46 (12)*     42/46 (11)*     47/54 (11)*      29/32 (10)
+API mobilities, page 200                 90/95 (12)*   104/120 (12)*     48/53 (11)*     36/38 (11)*     82/88 (10)*
+API mobility                              11/13 (11)      15/17 (11)      14/15 (10)      12/15 (10)       10/12 (9)
+API learners                             46/47 (12)*     37/44 (12)*     43/45 (11)*     48/52 (11)*      14/16 (10)
+API learners, page 100                   52/55 (12)*     50/55 (12)*     44/48 (11)*     42/45 (11)*      17/19 (10)
+API mobilities, by cursor                39/44 (12)*     37/39 (12)*               –               –      29/34 (10)
+API learners, by cursor                  49/52 (12)*     44/46 (12)*               –               –      15/17 (10)
+API partnerships                          11/12 (13)      10/14 (13)         5/6 (9)         5/5 (9)        8/9 (11)
+API organisations                          9/12 (12)       9/10 (12)        6/7 (11)        6/8 (11)        7/8 (10)
+API training events                       15/16 (13)      15/17 (13)       9/11 (12)        7/8 (11)      14/16 (11)
+API documents                             30/33 (18)      30/40 (17)      19/22 (14)      18/19 (12)      20/23 (16)
+admin index                                        –               –               –               –       16/17 (3)
+admin mobilities                                   –               –               –               –      52/61 (9)*
 
-SUMMARY: 208 pages measured; p95 ≥ 150 ms: 58; p50 > 15× /healthz: 104; > 20 queries: 5 (the project coordinator's
-home, the reports dashboards of both coordinators: 23); queries not flat: 0; not 200: 0; worker RSS 212 and 214 MB
-(ok); 'mobilities: outgoing' 1 client 6.1 req/s (p95 220 ms), 8 clients 10.7 req/s (p95 1,073 ms): ×1.77 (ok);
-exit status 1. The slowest: "waiting for me" of both coordinators (1.8–1.9 s), the project budget (0.25–0.88 s), the
-reports dashboards (0.3–0.7 s), home (0.34–0.37 s), the lists, deep pages and API lists (0.1–0.3 s). An earlier run
-beside a test suite (load 3–4) took 19 min, with pages 1.2–1.6 × slower and the same query counts.
+SUMMARY: 214 pages measured; p95 ≥ 150 ms: 0; p50 > 15× /healthz: 58; > 20 queries: 0; queries not flat: 0; not
+200: 0; worker RSS 191 and 199 MB (ok); 'mobilities: outgoing' 1 client 18.7 req/s (p95 58 ms), 8 clients 32.2
+req/s (p95 501 ms): ×1.73 (ok); exit status 1 (the ratio). The first run of the day, before this round of fixes: 58
+pages over p95 150 ms, 104 over the ratio, 5 over 20 queries, "waiting for me" 1.8 s.
 """
 
 from __future__ import annotations
