@@ -8,21 +8,26 @@ under a key made of:
 - the reader (what `visible_to(reader)` returns differs per person) and the active language (the figures carry
   translated labels and workings);
 - the data version: a token that any save or delete of the portal's own data replaces (`post_save`,
-  `post_delete` and `m2m_changed` of every model of DATA_APPS). A change made in the portal therefore shows at
-  once, on every web process (the token lives in the shared cache). Only rows changed without signals
-  (`QuerySet.update()`, bulk writes) can be seen late, by at most the cache's lifetime; the portal's services
-  save row by row.
+  `post_delete` and `m2m_changed` of every model of DATA_APPS). A change made in the portal therefore shows as
+  soon as it is committed, on every web process (the token lives in the shared cache). Only rows changed without
+  signals (`QuerySet.update()`, bulk writes) can be seen late, by at most the cache's lifetime; the portal's
+  services save row by row, and those that bulk-create call `drop_on_commit()`.
 
-The token is deleted, not rewritten, on change: one cache query per save while the cache is on, none when off.
+The token is deleted, not rewritten, once the transaction that changed something commits (`on_commit`; the first
+of its callbacks does it, the others find nothing pending): one cache query per writing transaction while the
+cache is on, none when off. Deleting it inside the transaction would lock the token's row until the commit and
+make every other writer of the portal wait for it.
 """
 
 from __future__ import annotations
 
+import threading
 import uuid
 from collections.abc import Callable
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils import translation
 
@@ -79,14 +84,32 @@ def _tracked(sender) -> bool:
     return sender._meta.app_label in DATA_APPS and sender.__module__ != "__fake__"
 
 
+_pending = threading.local()
+
+
+def _drop_once() -> None:
+    # The first of a transaction's callbacks drops the figures; the others find nothing pending.
+    if getattr(_pending, "drop", False):
+        _pending.drop = False
+        changed()
+
+
+def drop_on_commit() -> None:
+    """Forget every cached figure once the current transaction commits (at once outside a transaction)."""
+    if seconds() <= 0:
+        return
+    _pending.drop = True
+    transaction.on_commit(_drop_once)
+
+
 def _on_change(sender, **kwargs) -> None:
     if _tracked(sender):
-        changed()
+        drop_on_commit()
 
 
 def _on_m2m(sender, action, **kwargs) -> None:
     if action in ("post_add", "post_remove", "post_clear") and _tracked(sender):
-        changed()
+        drop_on_commit()
 
 
 def connect() -> None:

@@ -70,7 +70,7 @@ def ensure_questions(partnership: Partnership) -> list[SurveyQuestion]:
             for order, (text, kind) in enumerate(DEFAULT_QUESTIONS)
         ]
     )
-    figures.changed()  # bulk_create sends no post_save
+    figures.drop_on_commit()  # bulk_create sends no post_save
     return list(SurveyQuestion.objects.filter(partnership=partnership))
 
 

@@ -32,21 +32,23 @@ def counter():
     return calls, compute
 
 
-def test_figures_are_computed_once_until_the_data_changes(world, cache_on):
+def test_figures_are_computed_once_until_the_data_changes(world, cache_on, django_capture_on_commit_callbacks):
     calls, compute = counter()
     assert figures.cached("test", world.p1.pk, world.pc_a, compute) == 1
     assert figures.cached("test", world.p1.pk, world.pc_a, compute) == 1
-    # Any save of the portal's data is a change.
-    world.org_a.save()
+    # Any save of the portal's data is a change, once its transaction commits.
+    with django_capture_on_commit_callbacks(execute=True):
+        world.org_a.save()
     assert figures.cached("test", world.p1.pk, world.pc_a, compute) == 2
     assert len(calls) == 2
 
 
-def test_a_deletion_is_a_change_too(world, cache_on):
+def test_a_deletion_is_a_change_too(world, cache_on, django_capture_on_commit_callbacks):
     learner = LearnerFactory(home_organisation=world.org_b)
     calls, compute = counter()
     figures.cached("test", world.p1.pk, world.pc_a, compute)
-    learner.delete()
+    with django_capture_on_commit_callbacks(execute=True):
+        learner.delete()
     figures.cached("test", world.p1.pk, world.pc_a, compute)
     assert len(calls) == 2
 
@@ -89,7 +91,9 @@ def _mobility(world) -> Mobility:
         ("mobility:report_aggregates", {}),
     ],
 )
-def test_a_cached_page_shows_a_new_mobility_at_once(world, cache_on, client_for, name, kwargs):
+def test_a_cached_page_shows_a_new_mobility_at_once(
+    world, cache_on, client_for, name, kwargs, django_capture_on_commit_callbacks
+):
     _mobility(world)
     client = client_for(world.pc_a)
     url = reverse(name, kwargs={"slug": world.p1.slug})
@@ -102,19 +106,21 @@ def test_a_cached_page_shows_a_new_mobility_at_once(world, cache_on, client_for,
     with CaptureQueriesContext(connection) as computed:
         client.get(url)
     assert len(cold) < len(computed)
-    _mobility(world)
+    with django_capture_on_commit_callbacks(execute=True):
+        _mobility(world)
     with CaptureQueriesContext(connection) as after_change:
         client.get(url)
     assert len(after_change) == len(computed)
 
 
-def test_the_dashboard_counts_the_new_mobility(world, cache_on, client_for):
+def test_the_dashboard_counts_the_new_mobility(world, cache_on, client_for, django_capture_on_commit_callbacks):
     _mobility(world)
     client = client_for(world.pc_a)
     url = reverse("reporting:dashboard", kwargs={"slug": world.p1.slug})
     before = client.get(url).context["data"]["mobilities"]["total"]
     assert client.get(url).context["data"]["mobilities"]["total"] == before
-    _mobility(world)
+    with django_capture_on_commit_callbacks(execute=True):
+        _mobility(world)
     assert client.get(url).context["data"]["mobilities"]["total"] == before + 1
 
 
@@ -130,3 +136,27 @@ def test_a_migration_saving_through_historical_models_leaves_the_cache_alone(wor
     assert not [q for q in queries.captured_queries if "vision_cache" in q["sql"]]
     figures.cached("test", world.p1.pk, world.pc_a, compute)
     assert len(calls) == 1
+
+
+def test_a_transaction_drops_the_figures_once_and_only_when_it_commits(
+    world, cache_on, django_capture_on_commit_callbacks
+):
+    """The token's row is not touched inside a writing transaction (that would make every other writer wait for
+    its commit), and many saves drop it once."""
+    calls, compute = counter()
+    figures.cached("test", world.p1.pk, world.pc_a, compute)
+    with django_capture_on_commit_callbacks() as callbacks, CaptureQueriesContext(connection) as queries:
+        world.org_a.save()
+        world.org_b.save()
+        LearnerFactory(home_organisation=world.org_b)
+    assert not [q for q in queries.captured_queries if "vision_cache" in q["sql"]]
+    # Not yet committed: the figures stand.
+    figures.cached("test", world.p1.pk, world.pc_a, compute)
+    assert len(calls) == 1
+    # At the commit, the first callback drops them with one cache query; the others find nothing to do.
+    with CaptureQueriesContext(connection) as commit:
+        for callback in callbacks:
+            callback()
+    assert len([q for q in commit.captured_queries if "vision_cache" in q["sql"]]) == 1
+    figures.cached("test", world.p1.pk, world.pc_a, compute)
+    assert len(calls) == 2
