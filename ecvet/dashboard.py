@@ -47,7 +47,6 @@ class Waiting:
     kind: str  # what is asked, e.g. "Approve"
     since: datetime
     url: str
-    title: str = ""
     # (party key, content SHA-256) pairs this user may still approve; empty for a task that is not an approval.
     parties: tuple = ()
 
