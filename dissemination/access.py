@@ -25,10 +25,8 @@ def may_coordinate(user, partnership) -> bool:
 def editable_organisations(user, partnership) -> list[int]:
     """The partner organisations this user records dissemination for in `partnership` (or its id): all of
     them for the project coordinator, else their own."""
-    members = set(PartnershipMember.objects.filter(partnership=partnership).values_list("organisation_id", flat=True))
-    if may_coordinate(user, partnership):
-        return sorted(members)
-    return sorted(members & get_scope(user).staff_org_ids)
+    pk = getattr(partnership, "pk", partnership)
+    return sorted(editable_organisations_by_partnership(user, [pk])[pk])
 
 
 def editable_organisations_by_partnership(user, partnership_ids) -> dict[int, set[int]]:

@@ -18,6 +18,7 @@ from django.db.models.functions import Cast, Coalesce, Concat
 from django.utils.translation import gettext_lazy as _
 
 from mobility.models import Learner, Mobility
+from mobility.querysets import own_learners
 from partners import figures
 from partners.access import get_scope
 from partners.dashboard import register_panel
@@ -118,7 +119,7 @@ def _candidates(user, signer_orgs):
     """Every (document, party) this user acts for among documents awaiting approval and that party has not approved
     (no approval of exactly this content: its stored SHA-256), the oldest first, as rows of (model key, document
     id, party key, content SHA-256, since, *SHOWN): one UNION query, whatever the documents."""
-    learner = Learner.objects.filter(user_id=user.pk).values("pk")
+    learner = own_learners(user.pk)
     types = ContentType.objects.get_for_models(*(spec[0] for spec in APPROVED_MODELS.values()))
     branches = []
 

@@ -9,8 +9,7 @@
 
 from django.db import models
 
-from mobility.models import Learner
-from mobility.querysets import mobility_q
+from mobility.querysets import mobility_q, own_learners
 from partners.querysets import ScopedQuerySet
 
 
@@ -59,7 +58,7 @@ def grant_q(scope, prefix: str = "") -> models.Q:
     return (
         models.Q(**{f"{p}mobility__sending_organisation_id__in": scope.staff_org_ids})
         | models.Q(**{f"{p}mobility__partnership_id__in": scope.coordinated_partnership_ids})
-        | models.Q(**{f"{p}mobility__learner_id__in": Learner.objects.filter(user_id=scope.user_id).values("pk")})
+        | models.Q(**{f"{p}mobility__learner_id__in": own_learners(scope.user_id)})
     )
 
 

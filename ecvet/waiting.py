@@ -1,9 +1,10 @@
 """ECVET items for the "Waiting for you" list and the daily digest (registered with partners.waiting).
 
-The same documents as the dashboard's "Documents waiting for you" panel (ecvet/dashboard.py), without its
-cap of ten: Learning Agreement versions, memoranda, Personal Transcripts and Europass Mobility documents that
-wait for an approval the user owes (as the learner or as a signer of a party), and approved transcripts
-whose recognition the user's organisation must record. A fixed number of queries.
+The same documents as the dashboard's "Documents waiting for you" panel (ecvet/dashboard.py), which lists ten
+of them: Learning Agreement versions, memoranda, Personal Transcripts, Europass Mobility documents and grant
+agreements that wait for an approval the user owes (as the learner or as a signer of a party), and approved
+transcripts whose recognition the user's organisation must record; at most `limit` of each, the oldest first.
+Two queries.
 """
 
 from __future__ import annotations

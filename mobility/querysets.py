@@ -15,17 +15,22 @@ from partners.access import Scope
 from partners.querysets import ScopedQuerySet
 
 
+def own_learners(user_id):
+    """The learner rows of this account (a subquery): how a learner's own mobilities and documents are found
+    without joining every learner."""
+    return apps.get_model("mobility", "Learner").objects.filter(user_id=user_id).values("pk")
+
+
 def mobility_q(scope: Scope, prefix: str = "") -> models.Q:
     """One condition per way of seeing a mobility, each on the mobility's own columns so that PostgreSQL can use
     their indexes: the learner branch is a subquery on the user's own learner rows, not a join over every
     learner (issue 15). Branches that cannot match (no staff organisation, no coordinated partnership) are
     left out."""
     p = prefix
-    learner = apps.get_model("mobility", "Learner")
     q = (
         models.Q(**{f"{p}mentor_id": scope.user_id})
         | models.Q(**{f"{p}tutor_id": scope.user_id})
-        | models.Q(**{f"{p}learner_id__in": learner.objects.filter(user_id=scope.user_id).values("pk")})
+        | models.Q(**{f"{p}learner_id__in": own_learners(scope.user_id)})
     )
     if scope.staff_org_ids:
         q |= models.Q(**{f"{p}sending_organisation_id__in": scope.staff_org_ids}) | models.Q(
