@@ -919,10 +919,12 @@ def grow(n: int, *, seed: int = 15, out=print) -> dict[str, int]:
                 cursor.execute(sql)
     out(f"  foreign keys checked, committed in {time.perf_counter() - began:.1f} s")
     with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
+        # What autovacuum does to a live database soon after a bulk load: statistics, and the visibility map
+        # without which every count reads the heap instead of an index (5 x slower at 25,000 rows).
+        cursor.execute("VACUUM ANALYZE")
     cache.clear()  # dashboards and rules cached before the load
     check_frozen()
-    out(f"  analysed, frozen documents checked in {time.perf_counter() - began:.1f} s")
+    out(f"  vacuumed and analysed, frozen documents checked in {time.perf_counter() - began:.1f} s")
     counts = grower.w.counts()
     counts["learning agreements (share of mobilities, %)"] = round(100 * grower.agreements / max(n, 1))
     return counts

@@ -47,8 +47,9 @@ class MobilityFilter(django_filters.FilterSet):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.filters["partnership"].queryset = Partnership.objects.visible_to(user).order_by("acronym")
-        # Mentors of the mobilities this user can see, and nobody else.
-        mentor_ids = Mobility.objects.visible_to(user).filter(mentor__isnull=False).values("mentor_id")
+        # Mentors of this list's mobilities (the queryset given is the list, drawn from what the user may see), and
+        # nobody else: a mentor offered here has rows to show.
+        mentor_ids = self.queryset.filter(mentor__isnull=False).values("mentor_id")
         self.filters["mentor"].queryset = User.objects.filter(pk__in=mentor_ids).order_by("last_name", "first_name")
 
     def filter_search(self, queryset, name, value):

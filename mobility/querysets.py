@@ -11,7 +11,7 @@ Everything hanging off a mobility (checklist, assessments, report, history) foll
 from django.apps import apps
 from django.db import models
 
-from partners.access import Scope
+from partners.access import Scope, get_scope
 from partners.querysets import ScopedQuerySet
 
 
@@ -21,23 +21,30 @@ def own_learners(user_id):
     return apps.get_model("mobility", "Learner").objects.filter(user_id=user_id).values("pk")
 
 
-def mobility_q(scope: Scope, prefix: str = "") -> models.Q:
+def mobility_branches(scope: Scope, prefix: str = "") -> dict[str, models.Q]:
     """One condition per way of seeing a mobility, each on the mobility's own columns so that PostgreSQL can use
     their indexes: the learner branch is a subquery on the user's own learner rows, not a join over every
     learner (issue 15). Branches that cannot match (no staff organisation, no coordinated partnership) are
     left out."""
     p = prefix
-    q = (
-        models.Q(**{f"{p}mentor_id": scope.user_id})
-        | models.Q(**{f"{p}tutor_id": scope.user_id})
-        | models.Q(**{f"{p}learner_id__in": own_learners(scope.user_id)})
-    )
+    branches = {
+        "mentor": models.Q(**{f"{p}mentor_id": scope.user_id}),
+        "tutor": models.Q(**{f"{p}tutor_id": scope.user_id}),
+        "learner": models.Q(**{f"{p}learner_id__in": own_learners(scope.user_id)}),
+    }
     if scope.staff_org_ids:
-        q |= models.Q(**{f"{p}sending_organisation_id__in": scope.staff_org_ids}) | models.Q(
-            **{f"{p}receiving_organisation_id__in": scope.staff_org_ids}
-        )
+        branches["sending"] = models.Q(**{f"{p}sending_organisation_id__in": scope.staff_org_ids})
+        branches["receiving"] = models.Q(**{f"{p}receiving_organisation_id__in": scope.staff_org_ids})
     if scope.coordinated_partnership_ids:
-        q |= models.Q(**{f"{p}partnership_id__in": scope.coordinated_partnership_ids})
+        branches["coordinated"] = models.Q(**{f"{p}partnership_id__in": scope.coordinated_partnership_ids})
+    return branches
+
+
+def mobility_q(scope: Scope, prefix: str = "") -> models.Q:
+    """Every mobility the scope sees: any of its branches."""
+    q = models.Q()
+    for branch in mobility_branches(scope, prefix).values():
+        q |= branch
     return q
 
 
@@ -45,20 +52,30 @@ class MobilityQuerySet(ScopedQuerySet):
     def scope_filter(self, scope):
         return mobility_q(scope)
 
+    def visible_through(self, user, branch: str):
+        """The part of what `user` sees that one branch of the scope shows ("sending", "receiving", "coordinated",
+        "mentor", …): a subset of `visible_to(user)` by construction, asked without the other branches so that
+        PostgreSQL walks one index instead of OR-ing six conditions (issue 15). A branch the scope lacks shows
+        nothing (a superuser's too: their "everything" is visible_to)."""
+        scope = get_scope(user)
+        if scope.user_id is None:
+            return self.none()
+        condition = mobility_branches(scope).get(branch)
+        return self.filter(condition) if condition is not None else self.none()
+
     def outgoing_for(self, organisation_ids):
         return self.filter(sending_organisation_id__in=organisation_ids)
-
-    def incoming_for(self, organisation_ids):
-        return self.filter(receiving_organisation_id__in=organisation_ids)
 
     def open(self):
         return self.filter(status__in=self.model.OPEN_STATUSES)
 
     def with_list_related(self):
-        """What the mobility lists show, in a fixed number of queries."""
+        """What the mobility lists show, in a fixed number of queries: the five rows every mobility has joined, the
+        optional mentor and tutor read after (PostgreSQL took 5 ms to plan the seven-table join of a 25-row page,
+        0.7 ms for five; issue 15)."""
         return self.select_related(
-            "learner", "partnership", "sending_organisation", "receiving_organisation", "mentor", "tutor"
-        )
+            "learner", "partnership", "sending_organisation", "receiving_organisation"
+        ).prefetch_related("mentor", "tutor")
 
 
 class LearnerQuerySet(ScopedQuerySet):

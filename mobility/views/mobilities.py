@@ -51,22 +51,20 @@ READ_ONLY_STATUSES = (S.RECOGNISED, S.CANCELLED)
 
 
 def list_queryset(request, name: str):
-    """The mobilities of one list, from what the user may see; 403 for a list that is not theirs."""
-    scope = get_scope(request.user)
-    visible = Mobility.objects.visible_to(request.user)
+    """The mobilities of one list, from what the user may see; 403 for a list that is not theirs. Each list is the
+    branch of the reader's scope it names (Mobility.objects.visible_through), so a partnership-wide list walks the
+    partnership's rows, not everything the reader could see by six routes."""
     if name == "mine":
-        return visible.filter(mentor=request.user)
+        return Mobility.objects.visible_through(request.user, "mentor")
     if name not in LIST_TITLES:
         raise Http404
     if name not in access.mobility_lists(request.user):
         raise PermissionDenied
+    scope = get_scope(request.user)
     if scope.unrestricted:
-        return visible
-    if name == "outgoing":
-        return visible.outgoing_for(scope.staff_org_ids)
-    if name == "incoming":
-        return visible.incoming_for(scope.staff_org_ids)
-    return visible.filter(partnership_id__in=scope.coordinated_partnership_ids)
+        return Mobility.objects.visible_to(request.user)
+    branch = {"outgoing": "sending", "incoming": "receiving", "all": "coordinated"}[name]
+    return Mobility.objects.visible_through(request.user, branch)
 
 
 def filtered(request, name: str) -> tuple[MobilityFilter, object]:
