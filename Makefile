@@ -82,9 +82,11 @@ lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 
-check-deploy: $(VENV)/.installed ## `check --deploy` with production settings and throwaway secrets
-	DJANGO_SETTINGS_MODULE=vision.settings.production SECRET_KEY=$$(head -c 48 /dev/urandom | base64) \
-	  ALLOWED_HOSTS=vision.example $(PY) manage.py check --deploy --fail-level WARNING
+check-deploy: $(VENV)/.installed ## `check --deploy` with production settings, throwaway secrets and freshly collected static files
+	static=$$(mktemp -d) && trap 'rm -rf "$$static"' EXIT && \
+	export DJANGO_SETTINGS_MODULE=vision.settings.production SECRET_KEY=$$(head -c 48 /dev/urandom | base64) \
+	  ALLOWED_HOSTS=vision.example STATIC_ROOT="$$static" && \
+	$(PY) manage.py collectstatic --noinput -v0 && $(PY) manage.py check --deploy --fail-level WARNING
 
 bench-pdf: setup ## Sealed-PDF throughput, time per document and worker memory (PostgreSQL + redis-server)
 	DATABASE_URL=$${BENCH_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/postgres} \

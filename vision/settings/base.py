@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "knox",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "vision.apps.VisionConfig",  # the project's own system checks (vision/checks.py)
     "partners",
     "funding",
     "mobility",
