@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
@@ -53,6 +54,10 @@ class RenderedDocument(WorkflowModel, TimeStampedModel):
     # When the job was last handed to the broker (null: never, e.g. the broker was down): the relay resends.
     enqueued_at = models.DateTimeField(null=True, blank=True)
     started_at = models.DateTimeField(null=True, blank=True)
+    # The run that renders it: "<worker node>:<pid>", renewed while it runs (documents.services.Heartbeat). A row
+    # "rendering" whose lease ran out, or held by a node that has just started, lost its worker and is queued again.
+    leased_by = models.CharField(max_length=200, blank=True)
+    lease_until = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
     file = models.FileField(_("file"), upload_to="sealed/%Y/%m/", blank=True, max_length=200)
     file_sha256 = models.CharField(_("SHA-256 of the file"), max_length=64, blank=True)
@@ -100,11 +105,13 @@ class RenderedDocument(WorkflowModel, TimeStampedModel):
         source=[Status.QUEUED, Status.RENDERING],
         target=Status.RENDERING,
         permission=system_only,
-        custom={"label": _("Start rendering"), "update_fields": ["attempts", "started_at"]},
+        custom={"label": _("Start rendering"), "update_fields": ["attempts", "started_at", "leased_by", "lease_until"]},
     )
-    def start(self):
+    def start(self, holder: str = "", lease: timedelta | None = None):
         self.attempts += 1
         self.started_at = timezone.now()
+        self.leased_by = holder[:200]
+        self.lease_until = self.started_at + lease if lease else None
 
     @transition(
         field=status,
@@ -135,11 +142,13 @@ class RenderedDocument(WorkflowModel, TimeStampedModel):
         source=Status.RENDERING,
         target=Status.QUEUED,
         permission=system_only,
-        custom={"label": _("Queue again"), "update_fields": ["enqueued_at"]},
+        custom={"label": _("Queue again"), "update_fields": ["enqueued_at", "leased_by", "lease_until"]},
     )
     def requeue(self):
         """A run stuck in "rendering" lost its worker: the relay hands the job to the broker again."""
         self.enqueued_at = None
+        self.leased_by = ""
+        self.lease_until = None
 
     @transition(
         field=status,

@@ -12,13 +12,14 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import threading
 from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, models, transaction
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone, translation
@@ -38,8 +39,49 @@ S = RenderedDocument.Status
 
 # A queued row not picked up for this long is handed to the broker again (the task is idempotent).
 RELAY_AFTER = timedelta(minutes=5)
-# A row stuck in "rendering" this long lost its worker (the broker redelivers; this is the safety net).
+# A row "rendering" without a lease (started before leases existed) is taken as lost after this long.
 STALE_RENDERING = timedelta(minutes=15)
+
+
+def lease() -> timedelta:
+    """How long a run holds its row without renewing it (VISION_PDF_LEASE_SECONDS): a worker killed mid-render
+    stops renewing, and the next relay (every 15 s, and when a worker starts) queues the row again."""
+    return timedelta(seconds=settings.VISION_PDF_LEASE_SECONDS)
+
+
+class Heartbeat:
+    """Renews the run's lease every third of it while the render runs (a thread with its own connection). A render
+    shorter than that never touches the database from the thread."""
+
+    def __init__(self, pk: int, holder: str):
+        self.pk, self.holder = pk, holder
+        self.stopped = threading.Event()
+        self.thread = threading.Thread(target=self._run, name=f"lease-{pk}", daemon=True)
+
+    def __enter__(self):
+        if self.holder:
+            self.thread.start()
+        return self
+
+    def __exit__(self, *exc_info):
+        self.stopped.set()
+        if self.thread.is_alive():
+            self.thread.join(5)
+
+    def _run(self) -> None:
+        interval = max(lease().total_seconds() / 3, 0.1)
+        try:
+            while not self.stopped.wait(interval):
+                self.renew()
+        finally:
+            connection.close()
+
+    def renew(self) -> bool:
+        return bool(
+            RenderedDocument.objects.filter(pk=self.pk, status=S.RENDERING, leased_by=self.holder).update(
+                lease_until=timezone.now() + lease()
+            )
+        )
 
 
 class NotFinal(Exception):
@@ -128,9 +170,12 @@ def enqueue(pk: int) -> bool:
     return True
 
 
-def relay_queued(*, now=None) -> int:
-    """Send again the queued rows the broker never got (or lost), and rows whose worker died mid-render."""
+def relay_queued(*, now=None, starting_node: str = "") -> int:
+    """Send again the queued rows the broker never got (or lost), and rows whose worker died mid-render. A worker
+    that starts names itself (`starting_node`): rows its node held before are lost at once, whatever their lease."""
     now = now or timezone.now()
+    if starting_node:
+        requeue_stale(now=now, held_by=starting_node)
     requeue_stale(now=now)
     pending = RenderedDocument.objects.filter(status=S.QUEUED).filter(
         enqueued_at__isnull=True
@@ -143,12 +188,19 @@ def relay_queued(*, now=None) -> int:
     return sent
 
 
-def requeue_stale(*, now=None, limit: int = 1000) -> int:
-    """Rows "rendering" for too long lost their worker: each is moved back to "queued" (one history row and
-    one audit entry each, no actor: the portal does it). One short transaction per row, so a worker finishing
-    one of them meanwhile wins (the move is refused and the row skipped)."""
+def requeue_stale(*, now=None, held_by: str = "", limit: int = 1000) -> int:
+    """Rows "rendering" that lost their worker — their lease ran out, or (`held_by`) their node has just started
+    again — are moved back to "queued" (one history row and one audit entry each, no actor: the portal does it).
+    One short transaction per row, so a worker finishing one of them meanwhile wins (the move is refused and the
+    row skipped)."""
     now = now or timezone.now()
-    stale = RenderedDocument.objects.filter(status=S.RENDERING, started_at__lt=now - STALE_RENDERING)
+    rendering = RenderedDocument.objects.filter(status=S.RENDERING)
+    if held_by:
+        stale = rendering.filter(leased_by__startswith=f"{held_by}:")
+    else:
+        stale = rendering.filter(
+            models.Q(lease_until__lt=now) | models.Q(lease_until__isnull=True, started_at__lt=now - STALE_RENDERING)
+        )
     moved = 0
     for pk in stale.order_by("pk").values_list("pk", flat=True)[:limit]:
         with transaction.atomic():
@@ -170,7 +222,7 @@ def _store(row: RenderedDocument, filename: str, pdf: bytes) -> None:
     row.file.name = storage.save(name, ContentFile(pdf))
 
 
-def _start(pk: int):
+def _start(pk: int, holder: str = ""):
     """Phase 1 (short transaction): lock, re-check, mark rendering. Returns (row, document, spec) or a result."""
     with transaction.atomic():
         row = _locked(pk)
@@ -189,20 +241,25 @@ def _start(pk: int):
         if spec.content_sha256(document) != row.content_sha256:
             return _fail(row, _("The document's content changed after the PDF was requested."))
         # A row already "rendering" lost its worker (the broker redelivered the job): start again.
-        workflow.move(row, "start", system=True)
+        workflow.move(row, "start", system=True, holder=holder, lease=lease() if holder else None)
         return row, document, spec
 
 
-def produce(pk: int) -> str:
+def produce(pk: int, holder: str = "") -> str:
     """Render, seal and store one job. Returns what happened ("ready", "done-already", "failed", "gone").
     Raises on a transient error (the task retries); a permanent one marks the row failed with the reason.
 
     Rendering runs outside any transaction (the page shows "rendering"); the result is stored under the
     row's lock, and only if no other run finished first."""
-    started = _start(pk)
+    started = _start(pk, holder)
     if isinstance(started, str):
         return started
     row, document, spec = started
+    with Heartbeat(pk, holder):
+        return _render_and_store(pk, row, document, spec)
+
+
+def _render_and_store(pk: int, row: RenderedDocument, document, spec) -> str:
     try:
         verify_url = settings.VISION_BASE_URL + row.get_verify_url()
         context = {"rendered": row, "verify_url": verify_url, "qr": qr_data_uri(verify_url)}

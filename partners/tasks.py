@@ -103,7 +103,7 @@ def deliver_digest(user_id: int, day: date) -> str:
     ignore_result=True,
     autoretry_for=TRANSIENT,
     retry_backoff=60,
-    retry_backoff_max=3600,
+    retry_backoff_max=240,  # a retry waits in the worker, unacknowledged: below the broker's visibility timeout
     retry_jitter=True,
     max_retries=5,
 )
@@ -117,7 +117,7 @@ def send_digest(self, user_id: int, day: str) -> str:
     ignore_result=True,
     autoretry_for=(DatabaseError,),
     retry_backoff=60,
-    retry_backoff_max=600,
+    retry_backoff_max=120,
     retry_jitter=True,
     max_retries=5,
 )

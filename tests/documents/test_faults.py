@@ -130,3 +130,31 @@ def test_a_worker_killed_mid_render_completes_the_job_once_after_restart(world, 
     assert done.attempts == 2  # the killed run and the one that finished
     assert len(files_of(done)) == 1
     assert RenderedDocument.objects.count() == 1
+
+
+def test_a_whole_worker_killed_mid_render_is_redone_within_a_minute(world, cast, broker, workers):  # noqa: F811
+    # Not just its pool process (above): the main process too, so nothing reports the loss to the broker. The
+    # message stays unacknowledged until the visibility timeout; the restarted node's start-up relay takes the row
+    # back at once instead (its lease names that node), so the PDF is ready well within a minute (issue 17).
+    memorandum = in_force(world, cast)
+    worker = workers(broker.url, render_delay=3)
+    row = services.request_pdf(memorandum, by=world.pc_a)
+    rendering = wait_until(lambda: RenderedDocument.objects.filter(pk=row.pk, status=S.RENDERING).exists(), 60, 0.05)
+    assert rendering, "the worker never started rendering"
+    held = RenderedDocument.objects.get(pk=row.pk)
+    assert held.leased_by.startswith("celery@") and held.lease_until > held.started_at
+    children = worker.children()
+    for pid in [worker.process.pid, *children]:
+        os.kill(pid, signal.SIGKILL)
+    worker.process.wait(10)
+    killed = time.monotonic()
+
+    workers(broker.url)  # the same node starts again (as its supervisor would restart it)
+
+    def ready():
+        return RenderedDocument.objects.filter(pk=row.pk, status=S.READY).first()
+
+    done = wait_until(ready, 90, 0.5)
+    assert done is not None, RenderedDocument.objects.values_list("status", "error", "attempts").get(pk=row.pk)
+    assert time.monotonic() - killed < 60
+    assert done.attempts == 2 and len(files_of(done)) == 1

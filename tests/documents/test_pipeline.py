@@ -188,7 +188,7 @@ def test_a_render_over_the_time_limit_fails_with_the_reason(world, mob, monkeypa
     approve_la(world, mob)
     row = RenderedDocument.objects.get()
 
-    def slow(pk):
+    def slow(pk, holder=""):
         raise SoftTimeLimitExceeded()
 
     monkeypatch.setattr(services, "produce", slow)
@@ -300,3 +300,77 @@ def test_mark_failed_leaves_a_ready_row_alone(world, mob, django_capture_on_comm
     services.mark_failed(row.pk, "late failure")
     row.refresh_from_db()
     assert row.status == S.READY and row.error == ""
+
+
+# --- Leases: a run that lost its worker is taken back within a minute (issue 17, point 4) -----------------------
+
+
+def test_a_run_holds_a_lease_that_the_relay_respects_until_it_runs_out(world, mob, monkeypatch):
+    sent = []
+    monkeypatch.setattr(tasks.render_document, "apply_async", lambda args, **kwargs: sent.append(args[0]))
+    approve_la(world, mob)
+    row = RenderedDocument.objects.get()
+    started = services._start(row.pk, "celery@web1:4242")
+    assert not isinstance(started, str)
+    row.refresh_from_db()
+    assert row.status == S.RENDERING and row.leased_by == "celery@web1:4242"
+    assert row.lease_until == row.started_at + services.lease()
+
+    assert services.relay_queued(now=row.lease_until - timedelta(seconds=1)) == 0  # the run still holds it
+    row.refresh_from_db()
+    assert row.status == S.RENDERING
+    assert services.relay_queued(now=row.lease_until + timedelta(seconds=1)) == 1  # its worker stopped renewing
+    row.refresh_from_db()
+    assert (row.status, row.leased_by, row.lease_until) == (S.QUEUED, "", None)
+    assert sent == [row.pk]
+
+
+def test_a_restarted_node_takes_back_its_rows_at_once_and_leaves_other_nodes_alone(world, mob, monkeypatch):
+    sent = []
+    monkeypatch.setattr(tasks.render_document, "apply_async", lambda args, **kwargs: sent.append(args[0]))
+    approve_la(world, mob)
+    memorandum_in_force(world)
+    mine, other = RenderedDocument.objects.order_by("pk")
+    services._start(mine.pk, "celery@web1:4242")
+    services._start(other.pk, "celery@web2:777")
+    # Both leases are fresh; the node celery@web1 starts again: its old run is dead, web2's is not.
+    assert services.relay_queued(starting_node="celery@web1") == 1
+    mine.refresh_from_db()
+    other.refresh_from_db()
+    assert mine.status == S.QUEUED and other.status == S.RENDERING
+    assert sent == [mine.pk]
+    # A node whose name only begins the same is another node.
+    assert services.relay_queued(starting_node="celery@web") == 0
+
+
+def test_the_heartbeat_renews_only_its_own_running_lease(world, mob, settings):
+    approve_la(world, mob)
+    row = RenderedDocument.objects.get()
+    services._start(row.pk, "celery@web1:1")
+    row.refresh_from_db()
+    first = row.lease_until
+    assert services.Heartbeat(row.pk, "celery@web1:1").renew()
+    row.refresh_from_db()
+    assert row.lease_until > first
+    assert not services.Heartbeat(row.pk, "celery@web1:2").renew()  # another run's
+    RenderedDocument.objects.filter(pk=row.pk).update(status=S.READY)
+    assert not services.Heartbeat(row.pk, "celery@web1:1").renew()  # finished: nothing to hold
+
+
+def test_the_heartbeat_thread_renews_while_a_long_render_runs(world, mob, settings, monkeypatch):
+    # The thread writes through its own connection, so the row must be committed: done by hand, then removed.
+    import threading
+
+    settings.VISION_PDF_LEASE_SECONDS = 0.3
+    renewed = threading.Event()
+    original = services.Heartbeat.renew
+
+    def renew(self):
+        renewed.set()
+        return original(self)
+
+    monkeypatch.setattr(services.Heartbeat, "renew", renew)
+    with services.Heartbeat(1, "celery@web1:1"):
+        assert renewed.wait(2), "the heartbeat never renewed during a render longer than a third of the lease"
+    with services.Heartbeat(1, ""):  # eager, in-process runs hold no lease: no thread
+        pass

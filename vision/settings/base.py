@@ -191,6 +191,8 @@ VISION_SIGNING_TRUST_ROOTS = env.list("VISION_SIGNING_TRUST_ROOTS", default=[])
 VISION_PDF_ON_APPROVAL = env.bool("VISION_PDF_ON_APPROVAL", default=True)
 VISION_PDF_MAX_BYTES = env.int("VISION_PDF_MAX_BYTES", default=20 * 1024 * 1024)
 VISION_PDF_RENDER_SECONDS = env.int("VISION_PDF_RENDER_SECONDS", default=60)
+# A render holds its row this long and renews it every third of it (documents.services.Heartbeat).
+VISION_PDF_LEASE_SECONDS = env.int("VISION_PDF_LEASE_SECONDS", default=30)
 
 # --- Email ----------------------------------------------------------------------
 vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
@@ -243,10 +245,18 @@ CELERY_TASK_TIME_LIMIT = 300
 CELERY_TASK_SOFT_TIME_LIMIT = 240
 # Must stay above the hard time limit, or a long task is delivered twice.
 # A page that enqueues must answer at once when Redis is down (the relay sends the job later).
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600, "socket_connect_timeout": 1, "max_retries": 0}
+# An unacknowledged message (acks_late) goes back to the queue after the visibility timeout: it must exceed the
+# longest a task may hold one — a render's hard limit plus its longest retry wait (tests/test_task_limits.py) —
+# and no more than needed, so that a job of a worker killed outright is delivered again within minutes.
+VISION_BROKER_VISIBILITY_SECONDS = env.int("VISION_BROKER_VISIBILITY_SECONDS", default=600)
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": VISION_BROKER_VISIBILITY_SECONDS,
+    "socket_connect_timeout": 1,
+    "max_retries": 0,
+}
 CELERY_BROKER_CONNECTION_TIMEOUT = 1
 CELERY_BEAT_SCHEDULE = {
-    "relay-queued-pdfs": {"task": "documents.tasks.relay_queued", "schedule": 60.0},
+    "relay-queued-pdfs": {"task": "documents.tasks.relay_queued", "schedule": 15.0},
     # The "what waits for you" e-mail, every morning at 06:00 in CELERY_TIMEZONE (Europe/Brussels).
     "daily-digest": {"task": "partners.tasks.send_daily_digests", "schedule": crontab(hour=6, minute=0)},
 }
