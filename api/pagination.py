@@ -16,7 +16,6 @@ from dataclasses import dataclass
 
 from django.core.exceptions import FieldDoesNotExist
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.core.paginator import Paginator
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
@@ -26,6 +25,8 @@ from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.pagination import Cursor, CursorPagination
 from rest_framework.response import Response
 from rest_framework.utils.urls import remove_query_param
+
+from partners.pagination import DeferredJoinPaginator
 
 
 def _positive(request, name: str, default: int | None, maximum: int | None = None) -> int | None:
@@ -179,7 +180,9 @@ class Pagination(CursorPagination):
 
     def paginate_by_number(self, queryset, request):
         number = _positive(request, self.page_query_param, 1)
-        paginator = Paginator(queryset.order_by(*(key.order_by() for key in self.keys)), self.page_size)
+        # Deep pages read their keys first, then the rows (partners.pagination): an OFFSET over the joined rows cost
+        # the 200th page of mobilities 60-90 ms.
+        paginator = DeferredJoinPaginator(queryset.order_by(*(key.order_by() for key in self.keys)), self.page_size)
         page = paginator.get_page(number)
         self.page = list(page)
         self.count = paginator.count
