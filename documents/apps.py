@@ -9,4 +9,7 @@ class DocumentsConfig(AppConfig):
 
     def ready(self):
         # The download rules register themselves with `rules` for the templates.
-        from . import access  # noqa: F401
+        from . import (
+            access,  # noqa: F401
+            gdpr,  # noqa: F401  (erasure withdraws the learner's PDFs)
+        )

@@ -32,6 +32,8 @@ class RenderedDocument(WorkflowModel, TimeStampedModel):
         RENDERING = "rendering", _("Rendering")
         READY = "ready", _("Ready")
         FAILED = "failed", _("Failed")
+        # The person it names had their data erased: the file is deleted, the row keeps the hashes.
+        WITHDRAWN = "withdrawn", _("Withdrawn")
 
     code = code_field()
     content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+")
@@ -67,6 +69,7 @@ class RenderedDocument(WorkflowModel, TimeStampedModel):
     verify_token = models.CharField(max_length=64, unique=True, default=new_verify_token, editable=False)
     revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
     revoked_reason = models.CharField(_("reason for revoking"), max_length=300, blank=True)
+    withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
 
     objects = RenderedDocumentQuerySet.as_manager()
 
@@ -149,6 +152,19 @@ class RenderedDocument(WorkflowModel, TimeStampedModel):
         self.enqueued_at = None
         self.leased_by = ""
         self.lease_until = None
+
+    @transition(
+        field=status,
+        source=[Status.QUEUED, Status.RENDERING, Status.READY, Status.FAILED],
+        target=Status.WITHDRAWN,
+        permission=system_only,
+        custom={"label": _("Withdraw (erasure)"), "update_fields": ["file", "withdrawn_at", "error"]},
+    )
+    def withdraw(self):
+        """The learner it names was erased (documents.gdpr): the caller deletes the file once this commits."""
+        self.file = ""
+        self.error = ""
+        self.withdrawn_at = timezone.now()
 
     @transition(
         field=status,

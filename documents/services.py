@@ -230,8 +230,8 @@ def _start(pk: int, holder: str = ""):
             return "gone"
         if row.status == S.READY:
             return "done-already"
-        if row.status == S.FAILED:
-            return "failed"
+        if row.status in (S.FAILED, S.WITHDRAWN):
+            return str(row.status)
         document = row.document
         if document is None:
             return _fail(row, _("The document no longer exists."))
@@ -279,8 +279,8 @@ def _render_and_store(pk: int, row: RenderedDocument, document, spec) -> str:
             return "gone"
         if row.status == S.READY:
             return "done-already"  # another run won: ours is discarded
-        if row.status == S.FAILED:
-            return "failed"
+        if row.status in (S.FAILED, S.WITHDRAWN):
+            return str(row.status)  # failed meanwhile, or its learner was erased: nothing is stored
         _store(row, spec.filename(document), sealed)
         row.file_sha256 = hashlib.sha256(sealed).hexdigest()
         row.file_size = len(sealed)
@@ -294,6 +294,21 @@ def _render_and_store(pk: int, row: RenderedDocument, document, spec) -> str:
             update_fields=["file", "file_sha256", "file_size", "pages", "signer"],
         )
     return "ready"
+
+
+def withdraw(rows) -> int:
+    """Erasure (documents.gdpr): each row is withdrawn — its file deleted from storage once the erasure commits
+    (a rolled-back erasure keeps it), the row kept with its hashes so that a copy someone kept can still be
+    checked, and the public page saying only that it was withdrawn at the person's request."""
+    withdrawn = 0
+    for pk in rows.exclude(status=S.WITHDRAWN).order_by("pk").values_list("pk", flat=True):
+        row = _locked(pk)
+        storage, name = row.file.storage, row.file.name
+        workflow.move(row, "withdraw", system=True)
+        if name:
+            transaction.on_commit(lambda storage=storage, name=name: storage.delete(name))
+        withdrawn += 1
+    return withdrawn
 
 
 def _fail(row: RenderedDocument, reason: str) -> str:
@@ -310,7 +325,9 @@ def mark_failed(pk: int, reason: str) -> None:
 
 
 def verification_status(row: RenderedDocument) -> str:
-    """valid / superseded / revoked, as the public page says it."""
+    """valid / superseded / revoked / withdrawn, as the public page says it."""
+    if row.status == S.WITHDRAWN:
+        return "withdrawn"
     if row.revoked_at:
         return "revoked"
     document = row.document

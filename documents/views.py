@@ -60,7 +60,7 @@ def download(request, code):
     return services.serve_pdf(request, code)
 
 
-def _zip(request, rows, name: str, *, partnership=None):
+def _zip(request, rows, name: str, *, partnership=None, about=None):
     selected = access.downloadable(request.user, rows)
     if not selected:
         messages.info(request, _("There is no sealed PDF here that you may download."))
@@ -76,7 +76,7 @@ def _zip(request, rows, name: str, *, partnership=None):
     audit.record(
         actor=request.user,
         verb=AuditEntry.Verb.DOWNLOADED,
-        obj=partnership or rows[0].mobility or rows[0],
+        obj=about or partnership or rows[0].mobility or rows[0],
         request=request,
         partnership=partnership,
         details={"zip": name, "files": len(rows)},
@@ -102,8 +102,9 @@ def partnership_zip(request, slug):
 def mobility_zip(request, code):
     mobility = get_object_or_404(Mobility.objects.visible_to(request.user), code=code)
     rows = RenderedDocument.objects.visible_to(request.user).filter(mobility=mobility)
-    name = f"mobility-{get_valid_filename(mobility.learner.last_name) or 'documents'}-{str(mobility.code)[:8]}.zip"
-    response = _zip(request, rows, name, partnership=mobility.partnership)
+    name = f"mobility-{str(mobility.code)[:8]}-documents.zip"  # codes, never names (the audit keeps the name)
+    # Audited as about the mobility, so that the learner's erasure finds the entry.
+    response = _zip(request, rows, name, partnership=mobility.partnership, about=mobility)
     return response or redirect(mobility.get_absolute_url())
 
 
@@ -126,7 +127,11 @@ class CheckForm(forms.Form):
 
 def verify(request, token):
     """Public: what the document is, whether it is still valid, and a check of an uploaded copy."""
-    row = get_object_or_404(RenderedDocument.objects.select_related("content_type"), verify_token=token, status=S.READY)
+    row = get_object_or_404(
+        RenderedDocument.objects.select_related("content_type"), verify_token=token, status__in=[S.READY, S.WITHDRAWN]
+    )
+    # A withdrawn PDF (its learner was erased) shows what it was and its hashes, never its content.
+    withdrawn = row.status == S.WITHDRAWN
     document = row.document
     spec = renderable_for(document) if document is not None else None
     result = None
@@ -144,7 +149,7 @@ def verify(request, token):
         {
             "row": row,
             "label": spec.label() if spec else _("Document"),
-            "summary": spec.summary(document) if spec else {},
+            "summary": spec.summary(document) if spec and not withdrawn else {},
             "status": services.verification_status(row),
             "form": form,
             "result": result,

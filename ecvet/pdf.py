@@ -116,8 +116,8 @@ class AgreementPdf(EcvetRenderable):
         return version.status == V.WITHDRAWN
 
     def filename(self, version):
-        learner = version.agreement.mobility.learner
-        return f"learning-agreement-{ascii_slug(learner.last_name)}-v{version.number}"
+        # Codes, never names (issue 17): file and ZIP names outlive nothing, but are copied into audit entries.
+        return f"learning-agreement-{str(version.agreement.code)[:8]}-v{version.number}"
 
 
 class MemorandumPdf(EcvetRenderable):
@@ -176,7 +176,7 @@ class TranscriptPdf(EcvetRenderable):
         return transcript.status == Transcript.Status.APPROVED
 
     def filename(self, transcript):
-        return f"personal-transcript-{ascii_slug(transcript.mobility.learner.last_name)}"
+        return f"personal-transcript-{str(transcript.code)[:8]}"
 
 
 class EuropassPdf(EcvetRenderable):
@@ -191,7 +191,7 @@ class EuropassPdf(EcvetRenderable):
         return europass.status == EuropassMobility.Status.APPROVED
 
     def filename(self, europass):
-        return f"europass-mobility-{ascii_slug(europass.mobility.learner.last_name)}"
+        return f"europass-mobility-{str(europass.code)[:8]}"
 
 
 class GrantAgreementPdf(EcvetRenderable):

@@ -52,8 +52,8 @@ class CertificatePdf(Renderable):
         }
 
     def filename(self, certificate):
-        participant = certificate.participant
-        return f"certificate-{ascii_slug(participant.last_name)}-{ascii_slug(participant.event.title)[:30]}"
+        # Codes, never names (issue 17): the event's title, the certificate's code.
+        return f"certificate-{ascii_slug(certificate.participant.event.title)[:30]}-{str(certificate.code)[:8]}"
 
     def summary(self, certificate):
         participant = certificate.participant

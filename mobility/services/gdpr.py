@@ -15,6 +15,7 @@ from __future__ import annotations
 import functools
 import json
 import re
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -87,6 +88,11 @@ erasing_learner = Signal()
 # --- identifiers -------------------------------------------------------------------------------------
 
 
+def _fold(text: str) -> str:
+    """Without accents, in lower case: "Kairytė-Ölund" → "kairyte-olund"."""
+    return unicodedata.normalize("NFKD", str(text)).encode("ascii", "ignore").decode("ascii").casefold()
+
+
 class Scrubber:
     """Replaces one person's identifiers (names, email addresses, phone numbers, birth date in the usual
     notations) with ERASED, in text and in JSON."""
@@ -112,6 +118,8 @@ class Scrubber:
             if day:
                 numeric.update(day.strftime(f) for f in DATE_FORMATS)
                 numeric.update({f"{day.day}.{day.month}.{day.year}", f"{day.day}/{day.month}/{day.year}"})
+        # The name parts as they appear in slugs and file names: without accents, in any case, run together.
+        self.folded_parts = sorted({_fold(w) for w in words if len(_fold(w)) >= MIN_NAME_PART}, key=len, reverse=True)
         by_length = lambda items: sorted(items, key=len, reverse=True)  # noqa: E731 - longest first wins
         parts = [re.escape(p) for p in by_length(plain)]
         parts += [rf"(?<!\d){re.escape(p)}(?!\d)" for p in by_length(numeric)]
@@ -122,6 +130,34 @@ class Scrubber:
         if not value or self.pattern is None:
             return value
         return self.pattern.sub(ERASED, value)
+
+    def mentions(self, value: str) -> bool:
+        """Whether `value` holds one of the person's name parts anywhere, also inside a slug or a file name
+        ("mobility-kairyte-1a2b.zip" mentions "Kairytė"): a part of four letters or more anywhere, a shorter one
+        between non-letters."""
+        if not value or not isinstance(value, str):
+            return False
+        folded = _fold(value)
+        return any(
+            part in folded if len(part) >= 4 else re.search(rf"(?<![a-z]){re.escape(part)}(?![a-z])", folded)
+            for part in self.folded_parts
+        )
+
+    def audit_text(self, value: str) -> str:
+        """A value of an audit entry: identifiers replaced, and the whole value erased if it still mentions the
+        person (issue 17: whatever its key, e.g. a ZIP file name made of the surname)."""
+        cleaned = self.text(value)
+        return ERASED if self.mentions(cleaned) else cleaned
+
+    def audit_json(self, value: Any) -> Any:
+        """`json()` for audit details, erasing whole every value that mentions the person."""
+        if isinstance(value, dict):
+            return {self.audit_text(str(k)): self.audit_json(v) for k, v in self.json(value).items()}
+        if isinstance(value, list | tuple):
+            return [self.audit_json(v) for v in value]
+        if isinstance(value, str):
+            return self.audit_text(value)
+        return value
 
     def json(self, value: Any, personal: bool = False) -> Any:
         """Scrub identifiers everywhere; erase whole every text under a key that names personal data
@@ -249,7 +285,10 @@ def _audit_entries(dossier: LearnerDossier) -> list[AuditEntry]:
             query |= Q(object_type=label, object_code__in=codes)
     if dossier.account:
         query |= Q(actor=dossier.account)
-    # Entries about other records that name the learner (e.g. an import listing the new learners).
+    # Entries about other records that name the learner (e.g. an import listing the new learners), and those that
+    # carry a mobility's code in a file name (older releases named a mobility's ZIP after the learner).
+    for mobility in dossier.mobilities:
+        query |= _json_contains("details", str(mobility.code)[:8])
     full_name = f"{dossier.learner.first_name} {dossier.learner.last_name}"
     query |= Q(object_repr__icontains=full_name) | _json_contains("details", full_name)
     for email in dossier.emails:
@@ -646,8 +685,8 @@ def erase_learner(learner: Learner, *, by, reason: str, request=None) -> Erasure
             changes.set(invitation, "revoked_at", now)
 
     for entry in dossier.audit_entries:
-        changes.set(entry, "object_repr", scrub.text(entry.object_repr)[:255])
-        changes.set(entry, "details", scrub.json(entry.details))
+        changes.set(entry, "object_repr", scrub.audit_text(entry.object_repr)[:255])
+        changes.set(entry, "details", scrub.audit_json(entry.details))
         own = account is not None and entry.actor_id == account.pk
         if own or scrub.text(entry.actor_email) != entry.actor_email:
             changes.set(entry, "actor_email", placeholder)

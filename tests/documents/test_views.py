@@ -18,7 +18,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
-from documents import rendering
+from documents import access, rendering
 from documents.models import RenderedDocument
 from documents.services import current_row, request_pdf
 from ecvet.models import LearningAgreementVersion
@@ -74,7 +74,8 @@ def test_download_is_an_audited_attachment_never_cached(world, sealed_la, client
     response = client_for(world.partner_b).get(download_url(row))
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
-    assert response["Content-Disposition"] == 'attachment; filename="learning-agreement-bakker-v1.pdf"'
+    code = str(version.agreement.code)[:8]  # codes, never names
+    assert response["Content-Disposition"] == f'attachment; filename="learning-agreement-{code}-v1.pdf"'
     assert "no-store" in response["Cache-Control"]
     assert response["X-Content-Type-Options"] == "nosniff"
     data = body(response)
@@ -101,17 +102,20 @@ def test_a_row_that_is_not_ready_is_not_downloadable(world, mob, client_for):
             lambda world, mob: memorandum_in_force(world, title="Beauty & Wellness MoU"),
             "memorandum-beauty-wellness-mou-v1",
         ),
-        (approved_transcript, "personal-transcript-bakker"),
-        (approved_europass, "europass-mobility-bakker"),
+        (approved_transcript, "personal-transcript-{code}"),
+        (approved_europass, "europass-mobility-{code}"),
     ],
     ids=["memorandum", "transcript", "europass"],
 )
 def test_every_kind_downloads_under_a_meaningful_name(world, mob, client_for, canned_pdf, build, filename):
+    # The kind of document and its code: never the learner's name (issue 17).
     document = build(world, mob)
     row = make_ready(document, canned_pdf)
     response = client_for(world.admin).get(download_url(row))
     assert response.status_code == 200
+    filename = filename.format(code=str(document.code)[:8])
     assert response["Content-Disposition"] == f'attachment; filename="{filename}.pdf"'
+    assert "bakker" not in response["Content-Disposition"].lower()
     assert body(response) == canned_pdf
 
 
@@ -372,6 +376,18 @@ def scoped(world, mob, canned_pdf):
     return rows
 
 
+def names_of(rows) -> dict[str, str]:
+    """The file name of each ready PDF of `scoped`: its kind and its document's code (never a name)."""
+    return {key: access.filename(row) for key, row in rows.items()}
+
+
+def test_the_file_names_carry_codes_and_no_name(world, mob, scoped):
+    names = names_of(scoped)
+    assert names["la"] == f"learning-agreement-{str(scoped['la'].document.agreement.code)[:8]}-v1.pdf"
+    assert names["transcript"] == f"personal-transcript-{str(scoped['transcript'].document.code)[:8]}.pdf"
+    assert all("bakker" not in name and mob.learner_a1.last_name.lower() not in name for name in names.values())
+
+
 def zip_names(response) -> dict[str, bytes]:
     assert response.status_code == 200
     assert response["Content-Type"] == "application/zip"
@@ -384,16 +400,11 @@ def test_the_partnership_zip_holds_the_ready_pdfs_of_that_partnership_only(world
     response = client_for(world.pc_a).get(reverse("documents:partnership_zip", kwargs={"slug": world.p1.slug}))
     assert response["Content-Disposition"] == 'attachment; filename="PONE-documents.zip"'
     files = zip_names(response)
+    names = names_of(scoped)
     assert sorted(files) == sorted(
-        [
-            "learning-agreement-bakker-v1.pdf",
-            "personal-transcript-bakker.pdf",
-            "europass-mobility-bakker.pdf",
-            "memorandum-beauty-mou-v1.pdf",
-            f"europass-mobility-{mob.learner_a1.last_name.lower()}.pdf",
-        ]
+        [names["la"], names["transcript"], names["europass"], "memorandum-beauty-mou-v1.pdf", names["other_europass"]]
     )
-    assert files["learning-agreement-bakker-v1.pdf"] == canned_pdf + b"la"
+    assert files[names["la"]] == canned_pdf + b"la"
     assert AuditEntry.objects.filter(verb=AuditEntry.Verb.DOWNLOADED, details__zip="PONE-documents.zip").count() == 1
 
     p2 = zip_names(client_for(world.partner_c).get(reverse("documents:partnership_zip", kwargs={"slug": "p2"})))
@@ -402,14 +413,13 @@ def test_the_partnership_zip_holds_the_ready_pdfs_of_that_partnership_only(world
 
 def test_the_mobility_zip_holds_the_ready_pdfs_of_that_mobility_only(world, mob, scoped, client_for, canned_pdf):
     response = client_for(world.partner_b).get(reverse("documents:mobility_zip", kwargs={"code": mob.m_b_to_a.code}))
-    assert response["Content-Disposition"].startswith('attachment; filename="mobility-Bakker-')
+    assert (
+        response["Content-Disposition"] == f'attachment; filename="mobility-{str(mob.m_b_to_a.code)[:8]}-documents.zip"'
+    )
     files = zip_names(response)
-    assert sorted(files) == [
-        "europass-mobility-bakker.pdf",
-        "learning-agreement-bakker-v1.pdf",
-        "personal-transcript-bakker.pdf",
-    ]
-    assert files["europass-mobility-bakker.pdf"] == canned_pdf + b"europass"
+    names = names_of(scoped)
+    assert sorted(files) == sorted([names["europass"], names["la"], names["transcript"]])
+    assert files[names["europass"]] == canned_pdf + b"europass"
 
 
 def test_a_zip_with_nothing_ready_redirects_with_a_message(world, mob, client_for):

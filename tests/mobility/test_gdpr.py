@@ -510,6 +510,36 @@ def test_scrubber_erases_free_text_values_in_json_and_keeps_field_names():
     }
 
 
+def test_scrubber_erases_whole_any_audit_value_that_mentions_a_name_part_whatever_its_key():
+    scrub = gdpr.Scrubber(names=["Austėja", "Kairytė", "Austėja Kairytė"], emails=["ak@example.org"])
+
+    details = {
+        "zip": "mobility-kairyte-1a2b3c4d.zip",  # a slug: no accent, lower case
+        "file": "sealed/9f/AustejaKairyte.pdf",  # run together
+        "fields": ["last_name"],
+        "count": 3,
+        "to": "planned",
+        "pdf": "1a2b3c4d-0000",
+    }
+    assert scrub.audit_json(details) == {
+        "zip": "[erased]",
+        "file": "[erased]",
+        "fields": ["last_name"],
+        "count": 3,
+        "to": "planned",
+        "pdf": "1a2b3c4d-0000",
+    }
+    assert scrub.audit_text("Transcript of Austėja K. (2024)") == "Transcript of [erased] K. (2024)"  # words suffice
+    assert scrub.audit_text("Transcript of austeja-k (2024)") == "[erased]"
+    assert scrub.audit_text("Europass Mobility") == "Europass Mobility"
+
+
+def test_scrubber_matches_short_name_parts_only_between_non_letters():
+    scrub = gdpr.Scrubber(names=["Ona Li", "Ona", "Li"])
+    assert scrub.mentions("mobility-ona-12.zip") and scrub.mentions("ONA")
+    assert not scrub.mentions("personal donation") and not scrub.mentions("Lima")
+
+
 def test_gdpr_actions_show_only_to_those_who_may_manage_the_learner(world, story):
     shown = render_to_string(
         "mobility/includes/learner_gdpr_actions.html", {"learner": story.learner, "can_manage": True}

@@ -15,6 +15,7 @@ import pytest
 from django.http import StreamingHttpResponse
 from django.urls import reverse
 
+from documents import access
 from partners.models import AuditEntry
 from tests.documents import conftest as documents_fixtures
 from tests.documents.support import (
@@ -90,14 +91,11 @@ def test_the_archive_holds_every_data_file_and_the_sealed_pdfs(world, mob, te, s
     assert response["Content-Disposition"].startswith('attachment; filename="PONE-archive-')
     pdfs = {name for name in files if name.startswith("documents/")}
     assert set(files) - pdfs == DATA_FILES
-    assert pdfs == {
-        "documents/learning-agreement-bakker-v1.pdf",
-        "documents/personal-transcript-bakker.pdf",
-        "documents/europass-mobility-bakker.pdf",
-        "documents/memorandum-beauty-mou-v1.pdf",
-        f"documents/europass-mobility-{mob.learner_a1.last_name.lower()}.pdf",
-    }
-    assert files["documents/learning-agreement-bakker-v1.pdf"] == canned_pdf + b"la"
+    # Named by kind and code, never by learner (issue 17).
+    names = {key: f"documents/{access.filename(row)}" for key, row in sealed.items() if key != "p2"}
+    assert pdfs == set(names.values())
+    assert names["la"] == f"documents/learning-agreement-{str(sealed['la'].document.agreement.code)[:8]}-v1.pdf"
+    assert files[names["la"]] == canned_pdf + b"la"
     assert {row["code"] for row in table(files, "mobilities.csv")} == {
         str(m.code) for m in (mob.m_b_to_a, mob.m_a_to_b, mob.m_a_to_b2)
     }
