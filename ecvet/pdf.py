@@ -7,6 +7,7 @@ times), its SHA-256 and a QR code to the public verification page.
 
 from __future__ import annotations
 
+import math
 from decimal import Decimal
 
 from django.utils import timezone
@@ -158,6 +159,31 @@ class MemorandumPdf(EcvetRenderable):
         return f"memorandum-{ascii_slug(memorandum.title)}-v{memorandum.version}"
 
 
+# The transcript's table of assessed learning outcomes: seven columns on A4 portrait (178 mm between the
+# margins of static/css/pdf.css). A unit code is never wrapped (`white-space: nowrap`, DejaVu Sans Mono
+# 8.5 pt: 1.81 mm a character, plus 3.5 mm of padding and rules), so its column is as wide as the longest
+# code, 11 % at least (its heading). The date (ISO, never wrapped) and the result (one of three phrases, whose
+# longest word must fit) keep their widths; the free-text columns share the rest. The table of ECVET points
+# awarded gives its unit column the same width (its points column keeps 20 %).
+_PAGE_MM = 178
+_CODE_CHAR_MM = 1.81
+_CELL_MM = 3.5
+_UNIT_MIN, _UNIT_MAX = 11, 45  # 45 %: the longest code a unit may have (40 characters) fits
+_FIXED = {"date": 12, "result": 11}
+_TEXT = {"outcome": 22, "method": 16, "assessor": 14, "evidence": 14}
+
+
+def outcome_columns(codes) -> dict[str, int]:
+    """Widths (percent of the table) of the transcript's columns, for these unit codes."""
+    longest = max((len(code or "") for code in codes), default=0)
+    needed = math.ceil((longest * _CODE_CHAR_MM + _CELL_MM) * 100 / _PAGE_MM)
+    unit = min(max(needed, _UNIT_MIN), _UNIT_MAX)
+    rest, weights = 100 - unit - sum(_FIXED.values()), sum(_TEXT.values())
+    widths = {name: weight * rest // weights for name, weight in _TEXT.items()}
+    widths["outcome"] += rest - sum(widths.values())  # what rounding left over goes to the widest text
+    return {"unit": unit, **_FIXED, **widths, "points_title": 80 - unit}
+
+
 class TranscriptPdf(EcvetRenderable):
     slug = "transcript"
     model = Transcript
@@ -167,6 +193,9 @@ class TranscriptPdf(EcvetRenderable):
         context = super().context(transcript)
         units = context["content"].get("units") or []
         context["total_points"] = sum((Decimal(str(u.get("ecvet_points_awarded") or 0)) for u in units), Decimal(0))
+        entries = context["content"].get("entries") or []
+        codes = [entry.get("unit") for entry in entries] + [unit.get("reference") for unit in units]
+        context["columns"] = outcome_columns(codes)
         return context
 
     def label(self):
