@@ -160,28 +160,33 @@ class MemorandumPdf(EcvetRenderable):
 
 
 # The transcript's table of assessed learning outcomes: seven columns on A4 portrait (178 mm between the
-# margins of static/css/pdf.css). A unit code is never wrapped (`white-space: nowrap`, DejaVu Sans Mono
-# 8.5 pt: 1.81 mm a character, plus 3.5 mm of padding and rules), so its column is as wide as the longest
-# code, 11 % at least (its heading). The date (ISO, never wrapped) and the result (one of three phrases, whose
-# longest word must fit) keep their widths; the free-text columns share the rest. The table of ECVET points
-# awarded gives its unit column the same width (its points column keeps 20 %).
+# margins of static/css/pdf.css; 1 mm of padding each side of a cell here). A unit code is not wrapped
+# (DejaVu Sans Mono 8.5 pt: 1.81 mm a character, plus 2.5 mm of padding and rules): its column is as wide as
+# the longest code, from 11 % (its heading) up to 20 %, which holds 17 characters. A longer code (a unit's may
+# have 40) wraps, at its own hyphens or slashes first: the alternatives are a page too narrow for the other
+# six columns, or a code running over its neighbour. The other columns are sized for their longest usual
+# content ("Demonstration", an ISO date, "Not achieved", a surname); the learning outcome, sentences, takes
+# what is left.
 _PAGE_MM = 178
 _CODE_CHAR_MM = 1.81
-_CELL_MM = 3.5
-_UNIT_MIN, _UNIT_MAX = 11, 45  # 45 %: the longest code a unit may have (40 characters) fits
-_FIXED = {"date": 12, "result": 11}
-_TEXT = {"outcome": 22, "method": 16, "assessor": 14, "evidence": 14}
+_CELL_MM = 2.5
+_UNIT_MIN, _UNIT_MAX = 11, 20
+_FIXED = {"method": 15, "date": 12, "assessor": 13, "result": 13, "evidence": 13}
 
 
-def outcome_columns(codes) -> dict[str, int]:
-    """Widths (percent of the table) of the transcript's columns, for these unit codes."""
+def outcome_columns(codes) -> dict:
+    """Widths (percent of the table) of the transcript's columns for these unit codes, and whether every code
+    fits its column unwrapped. The table of ECVET points awarded uses the same unit column."""
     longest = max((len(code or "") for code in codes), default=0)
     needed = math.ceil((longest * _CODE_CHAR_MM + _CELL_MM) * 100 / _PAGE_MM)
     unit = min(max(needed, _UNIT_MIN), _UNIT_MAX)
-    rest, weights = 100 - unit - sum(_FIXED.values()), sum(_TEXT.values())
-    widths = {name: weight * rest // weights for name, weight in _TEXT.items()}
-    widths["outcome"] += rest - sum(widths.values())  # what rounding left over goes to the widest text
-    return {"unit": unit, **_FIXED, **widths, "points_title": 80 - unit}
+    return {
+        "unit": unit,
+        "outcome": 100 - unit - sum(_FIXED.values()),
+        **_FIXED,
+        "points_title": 80 - unit,  # the points column keeps 20 %
+        "codes_fit": needed <= _UNIT_MAX,
+    }
 
 
 class TranscriptPdf(EcvetRenderable):
