@@ -4,6 +4,11 @@ The URL fetcher serves only the project's own static files (through the staticfi
 STATIC_ROOT) and `data:` URLs; anything else — http(s), file:, another host, a redirect — is refused
 and the resource is left out. Templates escape all user text (Django's autoescaping; never `|safe`).
 A render is bounded: the HTML and the PDF have size limits, and the Celery task a time limit.
+
+The PDF is PDF/A-3b (archival: fonts embedded, sRGB output intent, XMP identification) and tagged (a structure
+tree from the HTML: headings, lists, tables with their header cells, figures with their alt text; the document
+language from `<html lang>`), so a screen reader can read it (EN 301 549, downloadable documents). Sealing
+keeps both (documents/signing.py). Decision: docs/decisions.md, "Tagged, archival PDFs".
 """
 
 from __future__ import annotations
@@ -57,12 +62,18 @@ class OwnFilesOnly(URLFetcher):
         return URLFetcherResponse(url, path.read_bytes(), {"Content-Type": media_type}, 200)
 
 
+# PDF/A-3, conformance level B, with WeasyPrint's tags on top. Not level A ("pdf/a-3a"): it asks for complete
+# tagged PDF, and WeasyPrint leaves the running headers and footers of the page margins outside the tree (they
+# are neither in it nor marked as artifacts), so the claim could not be kept.
+PDF_VARIANT = "pdf/a-3b"
+
+
 def html_to_pdf(html: str) -> tuple[bytes, int]:
-    """The PDF (bytes) and its number of pages."""
+    """The PDF (bytes, PDF/A-3b and tagged) and its number of pages."""
     if len(html.encode("utf-8")) > MAX_HTML_BYTES:
         raise RenderError("The document is too large to render.")
     document = weasyprint.HTML(string=html, base_url=BASE_URL, url_fetcher=OwnFilesOnly()).render()
-    pdf = document.write_pdf(pdf_variant="pdf/a-3b")
+    pdf = document.write_pdf(pdf_variant=PDF_VARIANT, pdf_tags=True)
     if len(pdf) > settings.VISION_PDF_MAX_BYTES:
         raise RenderError("The rendered PDF is larger than the allowed size.")
     return pdf, len(document.pages)

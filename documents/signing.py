@@ -5,6 +5,11 @@ The key and certificate come from a PKCS#12 file named by `VISION_SIGNING_P12` (
 and the demo. With `VISION_TIMESTAMP_URL` set, each signature carries an RFC 3161 timestamp (PAdES B-T).
 Validation trusts exactly the configured certificate (and `VISION_SIGNING_TRUST_ROOTS`, PEM files of the
 CA behind a production certificate), never the network.
+
+The rendered PDF is PDF/A-3b, which is based on PDF 1.7 (ISO 32000-1); the seal is an incremental update that
+keeps the catalogue's structure tree, language, XMP metadata and output intent, and adds an invisible signature
+field (zero-size widget, flags Print + Locked: allowed by PDF/A). It must not move the file past PDF 1.7, see
+`ArchivalPdfSigner`.
 """
 
 from __future__ import annotations
@@ -29,6 +34,7 @@ from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign import signers
 from pyhanko.sign.fields import SigSeedSubFilter
+from pyhanko.sign.signers.constants import ESIC_EXTENSION_1
 from pyhanko.sign.timestamps import HTTPTimeStamper
 from pyhanko.sign.validation import async_validate_pdf_signature
 from pyhanko.sign.validation.status import SignatureCoverageLevel
@@ -50,6 +56,26 @@ def _run(coroutine):
 
 class SigningNotConfigured(Exception):
     """No usable PKCS#12 file: the message says what to do."""
+
+
+class ArchivalPdfSigner(signers.PdfSigner):
+    """A PAdES signer that leaves the file a PDF 1.7 one, as PDF/A-3 requires.
+
+    pyHanko declares the developer extensions a signature relies on, raising the catalogue's /Version to reach
+    them. For PAdES in PDF 1.7 it declares ETSI's ESIC extension (base version 1.7): kept. For an ECDSA key on
+    a P-256/P-384/P-521 curve (our certificates) it also declares ISO/TS 32002, an extension of PDF 2.0, and so
+    writes /Version /2.0 into the catalogue of a file that says PDF/A-3b. PAdES has signed with ECDSA in PDF 1.7
+    since its first edition, so that declaration is left out. EdDSA keys do need PDF 2.0: refused."""
+
+    def register_extensions(self, pdf_out, *, md_algorithm: str) -> None:
+        algorithm = self.signer.get_signature_mechanism_for_digest(md_algorithm).signature_algo
+        if algorithm in ("ed25519", "ed448") or md_algorithm.startswith(("sha3", "shake")):
+            raise SigningNotConfigured(
+                f"The seal certificate's key ({algorithm}, {md_algorithm}) needs PDF 2.0; the sealed PDFs are "
+                "PDF/A-3 (PDF 1.7): use an RSA or ECDSA key with SHA-2."
+            )
+        pdf_out.ensure_output_version(version=(1, 7))
+        pdf_out.register_extension(ESIC_EXTENSION_1)
 
 
 def create_certificate(path: Path, *, password: str, common_name: str, organisation: str, days: int = 3650) -> None:
@@ -132,7 +158,7 @@ def seal(pdf: bytes, *, reason: str, location: str = "") -> bytes:
         use_pades_lta=False,
     )
     writer = IncrementalPdfFileWriter(BytesIO(pdf), strict=False)
-    pdf_signer = signers.PdfSigner(meta, signer=get_signer(), timestamper=timestamper)
+    pdf_signer = ArchivalPdfSigner(meta, signer=get_signer(), timestamper=timestamper)
     return _run(pdf_signer.async_sign_pdf(writer)).getvalue()
 
 

@@ -7,6 +7,7 @@ times), its SHA-256 and a QR code to the public verification page.
 
 from __future__ import annotations
 
+import math
 from decimal import Decimal
 
 from django.utils import timezone
@@ -158,6 +159,36 @@ class MemorandumPdf(EcvetRenderable):
         return f"memorandum-{ascii_slug(memorandum.title)}-v{memorandum.version}"
 
 
+# The transcript's table of assessed learning outcomes: seven columns on A4 portrait (178 mm between the
+# margins of static/css/pdf.css; 1 mm of padding each side of a cell here). A unit code is not wrapped
+# (DejaVu Sans Mono 8.5 pt: 1.81 mm a character, plus 2.5 mm of padding and rules): its column is as wide as
+# the longest code, from 11 % (its heading) up to 20 %, which holds 17 characters. A longer code (a unit's may
+# have 40) wraps, at its own hyphens or slashes first: the alternatives are a page too narrow for the other
+# six columns, or a code running over its neighbour. The other columns are sized for their longest usual
+# content ("Demonstration", an ISO date, "Not achieved", a surname); the learning outcome, sentences, takes
+# what is left.
+_PAGE_MM = 178
+_CODE_CHAR_MM = 1.81
+_CELL_MM = 2.5
+_UNIT_MIN, _UNIT_MAX = 11, 20
+_FIXED = {"method": 15, "date": 12, "assessor": 13, "result": 13, "evidence": 13}
+
+
+def outcome_columns(codes) -> dict:
+    """Widths (percent of the table) of the transcript's columns for these unit codes, and whether every code
+    fits its column unwrapped. The table of ECVET points awarded uses the same unit column."""
+    longest = max((len(code or "") for code in codes), default=0)
+    needed = math.ceil((longest * _CODE_CHAR_MM + _CELL_MM) * 100 / _PAGE_MM)
+    unit = min(max(needed, _UNIT_MIN), _UNIT_MAX)
+    return {
+        "unit": unit,
+        "outcome": 100 - unit - sum(_FIXED.values()),
+        **_FIXED,
+        "points_title": 80 - unit,  # the points column keeps 20 %
+        "codes_fit": needed <= _UNIT_MAX,
+    }
+
+
 class TranscriptPdf(EcvetRenderable):
     slug = "transcript"
     model = Transcript
@@ -167,6 +198,9 @@ class TranscriptPdf(EcvetRenderable):
         context = super().context(transcript)
         units = context["content"].get("units") or []
         context["total_points"] = sum((Decimal(str(u.get("ecvet_points_awarded") or 0)) for u in units), Decimal(0))
+        entries = context["content"].get("entries") or []
+        codes = [entry.get("unit") for entry in entries] + [unit.get("reference") for unit in units]
+        context["columns"] = outcome_columns(codes)
         return context
 
     def label(self):

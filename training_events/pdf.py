@@ -20,6 +20,11 @@ class CertificatePdf(Renderable):
     def label(self):
         return _("Certificate of attendance")
 
+    def organisations(self, certificate) -> list:
+        """The host, then the participant's organisation: once, when the host's own staff attended."""
+        participant = certificate.participant
+        return list(dict.fromkeys([participant.event.host_organisation, participant.organisation]))
+
     def content_sha256(self, certificate):
         return content_sha256(certificate.content)
 
@@ -47,7 +52,7 @@ class CertificatePdf(Renderable):
             "sha256": self.content_sha256(certificate),
             "approvals": [],
             "partnership": event.partnership,
-            "organisations": [event.host_organisation, participant.organisation],
+            "organisations": self.organisations(certificate),
             "generated_at": timezone.now(),
         }
 
@@ -60,7 +65,7 @@ class CertificatePdf(Renderable):
         event = participant.event
         return {
             "partnership": f"{event.partnership.acronym} ({event.partnership.project_number})",
-            "organisations": [event.host_organisation.legal_name, participant.organisation.legal_name],
+            "organisations": [organisation.legal_name for organisation in self.organisations(certificate)],
             # A certificate names its holder: the public page shows only the initials.
             "learner_initials": initials(participant.first_name, participant.last_name),
             "date": certificate.created_at.date(),

@@ -22,6 +22,7 @@ from documents.services import current_row, request_pdf
 from ecvet.models import Approval, LearningAgreement, LearningAgreementUnit, LearningAgreementVersion, Memorandum
 from ecvet.services import agreements, approvals
 from ecvet.services import europass as europass_service
+from ecvet.services import grants as grant_service
 from ecvet.services import memoranda as memorandum_service
 from ecvet.services import transcripts as transcript_service
 from mobility.models import AssessmentResult, Mobility
@@ -37,13 +38,18 @@ LA_OUTCOMES = "Analyses the skin of the client\nPerforms a facial treatment"
 SECTION_5A = {"job_related": "Facial treatments", "linguistic": "English B1", "soft_skills": "Punctual"}
 
 
-def pdf_text(data: bytes) -> str:
-    """The text of a PDF (poppler's pdftotext), whitespace collapsed."""
+def pdf_layout(data: bytes) -> str:
+    """The text of a PDF as laid out on its pages (poppler's pdftotext -layout): a table's row on one line."""
     pdftotext = shutil.which("pdftotext")
     if pdftotext is None:
         skip_or_fail("pdftotext (poppler-utils) is not installed")
     done = subprocess.run([pdftotext, "-layout", "-", "-"], input=data, capture_output=True, check=True)  # noqa: S603
-    return " ".join(done.stdout.decode("utf-8").split())
+    return done.stdout.decode("utf-8")
+
+
+def pdf_text(data: bytes) -> str:
+    """The text of a PDF (poppler's pdftotext), whitespace collapsed."""
+    return " ".join(pdf_layout(data).split())
 
 
 def decide_all(document, signers):
@@ -145,6 +151,20 @@ def sent_europass(world, mob, mobility=None, *, sender=None, host=None):
 def approved_europass(world, mob, mobility=None, *, sender=None, host=None):
     europass = sent_europass(world, mob, mobility, sender=sender, host=host)
     return decide_all(europass, [(sender or world.partner_b, "sending"), (host or world.pc_a, "receiving")])
+
+
+def approved_grant(world, mob):
+    """The participant grant agreement of m_b_to_a (A in Kaunas, B in Haarlem: the grant can be computed), sent
+    by B and approved by the learner and B."""
+    for organisation, latitude, longitude in (
+        (world.org_a, "54.898500", "23.903600"),
+        (world.org_b, "52.387400", "4.646200"),
+    ):
+        organisation.latitude, organisation.longitude = Decimal(latitude), Decimal(longitude)
+        organisation.save(update_fields=["latitude", "longitude"])
+    agreement = grant_service.start_grant_agreement(mob.m_b_to_a, by=world.partner_b)
+    agreement = grant_service.send_for_approval(agreement, by=world.partner_b)
+    return decide_all(agreement, [(world.learner_b, "learner"), (world.partner_b, "sending")])
 
 
 def forced_memorandum(partnership, organisations, title="Forced MoU") -> Memorandum:

@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from documents import signing
 from documents.models import RenderedDocument
+from documents.registry import renderable_for
 from documents.services import current_row
 from partners.models.people import Role
 from tests.conftest import skip_or_fail
@@ -283,3 +284,21 @@ def test_the_certificate_pdf_renders_seals_and_verifies(te, world, cast, django_
     assert "Approvals" not in text and "No decision has been recorded" not in text
     assert row.content_sha256 in text.replace(" ", "")
     assert row.verify_token in text.replace(" ", "")
+
+
+def test_the_certificate_of_the_hosts_own_staff_names_their_organisation_once(
+    te, world, cast, django_capture_on_commit_callbacks
+):
+    host_a = cast["host_a"]  # at A, which hosts the event
+    Participant.objects.exclude(pk=host_a.pk).update(status=Participant.Status.CANCELLED)  # one PDF
+    with django_capture_on_commit_callbacks(execute=True):
+        (certificate,) = services.issue_certificates(te.ev_a, by=world.pc_a)
+    row = RenderedDocument.objects.get()
+    assert row.status == S.READY, row.error
+    with row.file.open("rb") as handle:
+        text = pdf_text(handle.read())
+    header = text.split("This is to certify")[0]  # the header's list of organisations comes before
+    assert header.count(world.org_a.legal_name) == 1
+    assert world.org_b.legal_name not in header
+    # The public verification page lists the organisations of the summary: A once there too.
+    assert renderable_for(certificate).summary(certificate)["organisations"] == [world.org_a.legal_name]
