@@ -41,7 +41,7 @@ def _problem(request, template: str, context: dict, message: str, status: int):
     return no_store(response)
 
 
-def _sealed_download(request, *, build, document, mobility, template, context, file_stem, audit_format):
+def _sealed_download(request, *, build, document, mobility, template, context, file_stem, audit_format, invalid):
     """Issue, seal and serve one credential (or the page saying why not)."""
     try:
         credential, signed = issuance.issue(build, document)
@@ -49,13 +49,7 @@ def _sealed_download(request, *, build, document, mobility, template, context, f
         return _problem(request, template, context, str(error), 409)
     except CredentialInvalid as error:
         log.error("Credential of %s %s fails the schema: %s", type(document).__name__, document.code, error)
-        return _problem(
-            request,
-            template,
-            context,
-            _("The credential could not be produced from this document. The administrators have been told."),
-            422,
-        )
+        return _problem(request, template, context, invalid, 422)
     except SigningNotConfigured:
         log.exception("No seal to sign the credential of %s %s", type(document).__name__, document.code)
         message = _("The portal's seal is not available right now. Try again later.")
@@ -90,6 +84,7 @@ def transcript_credential(request, code):
         context={"transcript": transcript, "mobility": mobility},
         file_stem="europass-credential",
         audit_format="europass-credential",
+        invalid=_("The credential could not be produced from this transcript. The administrators have been told."),
     )
 
 
@@ -119,6 +114,9 @@ def europass_credential(request, code):
         context={"europass": europass, "mobility": mobility},
         file_stem="europass-mobility-credential",
         audit_format="europass-mobility-credential",
+        invalid=_(
+            "The credential could not be produced from this Europass Mobility. The administrators have been told."
+        ),
     )
 
 
