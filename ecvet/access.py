@@ -202,6 +202,20 @@ def may_download_credential(user, subject: Transcript | Mobility) -> bool:
     )
 
 
+def may_download_europass_credential(user, subject: EuropassMobility | Mobility) -> bool:
+    """The Europass Mobility as a digital credential (of a Europass document, or of a mobility's): the readers of
+    the learner's personal details, as for the transcript's credential, once both organisations approved it."""
+    if isinstance(subject, EuropassMobility):
+        europass = subject
+    else:
+        europass = EuropassMobility.objects.filter(mobility=subject).select_related("mobility__learner").first()
+    return (
+        europass is not None
+        and europass.status == EuropassMobility.Status.APPROVED
+        and sees_personal_details(user, europass.mobility)
+    )
+
+
 # --- The participant's grant agreement and payments ------------------------------------------------------
 
 
@@ -240,6 +254,7 @@ register(
     may_export_json,
     may_download_pdf,
     may_download_credential,
+    may_download_europass_credential,
     may_read_grant_agreement,
     may_manage_grant_agreement,
 )

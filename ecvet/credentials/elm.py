@@ -1,4 +1,5 @@
-"""Build the European Digital Credential (ELM v3, EDC application profile) of a Personal Transcript.
+"""The Personal Transcript of a recognised mobility as a Europass digital credential (ELM 3.2, EDC profile,
+W3C VC Data Model 2.0), and the validation of VISION's credentials against the bundled schema.
 
 Every fact comes from the content the host approved (the frozen canonical content, the same bytes the sealed
 PDF shows), from the approved Learning Agreement's frozen content (the units' ECVET points), and from the
@@ -15,17 +16,14 @@ learner cannot be linked through it.
 from __future__ import annotations
 
 import json
-import uuid
-from datetime import UTC, date, datetime
+from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from functools import cache
 from pathlib import Path
 from typing import Any
 
-from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django_countries import countries
 
 from documents.canonical import content_sha256
 from mobility.models import Mobility
@@ -33,23 +31,33 @@ from mobility.models import Mobility
 from ..models import Approval, LearningAgreementVersion, Transcript
 from ..services import approvals
 from . import CredentialInvalid, CredentialUnavailable
+from .display import Block
+from .nodes import (
+    LANG,
+    awarding_process,
+    concept,
+    content_evidence,
+    envelope,
+    evidence,
+    instant,
+    note,
+    organisation,
+    pdf_evidence,
+    person,
+    sealed_pdf,
+    split_name,
+    stamp,
+    text,
+    urn,
+)
 
-LANG = "en"  # the credential's primary language: VISION's common working language
-CONTEXT = ["https://www.w3.org/2018/credentials/v1", "http://data.europa.eu/snb/model/context/edc-ap"]
-TYPES = ["VerifiableCredential", "EuropeanDigitalCredential"]
-EDC_SHACL = "http://data.europa.eu/snb/model/ap/edc-generic-full"
-SCHEMA_PATH = Path(__file__).parent / "schema" / "edc-transcript.schema.json"
+SCHEMA_PATH = Path(__file__).parent / "schema" / "europass-edc-credential.schema.json"
 
-# Controlled vocabularies (EU Vocabularies / data.europa.eu/snb).
-CREDENTIAL_TYPES = "http://data.europa.eu/snb/credential/25831c2"
-GENERIC_PROFILE = "http://data.europa.eu/snb/credential/e34929035b"
 EQF_SCHEME = "http://data.europa.eu/snb/eqf/25831c2"
 EDUCATION_CREDIT = "http://data.europa.eu/snb/education-credit/25831c2"
 # The ECVET concept of the education-credit vocabulary. Its opaque identifier could not be confirmed offline:
 # check it against the published vocabulary before uploading to Europass (docs/europass-credential.md).
 ECVET = "http://data.europa.eu/snb/education-credit/ECVET"
-COUNTRY = "http://publications.europa.eu/resource/authority/country"
-LANGUAGE = "http://publications.europa.eu/resource/authority/language"
 
 RESULT_LABELS = {"achieved": "Achieved", "partly": "Partly achieved", "not_achieved": "Not achieved"}
 ISSUABLE_DECISIONS = (Transcript.Decision.RECOGNISED, Transcript.Decision.PARTLY)
@@ -73,39 +81,7 @@ def is_available(transcript: Transcript) -> bool:
     return unavailable_reason(transcript) is None
 
 
-# --- small builders -----------------------------------------------------------------------------------
-
-
-def _urn(*parts: str) -> str:
-    """A stable urn:uuid for one node of one credential (name-based, so rebuilding gives the same ids)."""
-    return f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, '/'.join([settings.VISION_BASE_URL, *parts]))}"
-
-
-def _text(value: str) -> dict[str, str]:
-    return {LANG: value}
-
-
-def _note(node_id: str, value: str) -> dict:
-    return {"id": node_id, "type": "Note", "noteLiteral": _text(value)}
-
-
-def _concept(uri: str, scheme: str, notation: str, label: str) -> dict:
-    return {
-        "id": uri,
-        "type": "Concept",
-        "inScheme": {"id": scheme, "type": "ConceptScheme"},
-        "notation": notation,
-        "prefLabel": _text(label),
-    }
-
-
-def _datetime(value: Any) -> str:
-    """ISO dates of the canonical content as xsd:dateTime (midnight UTC)."""
-    if isinstance(value, datetime):
-        return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-    if isinstance(value, date):
-        return f"{value.isoformat()}T00:00:00Z"
-    return f"{str(value)[:10]}T00:00:00Z"
+# --- the credential -----------------------------------------------------------------------------------
 
 
 def _points(value: Any) -> str:
@@ -113,37 +89,6 @@ def _points(value: Any) -> str:
         return format(Decimal(str(value)).normalize(), "f")
     except (InvalidOperation, ValueError):
         return "0"
-
-
-def _country(alpha2: str) -> dict:
-    alpha3 = countries.alpha3(alpha2) or alpha2
-    return _concept(f"{COUNTRY}/{alpha3}", COUNTRY, alpha3, str(countries.name(alpha2) or alpha2))
-
-
-def organisation(org: dict, code: str, key: str) -> dict:
-    """ELM Organisation from the canonical organisation block (name, country, city, oid, pic)."""
-    node = {"id": _urn("organisation", org.get("oid") or org.get("pic") or f"{code}/{key}"), "type": "Organisation"}
-    node["legalName"] = _text(org["name"])
-    identifiers = [
-        {"id": _urn("organisation", value, scheme), "type": "Identifier", "notation": value, "schemeName": scheme}
-        for scheme, value in (("Erasmus+ OID", org.get("oid")), ("Erasmus+ PIC", org.get("pic")))
-        if value
-    ]
-    if identifiers:
-        node["identifier"] = identifiers
-    if org.get("country"):
-        address = {
-            "id": _urn("address", code, key),
-            "type": "Address",
-            "countryCode": _country(org["country"]),
-        }
-        if org.get("city"):
-            address["fullAddress"] = _note(_urn("address-note", code, key), org["city"])
-        node["location"] = [{"id": _urn("location", code, key), "type": "Location", "address": [address]}]
-    return node
-
-
-# --- the credential -----------------------------------------------------------------------------------
 
 
 def _agreement_units(transcript: Transcript) -> dict[str, dict]:
@@ -159,7 +104,7 @@ def _agreement_units(transcript: Transcript) -> dict[str, dict]:
     return {u["reference"]: u for u in approvals.document_content(version).get("units") or []}
 
 
-def _host_approved_on(transcript: Transcript, sha: str):
+def _host_approved_on(transcript: Transcript, sha: str) -> datetime | None:
     last = (
         approvals.approvals_of(transcript)
         .filter(decision=Approval.Decision.APPROVED, content_sha256=sha)
@@ -169,155 +114,156 @@ def _host_approved_on(transcript: Transcript, sha: str):
     return last.at if last else None
 
 
-def _sealed_pdf(document) -> Any:
-    """The ready sealed PDF of the document's current content, if one was made (documents registry)."""
-    from documents.models import RenderedDocument
-    from documents.services import current_row
+def awarded_at(transcript: Transcript) -> datetime:
+    """The award: the later of the host's approval of this content and the sending organisation's recognition
+    (its date, from midnight UTC). The credential is valid from then, never earlier."""
+    moments = [instant(transcript.decided_on)]
+    approved = _host_approved_on(transcript, content_sha256(transcript.frozen_content))
+    if approved is not None:
+        moments.append(instant(approved))
+    return max(moments)
 
-    row = current_row(document)
-    return row if row is not None and row.status == RenderedDocument.Status.READY and row.file_sha256 else None
 
-
-def _assessment(entry: dict, index: int, code: str, host: dict, unit_ref: str) -> dict:
+def _assessment(entry: dict, index: int, base: str, host: dict, awarding: dict, unit_ref: str) -> dict:
     result = entry.get("result") or ""
     node = {
-        "id": _urn("assessment", code, str(index)),
+        "id": urn("assessment", base, str(index)),
         "type": "LearningAssessment",
-        "title": _text(entry["learning_outcome"]),
-        "grade": _note(_urn("grade", code, str(index)), RESULT_LABELS.get(result, result or "—")),
+        "title": text(entry["learning_outcome"]),
+        "grade": note(urn("grade", base, str(index)), RESULT_LABELS.get(result, result or "—")),
+        "awardedBy": awarding,
         "assessedBy": [host],
     }
     if entry.get("date"):
-        node["dateIssued"] = _datetime(entry["date"])
+        node["dateIssued"] = stamp(entry["date"])
     if entry.get("method"):
-        node["specifiedBy"] = {
-            "id": _urn("assessment-spec", code, str(index)),
-            "type": "LearningAssessmentSpecification",
-            "title": _text(entry["method"]),
-        }
+        node["specifiedBy"] = [
+            {
+                "id": urn("assessment-spec", base, str(index)),
+                "type": "LearningAssessmentSpecification",
+                "title": text(entry["method"]),
+            }
+        ]
     if unit_ref:
-        node["additionalNote"] = [_note(_urn("assessment-unit", code, str(index)), f"Unit {unit_ref}")]
+        node["additionalNote"] = [note(urn("assessment-unit", base, str(index)), f"Unit {unit_ref}")]
+    return node
+
+
+def _qualification(qualification: dict | None, base: str) -> dict | None:
+    if not qualification:
+        return None
+    node = {
+        "id": urn("qualification", base),
+        "type": "Qualification",
+        "title": text(qualification.get("title_en") or qualification["title"]),
+    }
+    level = qualification.get("eqf_level")
+    if level:
+        node["eqfLevel"] = concept(
+            f"http://data.europa.eu/snb/eqf/{level}", EQF_SCHEME, str(level), f"EQF level {level}"
+        )
     return node
 
 
 def build(transcript: Transcript, *, issued: datetime | None = None) -> dict:
-    """The unsigned credential. `issued` is the signing time (the JAdES sigT carries the same instant)."""
+    """The unsigned credential. `issued` is the issuance instant (`issuance.issue` passes the one the JAdES sigT
+    carries); without it, now."""
     reason = unavailable_reason(transcript)
     if reason is not None:
         raise CredentialUnavailable(reason)
     content = transcript.frozen_content
     sha = content_sha256(content)
-    code = str(transcript.code)
-    base = f"{code}/{sha}"
+    base = f"{transcript.code}/{sha}"
     home = organisation(content["home_organisation"], base, "home")
     host = organisation(content["host_organisation"], base, "host")
     approved_at = _host_approved_on(transcript, sha)
-    qualification = content.get("qualification") or None
+    qualification = _qualification(content.get("qualification") or None, base)
     agreement_units = _agreement_units(transcript)
-
-    qualification_node = None
-    eqf = None
-    if qualification:
-        level = qualification.get("eqf_level")
-        if level:
-            eqf = _concept(f"http://data.europa.eu/snb/eqf/{level}", EQF_SCHEME, str(level), f"EQF level {level}")
-        qualification_node = {
-            "id": _urn("qualification", base),
-            "type": "Qualification",
-            "title": _text(qualification.get("title_en") or qualification["title"]),
-        }
-        if eqf:
-            qualification_node["EQFLevel"] = eqf
+    # The host assessed and awarded the credit (as ECVET has it), when it approved this content.
+    awarding = awarding_process(base, [host], approved_at)
 
     entries = list(enumerate(content.get("entries") or []))
-    awarding = {
-        "id": _urn("awarding", base),
-        "type": "AwardingProcess",
-        "awardingBody": [host],
-    }
-    if approved_at is not None:
-        awarding["awardingDate"] = _datetime(approved_at)
-
     claims: list[dict] = []
+    lines: list[Block] = []
     for unit in content.get("units") or []:
         ref = unit["reference"]
         unit_entries = [(i, e) for i, e in entries if e.get("unit") == ref]
-        assessments = [_assessment(e, i, base, host, "") for i, e in unit_entries]
+        assessments = [_assessment(e, i, base, host, awarding, "") for i, e in unit_entries]
         achieved_any = any(e.get("result") in ("achieved", "partly") for _i, e in unit_entries)
+        title = f"{ref} — {unit['title']}" if unit.get("title") else ref
+        received = _points(unit.get("ecvet_points_awarded"))
+        lines.append(Block("heading", f"{title}: {received} ECVET points"))
+        lines.extend(_result_line(e) for _i, e in unit_entries)
         if not achieved_any:
             # Nothing of this unit was achieved: no achievement is claimed, the assessments stand on their own.
             claims.extend(assessments)
             continue
-        outcomes = [
-            {"id": _urn("outcome", base, str(i)), "type": "LearningOutcome", "title": _text(e["learning_outcome"])}
-            for i, e in unit_entries
-        ]
         spec = {
-            "id": _urn("unit", base, ref),
+            "id": urn("unit", base, ref),
             "type": "LearningAchievementSpecification",
-            "title": _text(f"{ref} — {unit['title']}" if unit.get("title") else ref),
-            "learningOutcome": outcomes,
+            "title": text(title),
+            "learningOutcome": [
+                {"id": urn("outcome", base, str(i)), "type": "LearningOutcome", "title": text(e["learning_outcome"])}
+                for i, e in unit_entries
+            ],
         }
         allocated = agreement_units.get(ref, {}).get("ecvet_points")
         if allocated is not None:
             spec["creditPoint"] = [_credit(base, f"unit-{ref}", allocated)]
-        if eqf:
-            spec["EQFLevel"] = eqf
-        if qualification_node:
-            spec["isPartOf"] = [qualification_node]
+        if qualification:
+            spec["isPartOf"] = [qualification]
         claims.append(
             {
-                "id": _urn("achievement", base, ref),
+                "id": urn("achievement", base, ref),
                 "type": "LearningAchievement",
-                "title": spec["title"],
+                "title": text(title),
                 "awardedBy": awarding,
-                "creditReceived": [_credit(base, f"received-{ref}", unit.get("ecvet_points_awarded"))],
+                "creditReceived": [_credit(base, f"received-{ref}", received)],
                 "specifiedBy": spec,
                 "provenBy": assessments,
             }
         )
     # Outcomes assessed outside any unit of the agreement: their assessments, as they are.
-    claims.extend(_assessment(e, i, base, host, e.get("unit") or "") for i, e in entries if not _in_units(e, content))
+    outside = [(i, e) for i, e in entries if not _in_units(e, content)]
+    claims.extend(_assessment(e, i, base, host, awarding, e.get("unit") or "") for i, e in outside)
+    lines.extend(_result_line(e) for _i, e in outside)
 
     learner = content.get("learner") or {}
-    subject = {"id": _urn("subject", base), "type": "Person", "fullName": _text(learner.get("name") or "")}
-    names = _split_name(transcript, learner.get("name") or "")
-    if names:
-        subject["givenName"], subject["familyName"] = _text(names[0]), _text(names[1])
-    if learner.get("date_of_birth"):
-        subject["dateOfBirth"] = _datetime(learner["date_of_birth"])
-    subject["hasClaim"] = claims
+    name = learner.get("name") or ""
+    subject = person(base, name, split_name(transcript.mobility.learner, name), learner.get("date_of_birth"), claims)
+    host_name, home_name = content["host_organisation"]["name"], content["home_organisation"]["name"]
+    period = f"{content['mobility']['start']} – {content['mobility']['end']}"
+    title = f"ECVET Personal Transcript — {host_name}"
+    valid_from = awarded_at(transcript)
+    summary = [
+        Block("text", f"Learner: {name}"),
+        Block("text", f"Learning mobility at {host_name}, {period}"),
+    ]
+    if qualification:
+        summary.append(Block("text", f"Qualification: {qualification['title'][LANG]}"))
+    summary += [
+        Block("text", f"Validated and recognised by {home_name} (valid from {valid_from.date().isoformat()})"),
+        *lines,
+    ]
+    return envelope(
+        base=base,
+        issuer=home,
+        subject=subject,
+        proofs=_evidence(transcript, base, content),
+        title=title,
+        description=(
+            f"Learning outcomes assessed and ECVET points awarded during a learning mobility ({period}), "
+            f"validated and recognised by {home_name}."
+        ),
+        summary=summary,
+        valid_from=valid_from,
+        issued=issued or timezone.now(),
+    )
 
-    valid_from = _datetime(transcript.decided_on)
-    issued_at = _datetime(issued or timezone.now())
-    title = f"ECVET Personal Transcript — {content['host_organisation']['name']}"
-    return {
-        "@context": list(CONTEXT),
-        "id": _urn("credential", base),
-        "type": list(TYPES),
-        "credentialProfiles": [
-            _concept(GENERIC_PROFILE, CREDENTIAL_TYPES, "generic", "Generic"),
-        ],
-        "issuer": home,
-        "issuanceDate": valid_from,
-        "issued": issued_at,
-        "validFrom": valid_from,
-        "credentialSubject": subject,
-        "credentialSchema": [{"id": EDC_SHACL, "type": "ShaclValidator2017"}],
-        "evidence": _evidence(transcript, base, sha),
-        "displayParameter": {
-            "id": _urn("display", base),
-            "type": "DisplayParameter",
-            "title": _text(title),
-            "description": _text(
-                f"Learning outcomes assessed and ECVET points awarded during a learning mobility "
-                f"({content['mobility']['start']} – {content['mobility']['end']}), "
-                f"validated and recognised by {content['home_organisation']['name']}."
-            ),
-            "language": [_concept(f"{LANGUAGE}/ENG", LANGUAGE, "ENG", "English")],
-            "primaryLanguage": _concept(f"{LANGUAGE}/ENG", LANGUAGE, "ENG", "English"),
-        },
-    }
+
+def _result_line(entry: dict) -> Block:
+    result = entry.get("result") or ""
+    return Block("small", f"• {entry['learning_outcome']} — {RESULT_LABELS.get(result, result or '—')}")
 
 
 def _in_units(entry: dict, content: dict) -> bool:
@@ -326,71 +272,41 @@ def _in_units(entry: dict, content: dict) -> bool:
 
 def _credit(base: str, key: str, points: Any) -> dict:
     return {
-        "id": _urn("credit", base, key),
+        "id": urn("credit", base, key),
         "type": "CreditPoint",
-        "framework": _concept(ECVET, EDUCATION_CREDIT, "ECVET", "European Credit system for VET (ECVET)"),
+        "framework": concept(ECVET, EDUCATION_CREDIT, "ECVET", "European Credit system for VET (ECVET)"),
         "point": _points(points),
     }
 
 
-def _split_name(transcript: Transcript, full: str) -> tuple[str, str] | None:
-    """Given and family name, only when the learner's record still reads exactly as the approved name
-    (so nothing enters the credential that the approved content does not say)."""
-    learner = transcript.mobility.learner
-    if learner.first_name and learner.last_name and f"{learner.first_name} {learner.last_name}" == full:
-        return learner.first_name, learner.last_name
-    return None
-
-
-def _evidence(transcript: Transcript, base: str, sha: str) -> list[dict]:
-    evidence = [
-        {
-            "id": _urn("evidence", base, "content"),
-            "type": "Evidence",
-            "evidenceStatement": _text(
-                f"Personal Transcript approved by the host organisation; SHA-256 of the approved canonical content: "
-                f"{sha}."
-            ),
-        }
-    ]
-    row = _sealed_pdf(transcript)
+def _evidence(transcript: Transcript, base: str, content: dict) -> list[dict]:
+    proofs = [content_evidence(base, "Personal Transcript approved by the host organisation", content)]
+    row = sealed_pdf(transcript)
     if row is not None:
-        evidence.append(_pdf_evidence(base, "transcript-pdf", "Sealed PDF of the Personal Transcript", row))
-    europass = getattr(transcript.mobility, "europass", None) if _has_europass(transcript) else None
-    if europass is not None and europass.status == europass.Status.APPROVED:
-        row = _sealed_pdf(europass)
+        proofs.append(pdf_evidence(base, "transcript-pdf", "Sealed PDF of the Personal Transcript", row))
+    europass = _approved_europass(transcript)
+    if europass is not None:
+        row = sealed_pdf(europass)
         if row is not None:
-            evidence.append(_pdf_evidence(base, "europass-pdf", "Sealed PDF of the Europass Mobility", row))
+            proofs.append(pdf_evidence(base, "europass-pdf", "Sealed PDF of the Europass Mobility", row))
         else:
-            evidence.append(
-                {
-                    "id": _urn("evidence", base, "europass"),
-                    "type": "Evidence",
-                    "evidenceStatement": _text(
-                        "Europass Mobility approved by both organisations; SHA-256 of its approved content: "
-                        f"{content_sha256(approvals.document_content(europass))}."
-                    ),
-                }
+            proofs.append(
+                evidence(
+                    base,
+                    "europass",
+                    "Europass Mobility approved by both organisations; SHA-256 of its approved content: "
+                    f"{content_sha256(approvals.document_content(europass))}.",
+                )
             )
-    return evidence
+    return proofs
 
 
-def _has_europass(transcript: Transcript) -> bool:
+def _approved_europass(transcript: Transcript):
     from ..models import EuropassMobility
 
-    return EuropassMobility.objects.filter(mobility_id=transcript.mobility_id).exists()
-
-
-def _pdf_evidence(base: str, key: str, label: str, row) -> dict:
-    url = settings.VISION_BASE_URL + row.get_verify_url()
-    return {
-        "id": _urn("evidence", base, key),
-        "type": "Evidence",
-        "evidenceStatement": _text(f"{label}; SHA-256 of the file: {row.file_sha256}. Verify it at {url}."),
-        "supportingDocument": [
-            {"id": url, "type": "WebResource", "contentURL": url, "title": _text(label)},
-        ],
-    }
+    return EuropassMobility.objects.filter(
+        mobility_id=transcript.mobility_id, status=EuropassMobility.Status.APPROVED
+    ).first()
 
 
 # --- validation ---------------------------------------------------------------------------------------

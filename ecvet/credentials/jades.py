@@ -7,14 +7,14 @@ without touching the signature. The protected header carries:
 
     alg       ES256 for the EC P-256 seal (ES384/ES512, RS256/PS256 for other keys)
     typ       "jose+json"  (JAdES, JSON serialization)
-    cty       "vc+ld+json" (the payload: a W3C VC 1.1 JSON-LD credential)
+    cty       "vc" (the payload: a W3C VC Data Model 2.0 credential, media type application/vc)
     x5c       the certificate chain, base64 DER, signer first
     x5t#S256  base64url SHA-256 of the signer's DER certificate
-    sigT      the claimed signing time, UTC, "YYYY-MM-DDThh:mm:ssZ"
+    sigT      the claimed signing time, UTC, "YYYY-MM-DDThh:mm:ssZ": the credential's `issued`, to the second
     crit      ["sigT"] — a verifier that does not know sigT must reject the signature
 
-`verify()` checks all of it and that the certificate is the configured seal or chains to one of
-VISION_SIGNING_TRUST_ROOTS; it never fetches anything.
+`verify()` checks all of it, that sigT is the credential's `issued`, and that the certificate is the configured
+seal or chains to one of VISION_SIGNING_TRUST_ROOTS; it never fetches anything.
 """
 
 from __future__ import annotations
@@ -41,7 +41,7 @@ from documents.signing import SigningNotConfigured
 from . import CredentialInvalid
 
 TYP = "jose+json"
-CTY = "vc+ld+json"
+CTY = "vc"
 SIGT_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
 ALLOWED_ALGS = ["ES256", "ES384", "ES512", "PS256", "RS256"]
 # jwcrypto refuses a critical header it does not know: sigT is registered as supported and protected-only.
@@ -107,8 +107,11 @@ def payload_bytes(credential: dict) -> bytes:
 
 
 def sign(credential: dict, *, signing_time: dt.datetime | None = None) -> dict:
-    """The credential sealed as a flattened JWS JSON object (JAdES baseline B)."""
+    """The credential sealed as a flattened JWS JSON object (JAdES baseline B). The claimed signing time is
+    `signing_time`, else the credential's own `issued` (they must be equal: `verify` refuses a difference)."""
     key, cert, extra = seal_material()
+    if signing_time is None and isinstance(credential.get("issued"), str):
+        signing_time = dt.datetime.strptime(credential["issued"], SIGT_FORMAT).replace(tzinfo=dt.UTC)
     at = (signing_time or timezone.now()).astimezone(dt.UTC)
     protected = {
         "alg": _alg(key),
@@ -176,7 +179,7 @@ def _chain_ok(chain: list[x509.Certificate], anchors: list[x509.Certificate]) ->
 
 def verify(data) -> tuple[dict, x509.Certificate]:
     """(credential, signer's certificate) of a sealed credential, or CredentialInvalid with a reason:
-    format, header, thumbprint, signature, untrusted, expired."""
+    format, header, thumbprint, signature, untrusted, expired, issued (sigT is not the credential's `issued`)."""
     obj = _parse(data)
     try:
         header = json.loads(base64url_decode(obj["protected"]))
@@ -220,4 +223,6 @@ def verify(data) -> tuple[dict, x509.Certificate]:
         _fail("The payload is not JSON.", "format")
     if not isinstance(credential, dict):
         _fail("The payload is not a JSON object.", "format")
+    if "issued" in credential and credential["issued"] != header["sigT"]:
+        _fail("The signing time (sigT) is not the credential's issuance time (issued).", "issued")
     return credential, signer

@@ -110,6 +110,7 @@ def europass_detail(request, code):
             "missing_to_send": workflow.missing_facts(europass, "send_for_approval") if sending and draft else [],
             "can_decide": europass.status == E.AWAITING and bool(approvals.parties_for(request.user, europass)),
             "can_export": access.may_export_json(request.user, europass),
+            "may_download_credential": access.may_download_europass_credential(request.user, europass),
         },
     )
 

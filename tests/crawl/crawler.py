@@ -39,6 +39,8 @@ DOWNLOAD_VIEWS = {
     "ecvet:europass_json",
     "ecvet:transcript_credential",
     "ecvet:mobility_credential",
+    "ecvet:europass_credential",
+    "ecvet:mobility_europass_credential",
     "mobility:mobility_export",
     "mobility:evidence_download",
     "mobility:partnership_budget_csv",

@@ -2,6 +2,7 @@
 
 cr_ba: m_b_to_a (learner_b's own mobility; B sends, A hosts, mentor_a mentors), approved and recognised.
 cr_cd: m_c_to_d in P2 (C sends), recognised: out of everyone's scope but partner_c's (and admins').
+ep_ba, ep_cd: the same mobilities' Europass Mobility, approved by both organisations.
 
 200 = the sealed file; 302 = to sign-in (anonymous) or, from the mobility, to the transcript's credential;
 403 = in scope without the right to take personal data away (a mentor, as for the sealed PDF); 404 = out of
@@ -15,7 +16,7 @@ from datetime import date
 import pytest
 from django.urls import reverse
 
-from ecvet.models import Approval, Transcript
+from ecvet.models import Approval, EuropassMobility, Transcript
 from ecvet.services import approvals
 from ecvet.services import transcripts as service
 from mobility.models import AssessmentResult, Mobility
@@ -24,6 +25,7 @@ from tests.conftest import build_world
 from tests.ecvet.support_memoranda import beauty_qualification
 from tests.mobility.conftest import build_mob
 
+from .support_credentials import approve_europass
 from .test_transcripts import make_approved_agreement, make_assessment
 
 ACTORS = ["anonymous", "pc_a", "partner_b", "partner_c", "mentor_a", "mentor_b", "learner_b", "outsider", "admin"]
@@ -89,7 +91,19 @@ def build_creds(world, mob):
         status=Transcript.Status.APPROVED, decision="recognised", decided_on=date(2021, 7, 1)
     )
     Mobility.objects.filter(pk=mob.m_c_to_d.pk).update(status=Mobility.Status.RECOGNISED)
-    return {"cr_ba": tr_ba, "cr_cd": tr_cd, "m_b_to_a": mob.m_b_to_a, "m_c_to_d": mob.m_c_to_d}
+    ep_ba = approve_europass(Mobility.objects.get(pk=mob.m_b_to_a.pk), sending=world.partner_b, host=world.pc_a)
+    ep_cd = EuropassMobility.objects.create(mobility=mob.m_c_to_d, objective="Salon work", job_related="Facials")
+    approvals.freeze(ep_cd)
+    ep_cd.save(update_fields=approvals.FROZEN_FIELDS)
+    EuropassMobility.objects.filter(pk=ep_cd.pk).update(status=EuropassMobility.Status.APPROVED)
+    return {
+        "cr_ba": tr_ba,
+        "cr_cd": tr_cd,
+        "ep_ba": ep_ba,
+        "ep_cd": ep_cd,
+        "m_b_to_a": mob.m_b_to_a,
+        "m_c_to_d": mob.m_c_to_d,
+    }
 
 
 def u(name, key):
@@ -109,6 +123,26 @@ MATRIX = [
         expect(pc_a=302, partner_b=302, learner_b=302, admin=302, mentor_a=302),
     ),
     ("from a P2 mobility page", u("mobility_credential", "m_c_to_d"), expect(partner_c=302, admin=302)),
+    (
+        "Europass Mobility credential of learner_b's mobility",
+        u("europass_credential", "ep_ba"),
+        expect(pc_a=200, partner_b=200, learner_b=200, admin=200, mentor_a=403),
+    ),
+    (
+        "Europass Mobility credential of a P2 mobility",
+        u("europass_credential", "ep_cd"),
+        expect(partner_c=200, admin=200),
+    ),
+    (
+        "Europass Mobility credential from learner_b's mobility page",
+        u("mobility_europass_credential", "m_b_to_a"),
+        expect(pc_a=302, partner_b=302, learner_b=302, admin=302, mentor_a=302),
+    ),
+    (
+        "Europass Mobility credential from a P2 mobility page",
+        u("mobility_europass_credential", "m_c_to_d"),
+        expect(partner_c=302, admin=302),
+    ),
 ]
 
 
@@ -135,4 +169,5 @@ def test_anonymous_is_sent_to_sign_in(creds, client_for):
 def test_refused_and_hidden_requests_leave_no_export_in_the_audit_log(world, mob, creds, client_for):
     for user in (mob.mentor_a, world.partner_c, world.outsider, world.mentor_b):
         client_for(user).get(u("transcript_credential", "cr_ba")(creds))
+        client_for(user).get(u("europass_credential", "ep_ba")(creds))
     assert not AuditEntry.objects.filter(verb=AuditEntry.Verb.EXPORTED).exists()

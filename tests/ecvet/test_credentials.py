@@ -1,4 +1,4 @@
-"""Europass digital credential: ELM v3 content from the approved transcript, the bundled schema, the JAdES seal."""
+"""Europass digital credential: ELM 3.2 content from the approved transcript, the bundled schema, the JAdES seal."""
 
 from __future__ import annotations
 
@@ -6,18 +6,20 @@ import base64
 import copy
 import hashlib
 import json
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from cryptography.hazmat.primitives import serialization
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.urls import reverse
+from django.utils import timezone
 
-from ecvet.credentials import CredentialInvalid, CredentialUnavailable, elm, jades
+from ecvet.credentials import CredentialInvalid, CredentialUnavailable, elm, issuance, jades
 from ecvet.models import Transcript
+from ecvet.services import approvals
 from ecvet.services import transcripts as service
-from mobility.models import Learner, Mobility
+from mobility.models import Mobility
 from partners.models import AuditEntry
 
 from .test_transcripts import approved_transcript, chain  # noqa: F401 — the fixture
@@ -71,23 +73,35 @@ def test_the_credential_holds_one_achievement_per_unit_with_outcomes_points_and_
     assert fac["creditReceived"][0]["framework"]["notation"] == "ECVET"
     assert [a["grade"]["noteLiteral"]["en"] for a in man["provenBy"]] == ["Achieved", "Not achieved"]
     assert fac["provenBy"][0]["dateIssued"] == "2021-05-20T00:00:00Z"
-    assert fac["provenBy"][0]["specifiedBy"]["title"]["en"] == "Observation at work"
+    assert fac["provenBy"][0]["specifiedBy"][0]["title"]["en"] == "Observation at work"
     host = transcript.mobility.receiving_organisation
     assert fac["provenBy"][0]["assessedBy"][0]["legalName"]["en"] == host.legal_name
     assert fac["awardedBy"]["awardingBody"][0]["legalName"]["en"] == host.legal_name
-    assert fac["specifiedBy"]["EQFLevel"]["id"].startswith("http://data.europa.eu/snb/eqf/")
+    # Every assessment is awarded too (ELM 3.2), by the same process as the unit's achievement.
+    assert {a["awardedBy"]["id"] for a in fac["provenBy"] + man["provenBy"]} == {fac["awardedBy"]["id"]}
+    qualification = fac["specifiedBy"]["isPartOf"][0]
+    assert qualification["type"] == "Qualification"
+    assert qualification["eqfLevel"]["id"].startswith("http://data.europa.eu/snb/eqf/")
+    assert "EQFLevel" not in json.dumps(credential)
 
 
 def test_the_issuer_is_the_sending_organisation_and_the_subject_carries_only_the_approved_identity(world, transcript):
     credential = elm.build(transcript)
     home = transcript.mobility.sending_organisation
-    assert credential["type"] == ["VerifiableCredential", "EuropeanDigitalCredential"]
-    assert "http://data.europa.eu/snb/model/context/edc-ap" in credential["@context"]
+    assert credential["type"] == ["VerifiableCredential", "VerifiableAttestation", "EuropeanDigitalCredential"]
+    assert credential["@context"] == [
+        "https://www.w3.org/ns/credentials/v2",
+        "http://data.europa.eu/snb/model/context/edc-ap",
+    ]
     assert credential["id"].startswith("urn:uuid:")
     assert credential["issuer"]["legalName"]["en"] == home.legal_name
     country = credential["issuer"]["location"][0]["address"][0]["countryCode"]["id"]
     assert country.startswith("http://publications.europa.eu/resource/authority/country/")
-    assert credential["validFrom"] == "2021-07-01T00:00:00Z"
+    # Valid from the award: the host approved this content after the recognition date (2021-07-01), so from then.
+    approval = approvals.approvals_of(transcript).filter(party="receiving").latest("at")
+    awarded = approval.at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    assert credential["validFrom"] == awarded > "2021-07-01T00:00:00Z"
+    assert achievements(credential)[0]["awardedBy"]["awardingDate"] == awarded
     subject = credential["credentialSubject"]
     learner = transcript.mobility.learner
     assert subject["fullName"]["en"] == f"{learner.first_name} {learner.last_name}"
@@ -121,10 +135,10 @@ def test_the_sealed_pdf_is_cited_as_evidence_with_its_verification_url_and_hash(
     row = request_pdf(transcript)
     RenderedDocument.objects.filter(pk=row.pk).update(status=RenderedDocument.Status.READY, file_sha256="ab" * 32)
     evidence = elm.build(transcript)["evidence"]
-    pdf = [e for e in evidence if "supportingDocument" in e]
+    pdf = [e for e in evidence if "Sealed PDF" in e["evidenceStatement"]]
     assert len(pdf) == 1
-    assert pdf[0]["supportingDocument"][0]["contentURL"] == "https://vision.test" + row.get_verify_url()
-    assert "ab" * 32 in pdf[0]["evidenceStatement"]["en"]
+    assert "https://vision.test" + row.get_verify_url() in pdf[0]["evidenceStatement"]
+    assert "ab" * 32 in pdf[0]["evidenceStatement"]
 
 
 # --- when there is no credential ----------------------------------------------------------------------
@@ -205,11 +219,11 @@ def test_the_signature_verifies_with_the_seal_certificate(world, transcript):
 
 
 def test_the_protected_header_is_jades_baseline_b(world, transcript):
-    signed = jades.sign(elm.build(transcript), signing_time=SIGNED_AT)
+    signed = jades.sign(elm.build(transcript, issued=SIGNED_AT))
     header = b64url_json(signed["protected"])
     assert header["alg"] == "ES256"
     assert header["typ"] == "jose+json"
-    assert header["cty"] == "vc+ld+json"
+    assert header["cty"] == "vc"  # a VC Data Model 2.0 credential (VC-JOSE-COSE's content type)
     assert header["crit"] == ["sigT"]
     assert header["sigT"] == "2021-07-02T09:30:00Z"
     der = base64.b64decode(header["x5c"][0])
@@ -229,7 +243,7 @@ def test_changing_one_byte_of_the_payload_breaks_the_signature(world, transcript
 
 
 def test_changing_the_protected_header_breaks_the_signature(world, transcript):
-    signed = jades.sign(elm.build(transcript), signing_time=SIGNED_AT)
+    signed = jades.sign(elm.build(transcript, issued=SIGNED_AT))
     header = b64url_json(signed["protected"])
     header["sigT"] = "2020-01-01T00:00:00Z"
     with pytest.raises(CredentialInvalid) as error:
@@ -272,10 +286,33 @@ def test_a_credential_sealed_with_another_key_is_untrusted(world, transcript, tm
 
 
 def test_a_signing_time_outside_the_certificates_validity_is_refused(world, transcript):
-    signed = jades.sign(elm.build(transcript), signing_time=SIGNED_AT)  # 2021: before the test seal existed
+    signed = jades.sign(elm.build(transcript, issued=SIGNED_AT))  # 2021: before the test seal existed
     with pytest.raises(CredentialInvalid) as error:
         jades.verify(signed)
     assert error.value.reason == "expired"
+
+
+def test_a_signing_time_other_than_the_issuance_time_is_refused(world, transcript):
+    issued = datetime.now(UTC).replace(microsecond=0)
+    signed = jades.sign(elm.build(transcript, issued=issued), signing_time=issued + timedelta(seconds=1))
+    with pytest.raises(CredentialInvalid) as error:
+        jades.verify(signed)
+    assert error.value.reason == "issued"
+
+
+def test_one_instant_gives_issued_and_the_signing_time_even_when_the_clock_moves(world, transcript, monkeypatch):
+    real_now = timezone.now
+    calls = []
+
+    def ticking():
+        calls.append(1)
+        return real_now() + timedelta(seconds=len(calls))  # every call a second later than the one before
+
+    monkeypatch.setattr(timezone, "now", ticking)
+    credential, signed = issuance.issue(elm.build, transcript)
+    assert len(calls) == 1
+    assert b64url_json(signed["protected"])["sigT"] == credential["issued"] == credential["issuanceDate"]
+    assert jades.verify(signed)[0] == credential
 
 
 def test_garbage_is_refused_with_a_reason_not_an_exception():
@@ -345,24 +382,6 @@ def test_the_verify_command_reports_a_valid_credential_and_refuses_a_tampered_on
     bad.write_text(json.dumps(broken))
     with pytest.raises(CommandError, match="signature"):
         call_command("verify_credential", str(bad), stdout=StringIO())
-
-
-# --- the demo -----------------------------------------------------------------------------------------
-
-
-def test_the_demos_recognised_mobility_gives_a_valid_sealed_credential(demo_rows):
-    # The clock runs: the test's seal certificate is made now, after the demo's moment.
-    transcript = (
-        Transcript.objects.filter(mobility__status=Mobility.Status.RECOGNISED, decision="recognised")
-        .select_related("mobility__learner")
-        .first()
-    )
-    assert transcript is not None
-    credential = elm.validate(elm.build(transcript))
-    assert achievements(credential)
-    verified, _cert = jades.verify(jades.sign(credential))
-    learner = Learner.objects.get(pk=transcript.mobility.learner_id)
-    assert verified["credentialSubject"]["fullName"]["en"] == f"{learner.first_name} {learner.last_name}"
 
 
 def test_a_mobility_recognised_without_a_transcript_offers_no_credential_link(world, mob, client_for):

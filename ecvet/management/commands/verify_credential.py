@@ -1,4 +1,4 @@
-"""Check a sealed Europass digital credential file: JAdES signature, certificate, schema."""
+"""Check a sealed Europass digital credential file: JAdES signature, certificate, VISION's own schema."""
 
 from __future__ import annotations
 
@@ -11,7 +11,11 @@ from ecvet.credentials import CredentialInvalid, elm, jades
 
 
 class Command(BaseCommand):
-    help = "Verify a Europass digital credential downloaded from VISION (JAdES JWS, flattened JSON)."
+    help = (
+        "Verify a Europass digital credential downloaded from VISION (JAdES JWS, flattened JSON): the signature, "
+        "the seal's certificate (VISION's seal or chained to a trusted root, valid at the signing time, signing "
+        "time = the credential's issuance time) and the credential against VISION's bundled schema."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("file", help="the .json file")
@@ -30,7 +34,11 @@ class Command(BaseCommand):
         problems = elm.errors(credential)
         header = json.loads(jades.base64url_decode(json.loads(data)["protected"]))
         self.stdout.write(f"Signature: valid, sealed by {cert.subject.rfc4514_string()} at {header['sigT']}")
-        self.stdout.write(f"Credential: {credential.get('id')}")
+        self.stdout.write(
+            f"Certificate: trusted, issued by {cert.issuer.rfc4514_string()}, valid "
+            f"{cert.not_valid_before_utc:%Y-%m-%d} – {cert.not_valid_after_utc:%Y-%m-%d}"
+        )
+        self.stdout.write(f"Credential: {credential.get('id')} (issued {credential.get('issued')})")
         if problems:
             raise CommandError("The signature is valid but the credential fails the schema: " + "; ".join(problems))
         self.stdout.write("Schema: valid")
