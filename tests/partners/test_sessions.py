@@ -1,15 +1,17 @@
 """Sessions end (issue 17, point 2): after VISION_SESSION_IDLE_SECONDS without a request (8 hours), or
 VISION_ADMIN_SESSION_IDLE_SECONDS for superusers and staff (1 hour); the last request's time is written at most
 once a minute; a password change ends the person's other sessions but keeps the one it was made in, and keeps
-their API tokens (docs/decisions.md)."""
+their API tokens (docs/decisions.md); a password reset ends them all."""
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
 import time_machine
 from django.contrib.sessions.models import Session
+from django.core import mail
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -163,3 +165,20 @@ def test_password_change_ends_the_other_sessions_but_keeps_this_one_and_the_api_
     api = APIClient()
     api.credentials(HTTP_AUTHORIZATION=f"Token {secret}")
     assert api.get("/api/v1/organisations/").status_code == 200
+
+
+def test_password_reset_by_email_ends_every_session(world, client):
+    user = world.partner_b
+    signed_in_elsewhere = Client()
+    signed_in_elsewhere.post(reverse("account_login"), {"login": user.email, "password": PASSWORD})
+    assert signed_in_elsewhere.get(reverse("home")).status_code == 200
+
+    client.post(reverse("account_reset_password"), {"email": user.email})
+    link = re.search(r"https?://[^/\s]+(/accounts/password/reset/key/\S+)", mail.outbox[-1].body).group(1)
+    form_url = client.get(link)["Location"]
+    new_password = "Another-long-passphrase-42"
+    response = client.post(form_url, {"password1": new_password, "password2": new_password})
+    assert response.status_code == 302 and response["Location"] == reverse("account_reset_password_from_key_done")
+
+    assert signed_in_elsewhere.get(reverse("home")).status_code == 302
+    assert not signed_in(signed_in_elsewhere)
