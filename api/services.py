@@ -10,6 +10,7 @@ from knox.models import AuthToken
 from knox.settings import knox_settings
 
 from partners import audit
+from partners.access import must_set_up_mfa
 from partners.models import AuditEntry, User
 
 from .models import TokenLabel
@@ -19,13 +20,20 @@ class TokenLimitReached(Exception):
     """The user already holds REST_KNOX["TOKEN_LIMIT_PER_USER"] live tokens."""
 
 
+class TwoFactorNotSetUp(Exception):
+    """The user must use two-factor authentication and has not set it up: their tokens would answer 401."""
+
+
 def live_tokens(user):
     return AuthToken.objects.filter(user=user).exclude(expiry__lt=timezone.now())
 
 
 @transaction.atomic
 def create_token(*, user: User, name: str, by: User, request=None, expiry: timedelta | None = None) -> tuple:
-    """A new token for `user`: returns (label, secret). The secret is shown once; only its digest is kept."""
+    """A new token for `user`: returns (label, secret). The secret is shown once; only its digest is kept.
+    Refused (TwoFactorNotSetUp) while the user must still set up two-factor authentication."""
+    if must_set_up_mfa(user):
+        raise TwoFactorNotSetUp
     User.objects.select_for_update().filter(pk=user.pk).first()  # serialise against the limit
     limit = knox_settings.TOKEN_LIMIT_PER_USER
     if limit is not None and live_tokens(user).count() >= limit:

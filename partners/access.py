@@ -23,6 +23,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 
 # Rights a project coordinator's membership extends to the partner organisations
@@ -263,6 +264,37 @@ def holds_admin_powers(user) -> bool:
     """A superuser or a Django staff account (the administration): two-factor authentication applies as to
     the roles named in VISION_MFA_REQUIRED_ROLES ("admin")."""
     return is_unrestricted(user) or bool(getattr(user, "is_staff", False))
+
+
+def mfa_required_for(user) -> bool:
+    """The user's role (or administrator flags) is named in VISION_MFA_REQUIRED_ROLES ("admin" = superuser or
+    staff account)."""
+    required = set(settings.VISION_MFA_REQUIRED_ROLES)
+    if not required:
+        return False
+    if "admin" in required and holds_admin_powers(user):
+        return True
+    return bool(get_scope(user).roles & required)
+
+
+def must_set_up_mfa(user) -> bool:
+    """The one question behind two-factor enforcement: this user must use TOTP and has not set it up. Until then
+    the portal sends them to the TOTP set-up page (partners.middleware.RequireMFAMiddleware), their API tokens
+    answer 401 (api.authentication) and no token can be created for them (api.services.create_token)."""
+    if user is None or not user.is_authenticated or not mfa_required_for(user):
+        return False
+    from allauth.mfa.models import Authenticator
+
+    return not Authenticator.objects.filter(user_id=user.pk, type=Authenticator.Type.TOTP).exists()
+
+
+def session_idle_seconds(user) -> int:
+    """How long a signed-in session may stay unused (partners.middleware.IdleSessionMiddleware): shorter for
+    administrators (VISION_ADMIN_SESSION_IDLE_SECONDS) than for everyone else (VISION_SESSION_IDLE_SECONDS);
+    0 means no limit."""
+    if holds_admin_powers(user):
+        return settings.VISION_ADMIN_SESSION_IDLE_SECONDS
+    return settings.VISION_SESSION_IDLE_SECONDS
 
 
 def may_open_admin(user) -> bool:

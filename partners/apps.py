@@ -8,6 +8,9 @@ class PartnersConfig(AppConfig):
     verbose_name = _("Partners")
 
     def ready(self):
-        from . import figures
+        from django.contrib.auth.signals import user_logged_in
+
+        from . import figures, middleware
 
         figures.connect()
+        user_logged_in.connect(middleware.start_idle_clock, dispatch_uid="partners.start_idle_clock")

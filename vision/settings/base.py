@@ -65,6 +65,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "partners.middleware.IdleSessionMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "partners.middleware.RequireMFAMiddleware",
@@ -165,8 +166,12 @@ MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "VISION portal"
 # Roles that must have TOTP before they can use the portal ("admin" means a
 # superuser or staff account). Production lists them; local/demo may leave it
-# empty. See partners.middleware.RequireMFAMiddleware.
+# empty. See partners.access.must_set_up_mfa: the portal's pages, the API's tokens and their creation ask it.
 VISION_MFA_REQUIRED_ROLES = env.list("VISION_MFA_REQUIRED_ROLES", default=[])
+# A signed-in session left unused this long is signed out (partners.middleware.IdleSessionMiddleware): 8 hours,
+# a working day, for everyone; 1 hour for superusers and staff accounts (the admin site). 0 means no limit.
+VISION_SESSION_IDLE_SECONDS = env.int("VISION_SESSION_IDLE_SECONDS", default=8 * 60 * 60)
+VISION_ADMIN_SESSION_IDLE_SECONDS = env.int("VISION_ADMIN_SESSION_IDLE_SECONDS", default=60 * 60)
 
 # Largest evidence file (MB) a checklist item accepts.
 VISION_MAX_UPLOAD_MB = env.int("VISION_MAX_UPLOAD_MB", default=10)
@@ -286,7 +291,8 @@ LOGGING = {
 # system) or the browser session; every endpoint answers with the caller's visible_to scope.
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "knox.auth.TokenAuthentication",
+        # knox's, refusing the tokens of a user who must set up two-factor authentication first.
+        "api.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],

@@ -1,5 +1,6 @@
 """create_api_token <email> [--name NAME] [--days N]: print a new API token for a user (for admins, and the
-schemathesis run in .ci/schemathesis). The token is printed once; only its digest is stored."""
+schemathesis run in .ci/schemathesis). The token is printed once; only its digest is stored. A user whose role
+must use two-factor authentication gets no token until they have set it up (partners.access.must_set_up_mfa)."""
 
 from datetime import timedelta
 
@@ -25,6 +26,11 @@ class Command(BaseCommand):
             _label, secret = services.create_token(
                 user=user, name=name, by=None, expiry=timedelta(days=days) if days else None
             )
+        except services.TwoFactorNotSetUp as error:
+            raise CommandError(
+                f"{email} must set up two-factor authentication (an authenticator app) in the portal before a "
+                "token can be created."
+            ) from error
         except services.TokenLimitReached as error:
             raise CommandError("The user holds the maximum number of tokens; revoke one first.") from error
         self.stdout.write(secret)
