@@ -220,6 +220,16 @@ class MobilitySerializer(ReadSerializer):
     receiving_organisation = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     tutor = PersonSerializer(read_only=True, allow_null=True)
     mentor = PersonSerializer(read_only=True, allow_null=True)
+    tutor_responsibilities_display = serializers.CharField(
+        source="get_tutor_responsibilities_display",
+        read_only=True,
+        help_text=_("The tutor's responsibilities in the request's language (the standard ones when none are typed)."),
+    )
+    mentor_responsibilities_display = serializers.CharField(
+        source="get_mentor_responsibilities_display",
+        read_only=True,
+        help_text=_("The mentor's responsibilities in the request's language (the standard ones when none are typed)."),
+    )
     inclusion_support_costs = serializers.DecimalField(
         max_digits=9,
         decimal_places=2,
@@ -256,8 +266,10 @@ class MobilitySerializer(ReadSerializer):
             "planned_activities",
             "tutor",
             "tutor_responsibilities",
+            "tutor_responsibilities_display",
             "mentor",
             "mentor_responsibilities",
+            "mentor_responsibilities_display",
             "distance_km",
             "green_travel",
             "inclusion_support_costs",

@@ -66,6 +66,7 @@ def collect_agreements(sender, learner, **kwargs):
                     "number": v.number,
                     "status": v.status,
                     "reason_code": v.reason_code,
+                    "reason": v.get_reason_code_display(),
                     "qualification": v.qualification.title_en if v.qualification else None,
                     **{name: getattr(v, name) for name in VERSION_TEXT},
                     "sent_at": v.sent_at,

@@ -98,7 +98,7 @@ def checklist_items_due(user, scope, limit) -> list[WaitingItem]:
         WaitingItem(
             kind=CHECKLIST,
             title=_("%(item)s — %(learner)s (%(host)s)")
-            % {"item": item.title, "learner": item.mobility.learner, "host": _host(item.mobility)},
+            % {"item": item.get_title_display(), "learner": item.mobility.learner, "host": _host(item.mobility)},
             url=reverse("mobility:checklist_item", kwargs={"code": item.code}),
             due=item.due_date,
             why=_("Overdue since %(date)s: do it, then mark it done with its evidence.")

@@ -22,6 +22,7 @@ from .models import (
     User,
 )
 from .models.people import DEFAULT_RIGHTS
+from .models.strategy import Unit
 
 RIGHT_FIELDS = [right.value for right in Right]
 
@@ -307,10 +308,42 @@ class GoalForm(CrispyFormMixin, forms.ModelForm):
 
 
 class IndicatorForm(CrispyFormMixin, forms.ModelForm):
+    """The unit is one of the common ones (stored as its key, shown in each reader's language) or typed."""
+
+    OTHER = "other"
+    unit_choice = forms.ChoiceField(label=_("Unit"))
+    unit_other = forms.CharField(
+        label=_("Other unit"), max_length=40, required=False, help_text=_("Only when the unit is not in the list.")
+    )
+
     class Meta:
         model = Indicator
-        fields = ["name", "unit", "baseline_value", "target_value", "current_value", "due_date"]
+        fields = ["name", "unit_choice", "unit_other", "baseline_value", "target_value", "current_value", "due_date"]
         widgets = {"due_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit_choice"].choices = [("", "---------"), *Unit.choices, (self.OTHER, _("Other (type it)"))]
+        unit = self._unit_before = self.instance.unit
+        if unit:
+            self.initial.setdefault("unit_choice", unit if unit in Unit.values else self.OTHER)
+            if unit not in Unit.values:
+                self.initial.setdefault("unit_other", unit)
+
+    def clean(self):
+        cleaned = super().clean()
+        choice, other = cleaned.get("unit_choice"), (cleaned.get("unit_other") or "").strip()
+        if choice == self.OTHER and not other:
+            self.add_error("unit_other", _("Type the unit, or choose one from the list."))
+        elif choice:
+            self.instance.unit = other if choice == self.OTHER else choice
+        return cleaned
+
+    @property
+    def changed_data(self) -> list[str]:
+        """The model's fields that changed (the audit's list): the two unit fields are the one `unit`."""
+        names = [name for name in super().changed_data if name not in ("unit_choice", "unit_other")]
+        return sorted([*names, "unit"]) if self.instance.unit != self._unit_before else names
 
 
 class IndicatorValueForm(CrispyFormMixin, forms.Form):

@@ -1,5 +1,6 @@
 from decimal import Decimal
 
+from django.conf import settings
 from django.contrib.contenttypes.fields import GenericRelation
 from django.core.validators import MinValueValidator
 from django.db import models
@@ -8,6 +9,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from mobility.models.defaults import in_every_language
 from partners.models import Organisation, Partnership, TimeStampedModel
 from partners.models.base import code_field
 from partners.workflow import Missing, WorkflowModel, guard, rule, state_field, system_only, transition
@@ -154,6 +156,14 @@ class Memorandum(WorkflowModel, TimeStampedModel):
 
     def get_absolute_url(self) -> str:
         return reverse("ecvet:memorandum_detail", kwargs={"code": self.code})
+
+    def get_objectives_standard_display(self) -> str:
+        """The standard objectives in the reader's language when they are the portal's standard text (in any
+        of the portal's languages), else as the parties wrote them. Only pages show this: the approved content,
+        its hash and its PDF keep the stored text."""
+        if self.objectives_standard.strip() in in_every_language(STANDARD_OBJECTIVES, dict(settings.LANGUAGES)):
+            return str(STANDARD_OBJECTIVES)
+        return self.objectives_standard
 
     def workflow_scope(self):
         return self.partnership, None

@@ -17,6 +17,7 @@ from partners.models import Membership, Organisation, Partnership, Role
 
 from ..access import TUTOR_ROLES, mentor_candidates, tutor_candidates
 from ..models import Mobility
+from ..models.mobilities import MENTOR_RESPONSIBILITIES, TUTOR_RESPONSIBILITIES
 from ..services.mobilities import MENTOR_ELSEWHERE, TUTOR_ELSEWHERE, mobility_errors
 from .learners import date_input
 
@@ -154,8 +155,8 @@ class MobilityForm(MobilityRulesMixin, CrispyFormMixin, forms.ModelForm):
             "host_address": forms.Textarea(attrs={"rows": 2}),
             "virtual_activities": forms.Textarea(attrs={"rows": 3}),
             "planned_activities": forms.Textarea(attrs={"rows": 4}),
-            "tutor_responsibilities": forms.Textarea(attrs={"rows": 3}),
-            "mentor_responsibilities": forms.Textarea(attrs={"rows": 3}),
+            "tutor_responsibilities": forms.Textarea(attrs={"rows": 3, "placeholder": TUTOR_RESPONSIBILITIES}),
+            "mentor_responsibilities": forms.Textarea(attrs={"rows": 3, "placeholder": MENTOR_RESPONSIBILITIES}),
         }
         help_texts = {
             "virtual_start": _("Fill in this part only for a blended mobility (virtual + physical)."),
@@ -279,7 +280,7 @@ class HostForm(MobilityRulesMixin, CrispyFormMixin, forms.ModelForm):
         fields = [*HOST_FIELDS, *MENTOR_FIELDS]
         widgets = {
             "host_address": forms.Textarea(attrs={"rows": 2}),
-            "mentor_responsibilities": forms.Textarea(attrs={"rows": 3}),
+            "mentor_responsibilities": forms.Textarea(attrs={"rows": 3, "placeholder": MENTOR_RESPONSIBILITIES}),
         }
 
     def __init__(self, *args, user, **kwargs):

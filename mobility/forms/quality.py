@@ -18,6 +18,41 @@ DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 MAX_OFFSET_DAYS = 366
 
 
+# --- Texts the portal wrote ---------------------------------------------------------------------------
+
+
+class KeyedTextMixin:
+    """A model form over a text the portal may have written (a default checklist item, a default survey
+    question): the field shows it in the editor's language; left as shown, it keeps its key (and so stays in
+    each reader's language); changed, the typed text is stored and its key dropped."""
+
+    keyed_field: str  # e.g. "title"; its key is in f"{keyed_field}_key"
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if getattr(self.instance, self._key_name, ""):
+            self.initial[self.keyed_field] = self._shown()
+
+    @property
+    def _key_name(self) -> str:
+        return f"{self.keyed_field}_key"
+
+    def _shown(self) -> str:
+        return getattr(self.instance, f"get_{self._key_name}_display")()
+
+    def _post_clean(self):
+        key = getattr(self.instance, self._key_name, "")
+        typed = self.cleaned_data.get(self.keyed_field)
+        english_text = getattr(self.instance, self.keyed_field)
+        super()._post_clean()  # copies the cleaned data onto the instance
+        if not key or typed is None:
+            return
+        if typed.strip() in (self._shown(), english_text):
+            setattr(self.instance, self.keyed_field, english_text)  # the default, as shown: keep its key
+        else:
+            setattr(self.instance, self._key_name, "")
+
+
 # --- Checklist ---------------------------------------------------------------------------------------
 
 
@@ -46,7 +81,9 @@ class ChecklistItemForm(forms.Form):
         field.widget.attrs["accept"] = validator.accept_attribute()
 
 
-class ChecklistTemplateItemForm(forms.ModelForm):
+class ChecklistTemplateItemForm(KeyedTextMixin, forms.ModelForm):
+    keyed_field = "title"
+
     class Meta:
         model = ChecklistTemplateItem
         fields = ["title", "guidance", "category", "responsible", "anchor", "offset_days", "chain_event", "order"]
@@ -244,7 +281,7 @@ class LearnerReportForm(forms.Form):
             name = f"q_{question.pk}"
             if question.kind == SurveyQuestion.Kind.SCALE:
                 self.fields[name] = forms.TypedChoiceField(
-                    label=question.text,
+                    label=question.get_text_display(),
                     required=question.required,
                     coerce=int,
                     empty_value=None,
@@ -254,7 +291,7 @@ class LearnerReportForm(forms.Form):
                 )
             else:
                 self.fields[name] = forms.CharField(
-                    label=question.text,
+                    label=question.get_text_display(),
                     required=question.required,
                     max_length=5000,
                     widget=forms.Textarea(attrs={"rows": 4}),
@@ -265,7 +302,9 @@ class LearnerReportForm(forms.Form):
         return {q.pk: self.cleaned_data.get(f"q_{q.pk}") for q in self.questions}
 
 
-class SurveyQuestionForm(forms.ModelForm):
+class SurveyQuestionForm(KeyedTextMixin, forms.ModelForm):
+    keyed_field = "text"
+
     class Meta:
         model = SurveyQuestion
         fields = ["text", "kind", "required", "order", "is_active"]
@@ -296,7 +335,7 @@ class BaseSurveyFormSet(BaseModelFormSet):
                 if getattr(form, "has_answers", False):
                     problems.append(
                         _("“%(question)s” has answers and cannot be deleted; untick “active” to stop asking it.")
-                        % {"question": form.instance.text}
+                        % {"question": form.instance.get_text_display()}
                     )
                 continue
             if form.cleaned_data.get("is_active") and form.cleaned_data.get("text"):

@@ -9,6 +9,7 @@ from partners.models import Partnership, TimeStampedModel
 from partners.models.base import code_field
 
 from ..querysets import ChecklistItemQuerySet, ChecklistTemplateItemQuerySet
+from .defaults import keyed_text
 from .mobilities import Mobility
 
 
@@ -115,6 +116,31 @@ def not_applicable_q(prefix: str = "") -> models.Q:
     return q
 
 
+class DefaultItem(models.TextChoices):
+    """The items of the portal's default checklist (mobility.services.checklists.DEFAULT_TEMPLATE).
+
+    An item the portal wrote stores its key in `title_key` and is shown in the reader's language; its `title`
+    keeps the English text (audit rows, exports sorted by title). A title a coordinator types clears the key
+    and is shown as typed (mobility.forms.quality.KeyedTextMixin)."""
+
+    LANGUAGE_PREPARATION = "language_preparation", _("Language preparation")
+    CULTURAL_PREPARATION = "cultural_preparation", _("Cultural preparation")
+    INSURANCE = "insurance", _("Insurance arranged")
+    TRAVEL = "travel", _("Travel booked")
+    ACCOMMODATION = "accommodation", _("Accommodation confirmed")
+    LEARNING_AGREEMENT = "learning_agreement", _("Learning Agreement signed")
+    SAFETY_BRIEFING = "safety_briefing", _("Safety briefing given")
+    ARRIVAL_MEETING = "arrival_meeting", _("Arrival meeting held")
+    MONITORING_CONTACT = "monitoring_contact", _("Mid-stay monitoring contact")
+    INCIDENT_LOG = "incident_log", _("Incident log reviewed")
+    ASSESSMENT = "assessment", _("Assessment done")
+    DEBRIEFING = "debriefing", _("Debriefing held")
+    TRANSCRIPT = "transcript", _("Personal Transcript approved")
+    RECOGNITION = "recognition", _("Learning outcomes recognised")
+    EUROPASS = "europass", _("Europass Mobility issued")
+    LEARNER_REPORT = "learner_report", _("Learner report filed")
+
+
 class Responsible(models.TextChoices):
     """Who must act: the side whose people see the item on their dashboard."""
 
@@ -132,6 +158,10 @@ class ChecklistTemplateItem(TimeStampedModel):
         Partnership, on_delete=models.CASCADE, related_name="checklist_template", verbose_name=_("partnership")
     )
     title = models.CharField(_("item"), max_length=200)
+    # The portal's default item this is, while its title is not edited: shown in the reader's language.
+    title_key = models.CharField(
+        _("default item"), max_length=32, choices=DefaultItem.choices, blank=True, editable=False
+    )
     guidance = models.TextField(_("guidance"), blank=True, help_text=_("What “done” means, for whoever acts."))
     category = models.CharField(_("category"), max_length=16, choices=Category.choices)
     responsible = models.CharField(_("who acts"), max_length=10, choices=Responsible.choices)
@@ -158,7 +188,10 @@ class ChecklistTemplateItem(TimeStampedModel):
         ordering = ["partnership", "order", "id"]
 
     def __str__(self) -> str:
-        return self.title
+        return self.get_title_display()
+
+    def get_title_display(self) -> str:
+        return keyed_text(self.get_title_key_display(), self.title_key, self.title)
 
     def due_for(self, mobility: Mobility) -> date:
         base = mobility.start_date if self.anchor == Anchor.START else mobility.end_date
@@ -174,6 +207,10 @@ class ChecklistItem(TimeStampedModel):
         ChecklistTemplateItem, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     title = models.CharField(_("item"), max_length=200)
+    # Copied from the template item: the portal's default item, shown in the reader's language.
+    title_key = models.CharField(
+        _("default item"), max_length=32, choices=DefaultItem.choices, blank=True, editable=False
+    )
     guidance = models.TextField(_("guidance"), blank=True)
     category = models.CharField(_("category"), max_length=16, choices=Category.choices)
     responsible = models.CharField(_("who acts"), max_length=10, choices=Responsible.choices)
@@ -212,7 +249,10 @@ class ChecklistItem(TimeStampedModel):
         ]
 
     def __str__(self) -> str:
-        return self.title
+        return self.get_title_display()
+
+    def get_title_display(self) -> str:
+        return keyed_text(self.get_title_key_display(), self.title_key, self.title)
 
     @property
     def is_done(self) -> bool:

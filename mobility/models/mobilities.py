@@ -17,6 +17,17 @@ from .learners import Learner
 
 ERASMUS_PRO_MIN_DAYS = 90
 
+# The standard responsibilities: an empty field means these, shown in the reader's language
+# (`get_tutor_responsibilities_display`); what a coordinator types instead is shown as typed.
+TUTOR_RESPONSIBILITIES = _(
+    "Prepare the learner; agree the learning outcomes; keep in touch during the stay; "
+    "debrief and arrange recognition on return."
+)
+MENTOR_RESPONSIBILITIES = _(
+    "Welcome and induct the learner; guide daily work; hold the mid-stay review; "
+    "assess the agreed learning outcomes and soft skills."
+)
+
 
 class Mobility(WorkflowModel, TimeStampedModel):
     """One learner's stay abroad: "outgoing" for the sending organisation, "incoming" for the receiving one."""
@@ -134,10 +145,7 @@ class Mobility(WorkflowModel, TimeStampedModel):
     tutor_responsibilities = models.TextField(
         _("tutor's responsibilities"),
         blank=True,
-        default=_(
-            "Prepare the learner; agree the learning outcomes; keep in touch during the stay; "
-            "debrief and arrange recognition on return."
-        ),
+        help_text=_("Leave empty for the standard responsibilities, shown in each reader's language."),
     )
     mentor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -151,10 +159,7 @@ class Mobility(WorkflowModel, TimeStampedModel):
     mentor_responsibilities = models.TextField(
         _("mentor's responsibilities"),
         blank=True,
-        default=_(
-            "Welcome and induct the learner; guide daily work; hold the mid-stay review; "
-            "assess the agreed learning outcomes and soft skills."
-        ),
+        help_text=_("Leave empty for the standard responsibilities, shown in each reader's language."),
     )
 
     # Money: the straight-line distance is computed from the two cities' coordinates.
@@ -245,6 +250,12 @@ class Mobility(WorkflowModel, TimeStampedModel):
 
     def get_absolute_url(self) -> str:
         return reverse("mobility:mobility_detail", kwargs={"code": self.code})
+
+    def get_tutor_responsibilities_display(self) -> str:
+        return self.tutor_responsibilities or str(TUTOR_RESPONSIBILITIES)
+
+    def get_mentor_responsibilities_display(self) -> str:
+        return self.mentor_responsibilities or str(MENTOR_RESPONSIBILITIES)
 
     @property
     def is_blended(self) -> bool:

@@ -5,46 +5,46 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
 
 from partners import audit
 from partners.models import AuditEntry
 
 from ..models import ChecklistItem, ChecklistTemplateItem, Mobility
-from ..models.checklists import Anchor, Category, ChainEvent, Responsible
+from ..models.checklists import Anchor, Category, ChainEvent, DefaultItem, Responsible
+from ..models.defaults import english
 from .common import save_partnership_formset
 
 # The default template, drawn from the European Quality Charter for Mobility and the
-# Erasmus+ VET Mobility Quality Commitment. Titles are stored in the partnership's data
-# (editable); gettext_noop marks them for translation catalogues.
+# Erasmus+ VET Mobility Quality Commitment. Each item carries its key (title_key): shown in the reader's
+# language until a coordinator edits its title.
 DEFAULT_TEMPLATE = [
-    (gettext_noop("Language preparation"), Category.PREPARATION, Responsible.SENDING, Anchor.START, -21),
-    (gettext_noop("Cultural preparation"), Category.PREPARATION, Responsible.SENDING, Anchor.START, -21),
-    (gettext_noop("Insurance arranged"), Category.PREPARATION, Responsible.SENDING, Anchor.START, -14),
-    (gettext_noop("Travel booked"), Category.PREPARATION, Responsible.SENDING, Anchor.START, -14),
-    (gettext_noop("Accommodation confirmed"), Category.PREPARATION, Responsible.RECEIVING, Anchor.START, -14),
-    (gettext_noop("Learning Agreement signed"), Category.PREPARATION, Responsible.SENDING, Anchor.START, -14),
-    (gettext_noop("Safety briefing given"), Category.PREPARATION, Responsible.SENDING, Anchor.START, -3),
-    (gettext_noop("Arrival meeting held"), Category.ARRIVAL, Responsible.RECEIVING, Anchor.START, 1),
-    (gettext_noop("Mid-stay monitoring contact"), Category.MONITORING, Responsible.SENDING, Anchor.START, 7),
-    (gettext_noop("Incident log reviewed"), Category.INCIDENTS, Responsible.RECEIVING, Anchor.END, 0),
-    (gettext_noop("Assessment done"), Category.ASSESSMENT, Responsible.MENTOR, Anchor.END, 0),
-    (gettext_noop("Debriefing held"), Category.DEBRIEFING, Responsible.SENDING, Anchor.END, 14),
-    (gettext_noop("Personal Transcript approved"), Category.RECOGNITION, Responsible.RECEIVING, Anchor.END, 21),
-    (gettext_noop("Learning outcomes recognised"), Category.RECOGNITION, Responsible.SENDING, Anchor.END, 30),
-    (gettext_noop("Europass Mobility issued"), Category.DOCUMENTATION, Responsible.SENDING, Anchor.END, 30),
-    (gettext_noop("Learner report filed"), Category.DOCUMENTATION, Responsible.LEARNER, Anchor.END, 14),
+    (DefaultItem.LANGUAGE_PREPARATION, Category.PREPARATION, Responsible.SENDING, Anchor.START, -21),
+    (DefaultItem.CULTURAL_PREPARATION, Category.PREPARATION, Responsible.SENDING, Anchor.START, -21),
+    (DefaultItem.INSURANCE, Category.PREPARATION, Responsible.SENDING, Anchor.START, -14),
+    (DefaultItem.TRAVEL, Category.PREPARATION, Responsible.SENDING, Anchor.START, -14),
+    (DefaultItem.ACCOMMODATION, Category.PREPARATION, Responsible.RECEIVING, Anchor.START, -14),
+    (DefaultItem.LEARNING_AGREEMENT, Category.PREPARATION, Responsible.SENDING, Anchor.START, -14),
+    (DefaultItem.SAFETY_BRIEFING, Category.PREPARATION, Responsible.SENDING, Anchor.START, -3),
+    (DefaultItem.ARRIVAL_MEETING, Category.ARRIVAL, Responsible.RECEIVING, Anchor.START, 1),
+    (DefaultItem.MONITORING_CONTACT, Category.MONITORING, Responsible.SENDING, Anchor.START, 7),
+    (DefaultItem.INCIDENT_LOG, Category.INCIDENTS, Responsible.RECEIVING, Anchor.END, 0),
+    (DefaultItem.ASSESSMENT, Category.ASSESSMENT, Responsible.MENTOR, Anchor.END, 0),
+    (DefaultItem.DEBRIEFING, Category.DEBRIEFING, Responsible.SENDING, Anchor.END, 14),
+    (DefaultItem.TRANSCRIPT, Category.RECOGNITION, Responsible.RECEIVING, Anchor.END, 21),
+    (DefaultItem.RECOGNITION, Category.RECOGNITION, Responsible.SENDING, Anchor.END, 30),
+    (DefaultItem.EUROPASS, Category.DOCUMENTATION, Responsible.SENDING, Anchor.END, 30),
+    (DefaultItem.LEARNER_REPORT, Category.DOCUMENTATION, Responsible.LEARNER, Anchor.END, 14),
 ]
-# The default items that follow the chain (title → event). The data migration 0004 ties the same titles in
-# templates created before (it adds no item to them: "Learning Agreement signed" and "Personal Transcript
-# approved" are in templates created from now on).
+# The default items that follow the chain (key → event). The data migration 0004 tied the same titles in
+# templates created before (it added no item to them: "Learning Agreement signed" and "Personal Transcript
+# approved" are in templates created from then on).
 DEFAULT_CHAIN_EVENTS = {
-    "Learning Agreement signed": ChainEvent.LA_SIGNED,
-    "Personal Transcript approved": ChainEvent.TRANSCRIPT_APPROVED,
-    "Assessment done": ChainEvent.ASSESSMENT_SUBMITTED,
-    "Learning outcomes recognised": ChainEvent.RECOGNITION_RECORDED,
-    "Europass Mobility issued": ChainEvent.EUROPASS_ISSUED,
-    "Learner report filed": ChainEvent.REPORT_FILED,
+    DefaultItem.LEARNING_AGREEMENT: ChainEvent.LA_SIGNED,
+    DefaultItem.TRANSCRIPT: ChainEvent.TRANSCRIPT_APPROVED,
+    DefaultItem.ASSESSMENT: ChainEvent.ASSESSMENT_SUBMITTED,
+    DefaultItem.RECOGNITION: ChainEvent.RECOGNITION_RECORDED,
+    DefaultItem.EUROPASS: ChainEvent.EUROPASS_ISSUED,
+    DefaultItem.LEARNER_REPORT: ChainEvent.REPORT_FILED,
 }
 
 
@@ -58,15 +58,16 @@ def ensure_template(partnership) -> list[ChecklistTemplateItem]:
         [
             ChecklistTemplateItem(
                 partnership=partnership,
-                title=title,
+                title=english(key.label),
+                title_key=key,
                 category=category,
                 responsible=responsible,
                 anchor=anchor,
                 offset_days=offset,
                 order=order,
-                chain_event=DEFAULT_CHAIN_EVENTS.get(title, ""),
+                chain_event=DEFAULT_CHAIN_EVENTS.get(key, ""),
             )
-            for order, (title, category, responsible, anchor, offset) in enumerate(DEFAULT_TEMPLATE)
+            for order, (key, category, responsible, anchor, offset) in enumerate(DEFAULT_TEMPLATE)
         ]
     )
     return list(ChecklistTemplateItem.objects.filter(partnership=partnership))
@@ -87,6 +88,7 @@ def generate_checklist(mobility: Mobility) -> int:
                     mobility=mobility,
                     template_item=t,
                     title=t.title,
+                    title_key=t.title_key,
                     guidance=t.guidance,
                     category=t.category,
                     responsible=t.responsible,

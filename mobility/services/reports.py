@@ -11,7 +11,7 @@ from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, gettext_noop
+from django.utils.translation import gettext_lazy
 
 from partners import audit, figures
 from partners.models import AuditEntry, Organisation, Partnership
@@ -19,7 +19,8 @@ from partners.models import AuditEntry, Organisation, Partnership
 from ..access import is_learner_of
 from ..models import LearnerAnswer, LearnerReport, Mobility, SurveyQuestion
 from ..models.checklists import ChainEvent
-from ..models.reports import MIN_GROUP_SIZE, SCALE_MAX, SCALE_MIN
+from ..models.defaults import english
+from ..models.reports import MIN_GROUP_SIZE, SCALE_MAX, SCALE_MIN, DefaultQuestion
 from .checklists import record_chain_event
 from .common import save_partnership_formset
 
@@ -37,19 +38,16 @@ SCALE_LABELS = {
 }
 
 # The default survey, created the first time a partnership needs one; the project coordinator edits it.
-# Texts are stored as data (editable); gettext_noop marks them for translation catalogues.
+# Each question carries its key (text_key): shown in the reader's language until its text is edited.
 DEFAULT_QUESTIONS = [
-    (gettext_noop("How well were you prepared for the mobility (language, culture, practical matters)?"), Kind.SCALE),
-    (gettext_noop("How well did the host organisation support you during your stay?"), Kind.SCALE),
-    (gettext_noop("How helpful was your mentor at the workplace?"), Kind.SCALE),
-    (gettext_noop("How much did you learn for your vocational qualification?"), Kind.SCALE),
-    (
-        gettext_noop("How much did the mobility develop your soft skills (communication, teamwork, adaptability)?"),
-        Kind.SCALE,
-    ),
-    (gettext_noop("Overall, how satisfied are you with your mobility?"), Kind.SCALE),
-    (gettext_noop("What was the most valuable part of your mobility?"), Kind.TEXT),
-    (gettext_noop("What should we improve for future learners?"), Kind.TEXT),
+    (DefaultQuestion.PREPARATION, Kind.SCALE),
+    (DefaultQuestion.HOST_SUPPORT, Kind.SCALE),
+    (DefaultQuestion.MENTOR, Kind.SCALE),
+    (DefaultQuestion.LEARNING, Kind.SCALE),
+    (DefaultQuestion.SOFT_SKILLS, Kind.SCALE),
+    (DefaultQuestion.SATISFACTION, Kind.SCALE),
+    (DefaultQuestion.MOST_VALUABLE, Kind.TEXT),
+    (DefaultQuestion.IMPROVE, Kind.TEXT),
 ]
 
 
@@ -66,8 +64,15 @@ def ensure_questions(partnership: Partnership) -> list[SurveyQuestion]:
         return questions
     SurveyQuestion.objects.bulk_create(
         [
-            SurveyQuestion(partnership=partnership, text=text, kind=kind, required=kind == Kind.SCALE, order=order)
-            for order, (text, kind) in enumerate(DEFAULT_QUESTIONS)
+            SurveyQuestion(
+                partnership=partnership,
+                text=english(key.label),
+                text_key=key,
+                kind=kind,
+                required=kind == Kind.SCALE,
+                order=order,
+            )
+            for order, (key, kind) in enumerate(DEFAULT_QUESTIONS)
         ]
     )
     figures.drop_on_commit()  # bulk_create sends no post_save

@@ -84,11 +84,13 @@ def checklist_item(request, code):
                 request=request,
             )
             if action == "done":
-                messages.success(request, _("“%(item)s” is marked as done.") % {"item": item.title})
+                messages.success(request, _("“%(item)s” is marked as done.") % {"item": item.get_title_display()})
             elif action == "undone":
-                messages.success(request, _("“%(item)s” is open again.") % {"item": item.title})
+                messages.success(request, _("“%(item)s” is open again.") % {"item": item.get_title_display()})
             else:
-                messages.success(request, _("The evidence for “%(item)s” was saved.") % {"item": item.title})
+                messages.success(
+                    request, _("The evidence for “%(item)s” was saved.") % {"item": item.get_title_display()}
+                )
             return redirect("mobility:checklist", code=mobility.code)
     else:
         form = ChecklistItemForm(initial={"note": item.note})

@@ -65,10 +65,32 @@ class StrategyGoal(TimeStampedModel):
         return self.title
 
 
+class Unit(models.TextChoices):
+    """Common units of an indicator, stored as their key and shown in the reader's language; any other unit is
+    stored and shown as typed. The keys are the English words, so units typed before the choice existed are
+    recognised as they are."""
+
+    LEARNERS = "learners", _("learners")
+    PARTICIPANTS = "participants", _("participants")
+    STAFF = "staff", _("staff members")
+    MENTORS = "mentors", _("mentors")
+    MOBILITIES = "mobilities", _("mobilities")
+    AGREEMENTS = "agreements", _("agreements")
+    ORGANISATIONS = "organisations", _("organisations")
+    COMPANIES = "companies", _("companies")
+    UNITS = "units", _("units of learning outcomes")
+    GROUPS = "groups", _("groups")
+    EVENTS = "events", _("events")
+    DAYS = "days", _("days")
+    PERCENT = "%", "%"
+    EUR = "EUR", "EUR"
+
+
 class Indicator(TimeStampedModel):
     code = code_field()
     goal = models.ForeignKey(StrategyGoal, on_delete=models.CASCADE, related_name="indicators", verbose_name=_("goal"))
     name = models.CharField(_("indicator"), max_length=255)
+    # A key of `Unit`, or a unit typed by the user (IndicatorForm offers the common ones and "other").
     unit = models.CharField(_("unit"), max_length=40, help_text=_("E.g. “learners”, “%”, “agreements”."))
     baseline_value = models.DecimalField(_("baseline"), max_digits=12, decimal_places=2, default=Decimal("0"))
     target_value = models.DecimalField(_("target"), max_digits=12, decimal_places=2)
@@ -93,6 +115,10 @@ class Indicator(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.name
+
+    def get_unit_display(self) -> str:
+        """The unit in the reader's language when it is a common one (`Unit`), else as typed."""
+        return str(Unit(self.unit).label) if self.unit in Unit.values else self.unit
 
     @property
     def progress_percent(self) -> int:

@@ -282,7 +282,7 @@ def build(user, partnership) -> Archive:
     )
     archive.add_csv(
         "learning_agreements.csv",
-        ["agreement", "mobility", "version", "status", "reason_code", "sent_at", "created_at"],
+        ["agreement", "mobility", "version", "status", "reason_code", "reason", "sent_at", "created_at"],
         _rows(
             versions,
             lambda v: [
@@ -291,6 +291,7 @@ def build(user, partnership) -> Archive:
                 v.number,
                 v.status,
                 v.reason_code,
+                v.get_reason_code_display(),  # the label, in the archive's language (the code is for machines)
                 _d(v.sent_at),
                 _d(v.created_at),
             ],

@@ -209,7 +209,7 @@ def build_charts(data: dict) -> dict:
                         current=i.current_value,
                         target=i.target_value,
                         baseline=i.baseline_value,
-                        unit=i.unit,
+                        unit=i.get_unit_display(),
                         note=overdue if i.is_overdue else (reached if i.progress_percent >= 100 else ""),
                     )
                     for i in block["indicators"]

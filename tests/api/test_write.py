@@ -122,8 +122,10 @@ def test_coordinator_plans_a_mobility_as_a_draft_with_checklist_and_audit(world,
         world.org_b,
     )
     assert mobility.mentor == world.mentor_b and mobility.host_company == "Salon Haarlem"
-    # Left out: the model's defaults, as the portal's form pre-fills them.
-    assert mobility.travel_days == 2 and mobility.tutor_responsibilities.startswith("Prepare the learner")
+    # Left out: the model's defaults, as the portal's form pre-fills them (no responsibilities typed: the standard
+    # ones, in each reader's language).
+    assert mobility.travel_days == 2 and mobility.tutor_responsibilities == ""
+    assert mobility.get_tutor_responsibilities_display().startswith("Prepare the learner")
     assert mobility.checklist.exists()
     assert body["learner"]["code"] == str(mob.learner_a1.code) and body["sending_organisation"] == "org-a"
     entry = AuditEntry.objects.get(object_code=str(mobility.code), verb=AuditEntry.Verb.CREATED)

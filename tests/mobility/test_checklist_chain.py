@@ -62,9 +62,9 @@ def item_audits(item):
 
 def test_the_default_template_ties_its_chain_items_and_the_checklist_copies_the_tie(world, mob):
     generate_checklist(mob.m_a_to_b)
-    template = {t.title: t.chain_event for t in ChecklistTemplateItem.objects.filter(partnership=world.p1)}
-    assert {title: event for title, event in template.items() if event} == DEFAULT_CHAIN_EVENTS
-    items = {i.title: i.chain_event for i in mob.m_a_to_b.checklist.all()}
+    template = {t.title_key: t.chain_event for t in ChecklistTemplateItem.objects.filter(partnership=world.p1)}
+    assert {key: event for key, event in template.items() if event} == DEFAULT_CHAIN_EVENTS
+    items = {i.title_key: i.chain_event for i in mob.m_a_to_b.checklist.all()}
     assert items == template
     assert len(items) == len(DEFAULT_TEMPLATE)
     # Every event but the staff certificate and the participant's grant agreement has a default item (a grant

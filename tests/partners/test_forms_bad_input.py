@@ -326,7 +326,7 @@ def test_indicator_with_a_bad_target_and_due_date_gives_field_errors(world, clie
         url,
         {
             "name": "Renamed",
-            "unit": "learners",
+            "unit_choice": "learners",
             "baseline_value": "0",
             "target_value": "ten",
             "current_value": "4",
@@ -344,7 +344,7 @@ def test_valid_indicator_edit_audits_the_changed_fields(world, client_for):
     url = reverse("partners:indicator_edit", kwargs={"goal_code": indicator.goal.code, "code": indicator.code})
     data = {
         "name": "Learners abroad",
-        "unit": indicator.unit,
+        "unit_choice": indicator.unit,
         "baseline_value": str(indicator.baseline_value),
         "target_value": "12",
         "current_value": str(indicator.current_value),
