@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
-from partners import audit
+from partners import audit, figures
 from partners.access import get_scope
 from partners.models import AuditEntry, Organisation
 from partners.pagination import paginate
@@ -94,6 +94,7 @@ def render_list(request, name: str):
             ],
             "page": paginate(request, mobilities),
             "filter": filterset,
+            "filter_form": figures.filter_form(f"mobilities-{name}", request, filterset.form),
             "can_create": name == "outgoing" and access.may_create_mobility(request.user),
             "export_csv": export_url(request, name, "csv"),
             "export_xlsx": export_url(request, name, "xlsx"),

@@ -160,3 +160,38 @@ def test_a_transaction_drops_the_figures_once_and_only_when_it_commits(
     assert len([q for q in commit.captured_queries if "vision_cache" in q["sql"]]) == 1
     figures.cached("test", world.p1.pk, world.pc_a, compute)
     assert len(calls) == 2
+
+
+def filter_section(response) -> str:
+    html = response.content.decode()
+    return html[html.index('class="filter-form"') : html.index('name="mentor"') + 2000]
+
+
+def mentor_options(response) -> list[str]:
+    html = response.content.decode()
+    select = html[html.index('name="mentor"') :]
+    return [part.split(">", 1)[1].split("<", 1)[0] for part in select[: select.index("</select>")].split("<option")[2:]]
+
+
+def test_a_lists_filter_form_is_kept_per_query_and_offers_a_new_mentor_at_once(
+    world, cache_on, client_for, django_capture_on_commit_callbacks
+):
+    from tests.factories import MembershipFactory
+
+    client = client_for(world.pc_a)
+    url = reverse("mobility:all_mobilities")
+    first = client.get(url)
+    assert mentor_options(first) == []
+    with CaptureQueriesContext(connection) as cached:
+        again = client.get(url)
+    assert filter_section(again) == filter_section(first)
+    assert not any('"partners_user"' in q["sql"] and "mentor_id" in q["sql"] for q in cached.captured_queries)
+    # Another query string is another form (its values are filled in).
+    filtered = client.get(url, {"q": "Ona"})
+    assert 'value="Ona"' in filtered.content.decode() and 'value="Ona"' not in first.content.decode()
+
+    mentor = MembershipFactory(organisation=world.org_a, role="mentor").user
+    with django_capture_on_commit_callbacks(execute=True):
+        Mobility.objects.filter(pk=_mobility(world).pk).update(mentor=mentor)  # no signal: an update()
+        world.org_a.save()  # a change of the portal's data, as any service's save
+    assert mentor_options(client.get(url)) == [mentor.get_full_name()]
