@@ -46,6 +46,15 @@ def recognised_mobility_pages():
     return [transcript.mobility.get_absolute_url(), transcript.get_absolute_url()]
 
 
+def own_strategy_page(slug: str):
+    """The strategy of the coordinator's organisation in the partnership: its goal buttons are small outline
+    buttons on a card header (4.2:1 before issue 16)."""
+    from partners.models.strategy import InternationalisationStrategy as Strategy
+
+    strategy = Strategy.objects.filter(organisation__slug="kmpmc", partnership__slug=slug).order_by("pk").first()
+    return [strategy.get_absolute_url(), reverse("partners:partnership_strategies", kwargs={"slug": slug})]
+
+
 def test_reporting_api_and_credential_pages_pass_axe(page, live_server, demo_data):
     if not AXE.exists():
         skip_or_fail(f"axe-core is not installed at {AXE} (make setup installs it with npm)")
@@ -62,6 +71,7 @@ def test_reporting_api_and_credential_pages_pass_axe(page, live_server, demo_dat
             reverse("reporting:exports", kwargs={"slug": slug}),
             reverse("api:tokens"),
             *recognised_mobility_pages(),
+            *own_strategy_page(slug),
         ],
         "coordinator@nova.example": [
             reverse("reporting:dashboard", kwargs={"slug": slug}),

@@ -188,3 +188,16 @@ class TestPartnershipAuditPage:
         response = client_for(world.pc_a).get(url, {"verb": "exploded"})
         assert response.status_code == 200
         assert "verb" in response.context["filter"].errors
+
+
+def test_the_audit_page_writes_valid_machine_readable_times(world, client_for):
+    # HTML allows one to three digits of a second's fraction in <time datetime>: Django's "c" format wrote six,
+    # an error on every row for the Nu checker (issue 16).
+    import re
+
+    from django.urls import reverse
+
+    html = client_for(world.pc_a).get(reverse("partners:partnership_audit", kwargs={"slug": world.p1.slug}))
+    values = re.findall(r'<time datetime="([^"]+)"', html.content.decode())
+    assert values, "the audit page lists no entry"
+    assert all(re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", value) for value in values), values
