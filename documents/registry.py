@@ -7,6 +7,8 @@ from typing import Any
 
 from django.db import models
 
+from .languages import document_languages
+
 
 class Renderable:
     model: type[models.Model]
@@ -56,6 +58,15 @@ class Renderable:
         """Among those who see the document (`visible_to`), who may take the PDF away (it may carry
         personal details the page hides from some readers)."""
         return True
+
+    def organisations(self, document) -> list:
+        """The organisations the document names in its header (the parties, in order)."""
+        return []
+
+    def languages(self, document) -> list[str]:
+        """The languages the document is written in (documents.languages: English, the language of each
+        organisation that signs it, the learner's own). By default its organisations sign it."""
+        return document_languages(self.organisations(document))
 
     def partnership(self, document):
         return None

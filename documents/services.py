@@ -30,6 +30,7 @@ from partners.files import no_store
 from partners.models import AuditEntry
 
 from . import access, rendering, signing
+from .languages import in_each
 from .models import RenderedDocument
 from .qr import qr_data_uri
 from .registry import renderable_for
@@ -264,9 +265,16 @@ def _render_and_store(pk: int, row: RenderedDocument, document, spec) -> str:
         verify_url = settings.VISION_BASE_URL + row.get_verify_url()
         context = {"rendered": row, "verify_url": verify_url, "qr": qr_data_uri(verify_url)}
         # One sealed PDF serves every party: it is written in the portal's default language (English, the
-        # language of the EC templates), whoever asked for it and in whichever language.
+        # language of the EC templates) and, label by label, in the document's languages (documents.languages:
+        # those of who signs it), whoever asked for it and in whichever language.
         with translation.override(settings.LANGUAGE_CODE):
-            context = {**spec.context(document), **context}
+            languages = spec.languages(document)
+            context = {
+                **spec.context(document),
+                "document_languages": languages,
+                "label_texts": in_each(languages, spec.label),
+                **context,
+            }
             pdf, pages = rendering.render(spec.template, context)
             reason = _("Sealed by the VISION portal: %(document)s") % {"document": spec.label()}
         sealed = signing.seal(pdf, reason=reason)

@@ -13,6 +13,7 @@ from decimal import Decimal
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from documents.languages import document_languages
 from documents.naming import ascii_slug, initials
 from documents.registry import Renderable
 
@@ -25,11 +26,11 @@ V = LearningAgreementVersion.Status
 M = Memorandum.Status
 
 
-def _approval_rows(document, sha: str) -> list[dict]:
-    labels = {p.key: p.label for p in approvals.kind_of(document).parties(document)}
+def _approval_rows(document, sha: str, languages: list[str]) -> list[dict]:
+    labels = printing.party_labels(document, languages)
     return [
         {
-            "party": labels.get(a.party, a.party),
+            "party": labels.get(a.party, [("en", a.party)]),
             "organisation": a.organisation.legal_name if a.organisation else "",
             "name": a.signer_name,
             "position": a.signer_position,
@@ -51,6 +52,12 @@ class EcvetRenderable(Renderable):
         mobility = document_mobility(document)
         return [mobility.sending_organisation, mobility.receiving_organisation]
 
+    def languages(self, document) -> list[str]:
+        """English, the sending and the receiving organisation's languages and the learner's own."""
+        mobility = document_mobility(document)
+        learner = mobility.learner if mobility else None
+        return document_languages(self.organisations(document), [learner.user] if learner and learner.user else [])
+
     def partnership(self, document):
         return document_mobility(document).partnership
 
@@ -71,7 +78,7 @@ class EcvetRenderable(Renderable):
             "title": approvals.kind_of(document).title(document),
             "content": approvals.document_content(document),
             "sha256": sha,
-            "approvals": _approval_rows(document, sha),
+            "approvals": _approval_rows(document, sha, self.languages(document)),
             "partnership": self.partnership(document),
             "organisations": self.organisations(document),
             "generated_at": timezone.now(),
@@ -244,6 +251,10 @@ class GrantAgreementPdf(EcvetRenderable):
     def organisations(self, agreement):
         return [agreement.mobility.sending_organisation]
 
+    def languages(self, agreement) -> list[str]:
+        # Fixed in the content the two parties approved (ecvet.services.grants.languages_of: the same rule).
+        return approvals.document_content(agreement)["languages"]
+
     def may_download(self, user, agreement):
         # The readers of the agreement (not the host's staff or the mentor) who may see the date of birth.
         return may_read_grant_agreement(user, agreement.mobility) and may_download_pdf(user, agreement)
@@ -258,7 +269,6 @@ class GrantAgreementPdf(EcvetRenderable):
             prefinancing_days=grant["prefinancing_days"],
             balance_days=grant["balance_days"],
         )
-        context["language"] = content["languages"][0]
         return context
 
     def filename(self, agreement):

@@ -1,22 +1,16 @@
-"""Bilingual headings for the printable read views of the ECVET documents.
+"""The section headings of the ECVET documents, in the languages of a document.
 
-A printable document carries each section heading in English (the language of the EC templates) and,
-where the portal has a translation, in the language of the organisation the reader works for — so a
-Lithuanian coordinator and an Italian host read the same page, each with their own headings. The heading
-sets of every document type live here; the print views pick one and the reader's language.
+A printable view or sealed PDF carries each heading (and label) in English and the languages of those who sign
+it, whoever reads it (documents.languages: one rule, issue 16 point 2); the page of a document shows them in the
+reader's language. The heading sets of every document type live here; `in_languages` writes one set in a
+document's languages (or the reader's, `[get_language()]`), `party_labels` the names of its parties.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from django.utils.translation import get_language, gettext_noop, override
 
-from django.conf import settings
-from django.utils.translation import get_language, gettext, gettext_noop, override
-
-from partners.access import get_scope
-
-# The language each partner country reads, where the portal has it.
-COUNTRY_LANGUAGE = {"LT": "lt", "IT": "it", "NL": "nl", "FI": "fi"}
+from documents.languages import languages_of, translated
 
 # Section headings of the EC ECVET Learning Agreement (June 2014).
 AGREEMENT = {
@@ -78,63 +72,9 @@ EUROPASS = {
 }
 
 
-def headings(messages: dict[str, str], second_language: str | None = None, *, first_language: str | None = None):
-    """key → {"text", "first_lang", "second", "lang"}: each heading in the first language (default: the
-    current one) and, where a translation exists that differs from it, in the second one."""
-    available = {code for code, _name in settings.LANGUAGES}
-    first_language = first_language or None
-    out = {}
-    for key, msgid in messages.items():
-        if first_language:
-            with override(first_language):
-                first = gettext(msgid)
-        else:
-            first = gettext(msgid)
-        second = None
-        if second_language and second_language in available and second_language != first_language:
-            with override(second_language):
-                translated = gettext(msgid)
-            if translated != first:
-                second = translated
-        out[key] = {
-            "text": first,
-            "first_lang": first_language or get_language(),
-            "second": second,
-            "lang": second_language,
-        }
-    return out
-
-
-def language_of(organisation) -> str | None:
-    return COUNTRY_LANGUAGE.get(organisation.country.code) if organisation is not None else None
-
-
-def reader_language(user, organisations: Iterable, *, learner_organisation=None) -> str | None:
-    """The language of the organisation the reader works for among the document's `organisations` (in
-    order); a learner reads in their sending organisation's language; anyone else in their own
-    organisation's; None (English only) for someone without one."""
-    members = get_scope(user).member_org_ids
-    for organisation in organisations:
-        if organisation.pk in members:
-            return language_of(organisation)
-    if learner_organisation is not None:
-        return language_of(learner_organisation)
-    if not members:
-        return None
-    from partners.models import Organisation
-
-    # Someone who reads the document without being a party (a project coordinator, an admin who is a member
-    # somewhere): their own organisation's language.
-    return language_of(Organisation.objects.filter(pk__in=members).order_by("pk").first())
-
-
-def available_languages() -> set[str]:
-    return {code for code, _name in settings.LANGUAGES}
-
-
 # The participant's grant agreement (the EU template for KA1 VET learners: parties, the mobility, the financial
 # support, payment arrangements, the EU participant report), headings and labels alike: it is written in
-# English and in the languages of the two who sign it (ecvet.services.grants.languages_of), whoever reads it.
+# English and in the languages of the two who sign it (documents.languages), whoever reads it.
 GRANT_AGREEMENT = {
     "document": gettext_noop("Erasmus+ participant grant agreement"),
     "parties": gettext_noop("The parties"),
@@ -201,16 +141,37 @@ GRANT_AGREEMENT = {
 
 def in_languages(messages: dict[str, str], languages: list[str], **values) -> dict[str, list[tuple[str, str]]]:
     """key → [(language, text), …] in each of `languages` (in order), a translation only where it differs
-    from the ones before it; `values` fill %-placeholders."""
-    out: dict[str, list[tuple[str, str]]] = {}
-    for key, msgid in messages.items():
-        texts: list[tuple[str, str]] = []
-        for language in languages:
-            with override(language):
-                text = gettext(msgid)
-            if "%(" in msgid:
-                text = text % values
-            if all(text != seen for _lang, seen in texts):
-                texts.append((language, text))
-        out[key] = texts
-    return out
+    from the ones before it; `values` fill %-placeholders (`{% say L.key %}` writes one)."""
+    return {key: translated(msgid, languages, values if "%(" in msgid else None) for key, msgid in messages.items()}
+
+
+def party_labels(document, languages: list[str]) -> dict[str, list[tuple[str, str]]]:
+    """The parties of a document (approvals.kind_of(document).parties): party key → its name in each language."""
+    from .services import approvals
+
+    kind = approvals.kind_of(document)
+    names: dict[str, list[tuple[str, str]]] = {}
+    for language in languages:
+        with override(language):
+            for party in kind.parties(document):
+                texts = names.setdefault(party.key, [])
+                label = str(party.label)
+                if all(label != seen for _lang, seen in texts):
+                    texts.append((language, label))
+    return names
+
+
+def print_context(document, messages: dict[str, str]) -> dict:
+    """What a printable view needs to write `document` in its languages (documents.languages), whoever reads
+    it: the languages (`{% say %}` reads them), the headings `h` and the parties' names."""
+    languages = languages_of(document)
+    return {
+        "document_languages": languages,
+        "h": in_languages(messages, languages),
+        "parties": party_labels(document, languages),
+    }
+
+
+def reader_headings(messages: dict[str, str]) -> dict[str, list[tuple[str, str]]]:
+    """The headings of a document's page: in the reader's language."""
+    return in_languages(messages, [get_language() or "en"])

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 
 from documents.canonical import content_sha256
+from documents.languages import document_languages
 from documents.naming import ascii_slug, initials
 from documents.registry import Renderable
 
@@ -24,6 +25,13 @@ class CertificatePdf(Renderable):
         """The host, then the participant's organisation: once, when the host's own staff attended."""
         participant = certificate.participant
         return list(dict.fromkeys([participant.event.host_organisation, participant.organisation]))
+
+    def languages(self, certificate) -> list[str]:
+        """English, the host's language (the host issues and signs it) and the participant's own
+        (documents.languages)."""
+        participant = certificate.participant
+        people = [participant.user] if participant.user else []
+        return document_languages([participant.event.host_organisation], people)
 
     def content_sha256(self, certificate):
         return content_sha256(certificate.content)

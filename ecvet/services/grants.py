@@ -23,6 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop, override
 
+from documents.languages import document_languages
 from funding.pricing import ZERO, Category, money
 from mobility.models import Mobility
 from mobility.models.checklists import ChainEvent
@@ -31,7 +32,6 @@ from mobility.services.money import MobilityGrant, grant_for
 from partners import audit, workflow
 from partners.models import AuditEntry
 
-from .. import printing
 from ..access import may_manage_grant_agreement
 from ..models import Approval, GrantAgreement, GrantPayment
 from ..models.grants import BALANCE_DAYS, PREFINANCING_DAYS
@@ -76,17 +76,10 @@ def participant_grant(mobility: Mobility) -> MobilityGrant:
 
 
 def languages_of(mobility: Mobility) -> list[str]:
-    """English (the language of the EU templates), the sending organisation's and the learner's own, once each:
-    the two parties who sign it read their own language beside the English one."""
-    out = ["en"]
+    """The agreement's languages (documents.languages): English, the sending organisation's and the participant's
+    own, once each: the two parties who sign it read their own language beside the English one."""
     learner_user = mobility.learner.user
-    for language in (
-        printing.language_of(mobility.sending_organisation),
-        getattr(learner_user, "language", None) if learner_user else None,
-    ):
-        if language and language in printing.available_languages() and language not in out:
-            out.append(language)
-    return out
+    return document_languages([mobility.sending_organisation], [learner_user] if learner_user else [])
 
 
 def _lines(mobility: Mobility, grant: MobilityGrant, languages: list[str]) -> list[dict]:

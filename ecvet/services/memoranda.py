@@ -62,7 +62,7 @@ def effective_status(memorandum: Memorandum, today: dt.date | None = None) -> tu
     """(status, label) as shown: an in-force memorandum past its validity reads as expired."""
     if is_expired(memorandum, today):
         return S.EXPIRED, S.EXPIRED.label
-    return memorandum.status, memorandum.get_status_display()
+    return memorandum.status, S(memorandum.status).label
 
 
 def _organisation(org) -> dict:

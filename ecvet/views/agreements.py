@@ -82,16 +82,9 @@ def display_content(version: LearningAgreementVersion, *, personal: bool) -> dic
     return content
 
 
-def viewing_language(user, mobility: Mobility) -> str | None:
-    """The language of the side of the mobility the viewer reads for (a learner: their sending school's)."""
-    learner_org = mobility.sending_organisation if is_learner_of(user, mobility) else None
-    return printing.reader_language(
-        user, [mobility.sending_organisation, mobility.receiving_organisation], learner_organisation=learner_org
-    )
-
-
-def headings(second_language: str | None = None, *, first_language: str | None = None) -> dict:
-    return printing.headings(printing.AGREEMENT, second_language, first_language=first_language)
+def headings() -> dict:
+    """The section headings of the agreement's pages, in the reader's language."""
+    return printing.reader_headings(printing.AGREEMENT)
 
 
 def _versions(agreement: LearningAgreement) -> list[LearningAgreementVersion]:
@@ -223,7 +216,8 @@ def agreement_version(request, code):
 
 @login_required
 def agreement_print(request, code):
-    """A clean printable read view with bilingual headings (English + the viewer's organisation's language)."""
+    """A clean printable read view, in the agreement's languages (English, the two organisations' and the
+    learner's: documents.languages), whoever reads it."""
     version = scoped_version(request, code)
     mobility = version.agreement.mobility
     _prepare(version.agreement)
@@ -247,7 +241,8 @@ def agreement_print(request, code):
             "version": version,
             "content": display_content(version, personal=sees_personal_details(request.user, mobility)),
             "approval_state": state,
-            "h": headings(viewing_language(request.user, mobility), first_language="en"),
+            "status_label": LearningAgreementVersion.Status(version.status).label,
+            **printing.print_context(version, printing.AGREEMENT),
         },
     )
 

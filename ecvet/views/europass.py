@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from documents.canonical import canonical_json
-from mobility.access import is_learner_of, sees_personal_details
+from mobility.access import sees_personal_details
 from mobility.models import Mobility
 from partners import audit, workflow
 from partners.models import AuditEntry
@@ -117,7 +117,8 @@ def europass_detail(request, code):
 
 @login_required
 def europass_print(request, code):
-    """A clean printable read view with bilingual headings (English + the reader's organisation's language)."""
+    """A clean printable read view, in the document's languages (English, the two organisations' and the
+    learner's: documents.languages), whoever reads it."""
     europass = scoped_europass(request, code)
     mobility = europass.mobility
     audit.record(
@@ -128,11 +129,6 @@ def europass_print(request, code):
         partnership=europass.mobility.partnership,
         details={"view": "print"},
     )
-    language = printing.reader_language(
-        request.user,
-        [mobility.sending_organisation, mobility.receiving_organisation],
-        learner_organisation=mobility.sending_organisation if is_learner_of(request.user, mobility) else None,
-    )
     return render(
         request,
         "ecvet/europass/print.html",
@@ -142,8 +138,8 @@ def europass_print(request, code):
             "content": approvals.document_content(europass),
             "personal": sees_personal_details(request.user, mobility),
             "approval_state": approvals.state(europass),
-            "h": printing.headings(printing.EUROPASS, language, first_language="en"),
-            "second_language": language,
+            "status_label": EuropassMobility.Status(europass.status).label,
+            **printing.print_context(europass, printing.EUROPASS),
         },
     )
 

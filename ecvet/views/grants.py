@@ -169,6 +169,7 @@ def grant_print(request, code):
             "mobility": agreement.mobility,
             "content": content,
             "L": _labels(content, print_view=True),
+            "document_languages": content["languages"],
             "language": content["languages"][0],
             "every_language": True,
             "personal": sees_personal_details(request.user, agreement.mobility),

@@ -22,18 +22,13 @@ from partners.pagination import paginate
 
 from .. import access, printing
 from ..forms.memoranda import MemorandumForm, ReasonForm, party_formset, unit_formset
-from ..models import Memorandum
+from ..models import Approval, Memorandum
 from ..services import approvals
 from ..services import memoranda as service
 from .catalogue import require_staff
 from .decisions import decision_page
 
 S = Memorandum.Status
-
-
-def viewer_language(request, memorandum: Memorandum) -> str | None:
-    """The language of the party the reader works for, else of their own organisation."""
-    return printing.reader_language(request.user, [p.organisation for p in memorandum.parties.all()])
 
 
 def scoped_memorandum(request, code) -> Memorandum:
@@ -277,7 +272,6 @@ def memorandum_json(request, code):
 def memorandum_print(request, code):
     memorandum = annotate_status(scoped_memorandum(request, code))
     state = approvals.state(memorandum)
-    lang = viewer_language(request, memorandum)
     audit.record(
         actor=request.user,
         verb=AuditEntry.Verb.VIEWED,
@@ -292,7 +286,7 @@ def memorandum_print(request, code):
         {
             "memorandum": memorandum,
             "approval_state": state,
-            "h": printing.headings(printing.MEMORANDUM, lang, first_language="en"),
-            "second_language": lang,
+            "decision_labels": dict(Approval.Decision.choices),
+            **printing.print_context(memorandum, printing.MEMORANDUM),
         },
     )

@@ -134,7 +134,8 @@ def transcript_detail(request, code):
 
 @login_required
 def transcript_print(request, code):
-    """A clean printable read view with bilingual headings (English + the reader's organisation's language)."""
+    """A clean printable read view, in the transcript's languages (English, the two organisations' and the
+    learner's: documents.languages), whoever reads it."""
     transcript = scoped_transcript(request, code)
     mobility = transcript.mobility
     prefetch_related_objects([transcript], "entries")
@@ -149,11 +150,6 @@ def transcript_print(request, code):
             organisation=mobility.receiving_organisation,
             details={"view": "print"},
         )
-    language = printing.reader_language(
-        request.user,
-        [mobility.sending_organisation, mobility.receiving_organisation],
-        learner_organisation=mobility.sending_organisation if learner else None,
-    )
     return render(
         request,
         "ecvet/transcripts/print.html",
@@ -163,8 +159,9 @@ def transcript_print(request, code):
             "content": display_content(transcript, personal=sees_personal_details(request.user, mobility)),
             "approval_state": approvals.state(transcript),
             "total_points": service.total_points(transcript),
-            "h": printing.headings(printing.TRANSCRIPT, language, first_language="en"),
-            "second_language": language,
+            "status_label": Transcript.Status(transcript.status).label,
+            "decision_label": Transcript.Decision(transcript.decision).label if transcript.decision else "",
+            **printing.print_context(transcript, printing.TRANSCRIPT),
         },
     )
 

@@ -41,17 +41,10 @@ ROLES = {
 ALLOWED_VIEWS = {
     # Django's admin: reached by the superuser only, its own framework; only its index is fetched.
     "admin:index": "Django admin",
-    # Printable views: headings in English and the signatories' languages (bilingual rule, issue 16 point 2).
-    **{
-        name: "bilingual rule, issue 16 point 2"
-        for name in (
-            "ecvet:agreement_print",
-            "ecvet:europass_print",
-            "ecvet:grant_print",
-            "ecvet:memorandum_print",
-            "ecvet:transcript_print",
-        )
-    },
+    # Printable views are crawled like any page (bilingual rule, issue 16 point 2): their link back is in the
+    # reader's language; the document itself is in its own languages (English and those of who signs it, never
+    # the reader's), inside <article lang="en"> with each translation marked with its language, which TextNodes
+    # leaves out as not in the reader's language on purpose.
 }
 
 # Texts users typed that happen to equal a msgid, by view, each with its reason.

@@ -10,10 +10,12 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from django.conf import settings
 from django.core import mail
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils.translation import gettext, override
 
 from ecvet.models import (
     Approval,
@@ -497,31 +499,29 @@ def test_json_export_is_the_canonical_content_as_an_attachment_and_is_audited(
     assert AuditEntry.objects.filter(verb=AuditEntry.Verb.EXPORTED, object_code=str(version.code)).exists()
 
 
-def test_the_printable_view_has_english_headings_once_while_no_translation_exists(
-    world, la, client_for, django_capture_on_commit_callbacks, monkeypatch
+def test_the_printable_view_has_one_title_and_the_headings_in_the_agreements_languages(
+    world, la, client_for, django_capture_on_commit_callbacks
 ):
-    from ecvet import printing
-
-    monkeypatch.setattr(printing, "gettext", lambda message: message)  # as if nothing were translated
     version = sent_version(la, world, django_capture_on_commit_callbacks)
     response = client_for(world.partner_b).get(url("agreement_print", version))
     page = response.content.decode()
     assert response.status_code == 200 and page.count("<h1") == 1
-    assert "ECVET Learning Agreement" in page and "Participants" in page and "/ <span lang" not in page
-    assert "Signatures" in page
+    assert response.context["document_languages"] == ["en", "nl", "lt"]  # B (NL) sends, A (LT) hosts
+    assert '<span lang="en">ECVET Learning Agreement</span> / <span lang="nl"' in page
+    assert '<span lang="en">Participants</span> / ' in page and '<span lang="en">Signatures</span> / ' in page
 
 
-def test_bilingual_headings_add_the_viewing_organisations_language_when_translated(monkeypatch):
-    from ecvet import printing as views
-
-    def fake_gettext(msgid):
-        from django.utils.translation import get_language
-
-        return f"LT:{msgid}" if get_language() == "lt" else msgid
-
-    monkeypatch.setattr(views, "gettext", fake_gettext)
-    h = views.headings(views.AGREEMENT, "lt", first_language="en")
-    assert h["participants"] == {"text": "Participants", "first_lang": "en", "second": "LT:Participants", "lang": "lt"}
+def test_the_agreements_pages_show_its_headings_in_the_readers_language_only(
+    world, la, client_for, django_capture_on_commit_callbacks
+):
+    version = sent_version(la, world, django_capture_on_commit_callbacks)
+    client = client_for(world.partner_b)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "lt"
+    page = client.get(url("agreement_detail", version.agreement)).content.decode()
+    with override("lt"):
+        participants = gettext("Participants")
+    assert f'<span lang="lt">{participants}</span></h' in page
+    assert 'class="other-language"' not in page
 
 
 def test_a_mentor_reads_the_agreement_without_personal_details_or_actions_and_posts_are_refused(

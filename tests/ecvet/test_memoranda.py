@@ -378,42 +378,36 @@ def test_the_detail_shows_every_part_and_the_approvals_block(world, cast, client
     assert AuditEntry.objects.filter(verb=AuditEntry.Verb.VIEWED, object_code=str(memorandum.code)).exists()
 
 
-def test_the_printable_view_shows_each_heading_once_when_there_is_no_translation(world, cast, client_for, monkeypatch):
-    from ecvet import printing
-
-    monkeypatch.setattr(printing, "gettext", lambda message: message)  # as if nothing were translated
-    memorandum = in_force(world, cast)
-    page = client_for(world.partner_b).get(reverse("ecvet:memorandum_print", kwargs={"code": memorandum.code}))
-    content = page.content.decode()
-    assert page.context["second_language"] == "nl"  # org B is in the Netherlands
-    assert content.count("Signing organisations</span></h2>") == 1 and "/ <span lang" not in content
-    assert "<h1>" in content and content.count("<h1") == 1
-
-
-def test_the_printable_view_adds_the_viewer_language_heading_where_a_translation_exists(
-    world, cast, client_for, monkeypatch
-):
-    from django.utils.translation import get_language
-
-    from ecvet import printing
-
-    real = printing.gettext
-    monkeypatch.setattr(
-        printing,
-        "gettext",
-        lambda message: (
-            "Ondertekenende organisaties"
-            if (get_language(), message) == ("nl", "Signing organisations")
-            else real(message)
-        ),
-    )
+def test_the_printable_view_has_one_title_and_each_heading_once(world, cast, client_for):
     memorandum = in_force(world, cast)
     content = client_for(world.partner_b).get(reverse("ecvet:memorandum_print", kwargs={"code": memorandum.code}))
-    heading = (
-        '<span lang="en">Signing organisations</span> '
-        '<span class="text-muted fw-normal">/ <span lang="nl">Ondertekenende organisaties</span></span>'
-    )
-    assert heading in content.content.decode()
+    page = content.content.decode()
+    assert page.count("Signing organisations</span> / ") == 1
+    assert "<h1>" in page and page.count("<h1") == 1
+
+
+def test_the_printable_view_is_in_english_and_the_language_of_each_signing_organisation_for_every_reader(
+    world, cast, client_for
+):
+    from django.utils.translation import gettext, override
+
+    memorandum = in_force(world, cast)
+    expected = [
+        "en",
+        *(("lt", "nl") if memorandum.parties.order_by("order", "id")[0].organisation == world.org_a else ("nl", "lt")),
+    ]
+    texts = {}
+    for language in ("en", "lt", "nl"):
+        with override(language):
+            texts[language] = gettext("Signing organisations")
+    for user in (world.partner_b, world.pc_a):
+        page = client_for(user).get(reverse("ecvet:memorandum_print", kwargs={"code": memorandum.code}))
+        assert page.context["document_languages"] == expected
+        (first, *others) = expected
+        heading = f'<span lang="{first}">{texts[first]}</span>' + "".join(
+            f' / <span lang="{lang}" class="other-language">{texts[lang]}</span>' for lang in others
+        )
+        assert heading in page.content.decode()
 
 
 def test_the_list_runs_the_same_number_of_queries_for_5_and_60_memoranda(
