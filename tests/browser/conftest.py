@@ -35,13 +35,42 @@ def browser():
         browser.close()
 
 
+# Every page of every browser test runs under the enforced Content Security Policy (vision.settings.test), and a
+# violation fails the test: the page's own `securitypolicyviolation` events (reported to Python as they happen,
+# whatever page the test has moved on to since) and Chromium's console messages about the policy.
+CSP_LISTENER = """
+document.addEventListener("securitypolicyviolation", (event) => {
+  window.__visionCspViolation(
+    `${event.disposition} ${event.effectiveDirective}: ${event.blockedURI || "(inline)"} on ${document.URL}`
+    + ` (${event.sourceFile || "?"}:${event.lineNumber}) ${event.sample}`
+  );
+}, true);
+"""
+
+
 @pytest.fixture
-def page(browser):
+def csp_violations():
+    """What the pages of this test broke of the Content Security Policy; the page fixture fails the test on any."""
+    return []
+
+
+@pytest.fixture
+def page(browser, csp_violations):
     context = browser.new_context(locale="en-GB")
+    context.expose_function("__visionCspViolation", lambda text: csp_violations.append(text))
+    context.add_init_script(CSP_LISTENER)
     page = context.new_page()
+    page.on(
+        "console",
+        lambda message: (
+            csp_violations.append(f"console: {message.text}") if "Content Security Policy" in message.text else None
+        ),
+    )
     page.set_default_timeout(10_000)
     yield page
     context.close()
+    if csp_violations:
+        pytest.fail("Content Security Policy violations:\n" + "\n".join(csp_violations), pytrace=False)
 
 
 @pytest.fixture

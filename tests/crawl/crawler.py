@@ -17,7 +17,7 @@ from django.db import transaction
 from django.test import Client
 from django.urls import Resolver404, URLPattern, URLResolver, get_resolver, resolve
 
-from .pages import Form, parse, same_site_path
+from .pages import Form, parse, policy_problems, same_site_path
 
 MAX_PAGES = 400
 PER_VIEW = 3  # distinct URLs visited per resolved view name
@@ -177,9 +177,13 @@ class Crawl:
             if status != 200:
                 self.failures.append(Failure(page, text, url, "GET", status))
             return
-        if view == "admin:index" or "text/html" not in response.get("Content-Type", ""):
+        if "text/html" not in response.get("Content-Type", ""):
             return
-        self._read(url, body.decode(response.charset or "utf-8", "replace"))
+        html = body.decode(response.charset or "utf-8", "replace")
+        # Every page keeps to the Content Security Policy: the enforced header, no inline code without its nonce.
+        self.failures += [Failure(page, text, url, "GET", f"CSP: {p}") for p in policy_problems(response, html)]
+        if view != "admin:index":
+            self._read(url, html)
 
     def _read(self, url: str, html: str):
         parsed = parse(html)

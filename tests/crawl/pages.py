@@ -306,3 +306,61 @@ def form_errors(html: str) -> list[str]:
     parser.feed(html)
     parser.close()
     return parser.found
+
+
+# --- The Content Security Policy (issue 17, point 3) -----------------------------------------------------------
+# Types of <script> that hold data, not code: the browser never runs them, so the policy does not apply.
+SCRIPT_DATA_TYPES = {"application/json", "application/ld+json", "text/template"}
+
+
+def policy_directives(header: str) -> dict[str, list[str]]:
+    """`default-src 'self'; img-src 'self' data:` -> {"default-src": ["'self'"], "img-src": ["'self'", "data:"]}."""
+    directives = {}
+    for part in header.split(";"):
+        words = part.split()
+        if words:
+            directives[words[0].lower()] = words[1:]
+    return directives
+
+
+class _InlineCodeParser(HTMLParser):
+    """What a page holds that the policy would refuse: style attributes, event-handler attributes, javascript:
+    URLs, and <script> / <style> elements with their code inline, unless they carry the response's nonce."""
+
+    def __init__(self, nonce: str):
+        super().__init__(convert_charrefs=True)
+        self.nonce = nonce
+        self.found: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        a = {k.lower(): (v or "") for k, v in attrs}
+        where = f"<{tag}{' id=' + a['id'] if a.get('id') else ''}{' class=' + a['class'] if a.get('class') else ''}>"
+        if "style" in a:
+            self.found.append(f"style attribute on {where}: {a['style']}")
+        self.found += [f"{name} attribute on {where}" for name in a if name.startswith("on")]
+        for name in ("href", "src", "action", "formaction"):
+            if re.sub(r"\s", "", a.get(name, "")).lower().startswith("javascript:"):
+                self.found.append(f"javascript: URL in {name} of {where}")
+        nonced = bool(self.nonce) and a.get("nonce") == self.nonce
+        if tag == "script" and not a.get("src") and a.get("type", "").lower() not in SCRIPT_DATA_TYPES and not nonced:
+            self.found.append(f"inline script without the nonce: {where}")
+        if tag == "style" and not nonced:
+            self.found.append(f"<style> element without the nonce: {where}")
+
+
+def inline_code(html: str, nonce: str = "") -> list[str]:
+    parser = _InlineCodeParser(nonce)
+    parser.feed(html)
+    parser.close()
+    return parser.found
+
+
+def policy_problems(response, html: str) -> list[str]:
+    """Why this HTML page would not pass the enforced Content Security Policy: the header missing or reporting
+    only, or inline code without the nonce the header names."""
+    header = response.get("Content-Security-Policy")
+    if not header:
+        return ["no Content-Security-Policy header"]
+    script_src = policy_directives(header).get("script-src", [])
+    nonces = [source[len("'nonce-") : -1] for source in script_src if source.startswith("'nonce-")]
+    return inline_code(html, nonces[0] if nonces else "")

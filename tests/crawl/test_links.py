@@ -2,7 +2,8 @@
 
 Every same-site link and form action reached (bounded: see crawler.py) must not answer 403, 404 or
 5xx to the person it was shown to, POST forms included (each POSTed once, rolled back), and every
-download or export link must answer 200.
+download or export link must answer 200. Every HTML page reached must carry the enforced Content Security Policy
+and hold no inline script, style or event handler without the response's nonce (issue 17, point 3).
 """
 
 import pytest
