@@ -2,10 +2,11 @@
 
 from csp.decorators import csp_update
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView
 from rest_framework.routers import DefaultRouter
 
 from . import views, views_tokens
+from .docs_pages import RedocPage, SwaggerPage
 
 app_name = "api"
 
@@ -18,7 +19,7 @@ router.register("mobilities", views.MobilityViewSet, basename="mobility")
 router.register("documents", views.DocumentViewSet, basename="document")
 router.register("training-events", views.TrainingEventViewSet, basename="training-event")
 
-swagger_view = SpectacularSwaggerView.as_view(url_name="api:schema", template_name="api/swagger_ui.html")
+swagger_view = SwaggerPage.as_view(url_name="api:schema", template_name="api/swagger_ui.html")
 # ReDoc's page (templates/api/redoc.html) adds to the policy, in its enforced and its reported form:
 # - the two <style> elements ReDoc's bundle (drf-spectacular-sidecar, pinned) adds as it loads, before it is given
 #   the nonce, by their SHA-256 (an empty one, then its scrollbar styles); a new bundle with other styles fails
@@ -33,7 +34,7 @@ REDOC_POLICY = {
 }
 redoc_view = csp_update(REDOC_POLICY)(
     csp_update(REDOC_POLICY, REPORT_ONLY=True)(
-        SpectacularRedocView.as_view(url_name="api:schema", template_name="api/redoc.html")
+        RedocPage.as_view(url_name="api:schema", template_name="api/redoc.html")
     )
 )
 

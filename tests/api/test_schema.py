@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 
+import pytest
 import yaml
 from django.core.management import call_command
 
@@ -46,3 +47,12 @@ def test_docs_pages_load_nothing_from_outside(client, db):
         assert not re.search(r"cdn[a-z0-9-]*\.[a-z]", html.lower())
         assert external_sources(html) == []
         assert "/static/drf_spectacular_sidecar/" in html
+
+
+@pytest.mark.parametrize("language", ["en", "fi"])
+def test_docs_pages_name_their_language(client, db, language):
+    # drf-spectacular writes a bare <html>; screen readers and the Nu checker need the page's language (issue 16).
+    for url in ("/api/docs/", "/api/redoc/"):
+        html = client.get(url, HTTP_ACCEPT_LANGUAGE=language).content.decode()
+        assert html.lstrip().startswith("<!DOCTYPE html>")
+        assert f'<html lang="{language}">' in html and "<html>" not in html
