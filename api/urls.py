@@ -33,9 +33,7 @@ REDOC_POLICY = {
     "worker-src": ["'self'", "blob:"],
 }
 redoc_view = csp_update(REDOC_POLICY)(
-    csp_update(REDOC_POLICY, REPORT_ONLY=True)(
-        RedocPage.as_view(url_name="api:schema", template_name="api/redoc.html")
-    )
+    csp_update(REDOC_POLICY, REPORT_ONLY=True)(RedocPage.as_view(url_name="api:schema", template_name="api/redoc.html"))
 )
 
 urlpatterns = [
