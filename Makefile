@@ -15,6 +15,9 @@ PYTHON_MIN := 3.11
 # axe-core runs WCAG 2.1 A/AA rules in the browser tests (tests/browser/test_accessibility.py).
 AXE_VERSION := 4.14.1
 AXE := var/npm/node_modules/axe-core/axe.min.js
+# The Nu HTML Checker judges the pages' HTML (tests/crawl/test_html_valid.py); it runs on Java.
+VNU_VERSION := 26.9.27
+VNU := var/npm/node_modules/vnu-jar/build/dist/vnu.jar
 
 .PHONY: demo test serve setup python-check sysdeps venv migrate lint check-deploy messages clean bench-pdf bench-exports bench-pages api-check
 
@@ -33,7 +36,7 @@ TEST_WORKERS ?= $(shell nproc 2>/dev/null || echo 2)
 test: setup ## The whole suite (honours DATABASE_URL and CELERY_BROKER_URL), in parallel
 	DJANGO_SETTINGS_MODULE=vision.settings.test $(VENV)/bin/pytest -n $(TEST_WORKERS) --dist load $(PYTEST_ARGS)
 
-setup: python-check sysdeps $(VENV)/.installed messages $(AXE)
+setup: python-check sysdeps $(VENV)/.installed messages $(AXE) $(VNU)
 
 python-check: ## Python $(PYTHON_MIN) or newer, or a clear message
 	@command -v $(PYTHON) >/dev/null || { echo "$(PYTHON) is missing: install Python $(PYTHON_MIN) or newer (apt-get install -y python3)"; exit 1; }
@@ -48,6 +51,16 @@ $(AXE): ## npm comes with Node.js where that is installed; otherwise Debian's np
 	  fi; \
 	fi
 	npm install --silent --no-audit --no-fund --prefix var/npm axe-core@$(AXE_VERSION)
+
+$(VNU): $(AXE) ## npm is there once axe-core is; Java from Debian where it is missing
+	@if ! command -v java >/dev/null; then \
+	  if [ "$$(id -u)" = "0" ]; then \
+	    $(APT_GET) update -qq && $(APT_GET) install -y -qq --no-install-recommends default-jre-headless; \
+	  else \
+	    echo "Java is missing. Run:  sudo apt-get install -y default-jre-headless"; exit 1; \
+	  fi; \
+	fi
+	npm install --silent --no-audit --no-fund --prefix var/npm vnu-jar@$(VNU_VERSION)
 
 sysdeps: ## Install the system libraries with apt when root, else print the apt line
 	@missing=""; for p in $(APT_PACKAGES); do \
