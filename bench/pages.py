@@ -28,75 +28,75 @@
 Goals (issue 15, point 2): p95 < 150 ms; p50 ≤ 15 × /healthz p50; ≤ 20 queries, the same at 500 and 25,000
 mobilities; worker RSS < 250 MB; 8 clients ≥ 1.6 × the throughput of one.
 
-Measured 2026-12-06 (evening) on the 2-core machine, otherwise idle (PostgreSQL 15 on the same machine), the command
-above: 25,000 mobilities generated in 38 s; whole run 275 s. gunicorn 2 workers × 4 threads; /healthz p50 2.0 ms,
-p95 2.7 ms over 4,280 requests, so p50 ≤ 15 × /healthz means ≤ 30 ms. Each cell: p50/p95 ms (queries — the same at
-500 and at 25,000 mobilities on every page); * misses a goal (here only the ratio to /healthz); – the role does
-not reach the page. Pages marked "cached" in docs/performance.md are timed after one warm-up request, so from the
-figures' cache (partners/figures.py); docs/performance.md gives their cold times.
+Measured 2026-12-06 (night) on the 2-core machine, otherwise idle (PostgreSQL 15 on the same machine), the command
+above: 25,000 mobilities generated in 38 s (then vacuumed, as autovacuum would); whole run 248 s. gunicorn 2 workers
+× 4 threads; /healthz p50 1.7 ms, p95 2.2 ms over 4,280 requests, so p50 ≤ 15 × /healthz means ≤ 25.5 ms. Each cell:
+p50/p95 ms (queries — the same at 500 and at 25,000 mobilities on every page); * misses a goal (here only the ratio
+to /healthz); – the role does not reach the page. Pages marked "cached" in docs/performance.md are timed after one
+warm-up request, so from the figures' cache (partners/figures.py); docs/performance.md gives their cold times.
 
 page                                  project coord.         partner          mentor         learner           admin
-home                                      27/39 (16)      23/26 (15)      32/34 (7)*       29/32 (8)       15/16 (8)
-waiting for me                             8/10 (10)       9/11 (10)       11/13 (7)         5/6 (8)         4/5 (6)
-reports index                                6/7 (6)         6/7 (6)        7/10 (3)         4/5 (3)         5/5 (4)
-reports dashboard (vision-mobility)       26/27 (19)      25/26 (19)               –               –      27/28 (17)
-reports dashboard (vision)               33/35 (19)*      26/31 (19)               –               –     31/34 (17)*
-mobilities: all                           63/65 (8)*               –               –               –      44/59 (6)*
-mobilities: all, filtered                 59/65 (9)*               –               –               –      49/57 (7)*
-mobilities: all, search                 115/124 (8)*               –               –               –     98/107 (6)*
-mobilities: all, page 200                 77/88 (8)*               –               –               –      56/59 (6)*
-mobilities: outgoing                      51/68 (9)*      44/51 (9)*               –               –      41/43 (7)*
-mobilities: outgoing, filtered            48/50 (9)*      50/65 (9)*               –               –      47/53 (7)*
-mobilities: outgoing, page 200            90/98 (9)*     95/111 (9)*               –               –      62/69 (7)*
-mobilities: incoming                      54/60 (8)*      47/65 (8)*               –               –      42/46 (6)*
-mobilities: my learners                   37/47 (7)*      34/37 (7)*      41/48 (6)*       27/29 (5)       26/28 (5)
-my mobility                                  9/9 (5)        9/12 (5)       11/14 (4)               –       10/11 (3)
-learners                                   19/23 (8)       18/23 (8)               –               –       20/24 (6)
-learners, filtered                         21/23 (8)       20/30 (8)               –               –       24/33 (6)
-learners, page 200                        39/43 (8)*      42/44 (8)*               –               –      33/38 (6)*
-organisations                              10/12 (7)       13/15 (7)       12/15 (6)       11/13 (6)       10/11 (5)
-organisation                                9/11 (7)        9/10 (7)         7/7 (5)         7/8 (5)        8/10 (5)
-organisation people                        14/16 (7)       16/18 (7)               –               –       13/14 (5)
-partnerships                                9/10 (8)       12/14 (8)         5/5 (3)         5/5 (3)        9/10 (6)
-partnership                                 9/10 (7)        9/10 (7)               –               –         9/9 (5)
-partnership audit                         32/35 (7)*               –               –               –      48/53 (5)*
-mobility                                  26/27 (12)      29/34 (13)      23/25 (10)      26/31 (13)      20/21 (10)
-mobility checklist                        16/16 (10)      21/22 (10)       14/16 (9)       13/14 (9)       16/18 (8)
-mobility assessment                       14/15 (10)      18/20 (10)       12/14 (9)       10/11 (8)       17/18 (8)
-learner                                    27/29 (7)       19/21 (7)       21/22 (6)       10/11 (5)       16/17 (5)
-Learning Agreement                        21/22 (12)      28/32 (12)      23/25 (11)      21/25 (10)      26/29 (10)
-Learning Agreement version                20/20 (11)      29/33 (11)      19/19 (11)      20/21 (14)       17/18 (9)
-Personal Transcript                       18/19 (10)      22/29 (10)       16/19 (9)               –       17/18 (8)
-grant agreement                           21/23 (13)      27/31 (13)               –      25/27 (12)      20/22 (11)
-budget: partnership                       29/30 (12)     32/34 (13)*               –               –     36/40 (10)*
-budget: project (reports)                 17/19 (12)      17/21 (12)               –               –      18/21 (10)
-budget: school                            26/27 (14)     32/34 (14)*               –               –      24/30 (12)
-report: reach                             14/16 (11)      18/22 (11)               –               –       12/13 (9)
-report: learner reports                   15/17 (14)      15/18 (15)               –               –      15/16 (12)
-training events                            19/20 (7)       22/29 (7)       10/12 (6)       10/11 (5)       15/30 (5)
-training event                            21/23 (13)      20/30 (13)      12/13 (10)               –       18/19 (9)
-training participants                    35/38 (14)*     35/37 (14)*       11/13 (8)               –       17/18 (7)
-dissemination events                       24/26 (9)       26/28 (9)       12/14 (3)       10/11 (3)       21/22 (7)
-dissemination activities                   26/29 (9)       26/32 (9)       10/11 (3)         8/9 (3)       20/23 (7)
-dissemination event                        13/14 (8)       12/13 (8)               –               –       11/14 (6)
-API mobilities                           36/45 (12)*     38/46 (12)*     42/46 (11)*     47/54 (11)*      29/32 (10)
-API mobilities, page 200                 90/95 (12)*   104/120 (12)*     48/53 (11)*     36/38 (11)*     82/88 (10)*
-API mobility                              11/13 (11)      15/17 (11)      14/15 (10)      12/15 (10)       10/12 (9)
-API learners                             46/47 (12)*     37/44 (12)*     43/45 (11)*     48/52 (11)*      14/16 (10)
-API learners, page 100                   52/55 (12)*     50/55 (12)*     44/48 (11)*     42/45 (11)*      17/19 (10)
-API mobilities, by cursor                39/44 (12)*     37/39 (12)*               –               –      29/34 (10)
-API learners, by cursor                  49/52 (12)*     44/46 (12)*               –               –      15/17 (10)
-API partnerships                          11/12 (13)      10/14 (13)         5/6 (9)         5/5 (9)        8/9 (11)
-API organisations                          9/12 (12)       9/10 (12)        6/7 (11)        6/8 (11)        7/8 (10)
-API training events                       15/16 (13)      15/17 (13)       9/11 (12)        7/8 (11)      14/16 (11)
-API documents                             30/33 (18)      30/40 (17)      19/22 (14)      18/19 (12)      20/23 (16)
-admin index                                        –               –               –               –       16/17 (3)
-admin mobilities                                   –               –               –               –      52/61 (9)*
+home                                     26/27 (16)*      23/25 (15)      31/33 (7)*      29/30 (8)*       18/20 (8)
+waiting for me                             9/10 (10)       9/11 (10)         8/9 (7)         6/6 (8)         5/5 (6)
+reports index                                7/8 (6)         8/8 (6)         6/7 (3)         6/6 (3)         6/7 (4)
+reports dashboard (vision-mobility)      27/27 (19)*     26/28 (19)*               –               –     27/28 (17)*
+reports dashboard (vision)               33/33 (19)*     31/33 (19)*               –               –     33/37 (17)*
+mobilities: all                           20/22 (10)               –               –               –       21/23 (8)
+mobilities: all, filtered                 25/28 (11)               –               –               –      28/30 (9)*
+mobilities: all, search                  77/80 (10)*               –               –               –      75/78 (8)*
+mobilities: all, page 200                 23/25 (11)               –               –               –       21/23 (9)
+mobilities: outgoing                      20/25 (11)      22/24 (11)               –               –       20/22 (9)
+mobilities: outgoing, filtered            22/24 (11)      24/26 (11)               –               –       22/25 (9)
+mobilities: outgoing, page 200            24/25 (12)      25/28 (12)               –               –      21/23 (10)
+mobilities: incoming                      20/22 (10)      20/22 (10)               –               –       19/21 (8)
+mobilities: my learners                     9/11 (7)       10/11 (7)       21/23 (8)        9/10 (5)        8/10 (5)
+my mobility                                  9/9 (5)        9/10 (5)         7/8 (4)               –         7/7 (3)
+learners                                   20/22 (8)       20/22 (8)               –               –       16/17 (6)
+learners, filtered                         20/23 (8)       21/25 (8)               –               –       18/19 (6)
+learners, page 200                        27/29 (9)*      26/29 (9)*               –               –       17/18 (7)
+organisations                              11/11 (7)       12/13 (7)        9/10 (6)       10/11 (6)       10/10 (5)
+organisation                               10/10 (7)       10/11 (7)         7/8 (5)         8/8 (5)         8/8 (5)
+organisation people                        15/16 (7)       15/17 (7)               –               –       13/14 (5)
+partnerships                               11/12 (8)       10/12 (8)         6/6 (3)         6/6 (3)        9/10 (6)
+partnership                                10/11 (7)       10/11 (7)               –               –         9/9 (5)
+partnership audit                         31/32 (7)*               –               –               –       24/25 (5)
+mobility                                 31/33 (14)*     33/34 (15)*     27/27 (12)*     30/31 (15)*      22/23 (12)
+mobility checklist                        22/22 (10)      21/23 (10)       18/19 (9)       18/18 (9)       20/21 (8)
+mobility assessment                       15/16 (10)      16/17 (10)       15/16 (9)       12/13 (8)       13/14 (8)
+learner                                    24/25 (8)       16/17 (8)       20/25 (7)       12/13 (7)       12/13 (6)
+Learning Agreement                        25/26 (12)     26/29 (12)*     26/27 (11)*      22/23 (10)      24/26 (10)
+Learning Agreement version                23/24 (11)      24/25 (11)      22/23 (11)      24/26 (14)       20/21 (9)
+Personal Transcript                       21/22 (10)      22/24 (10)       22/24 (9)               –       21/22 (8)
+grant agreement                           24/25 (13)     25/27 (13)*               –     28/29 (12)*      24/25 (11)
+budget: partnership                      30/32 (12)*     33/34 (13)*               –               –     32/33 (10)*
+budget: project (reports)                 20/21 (12)      15/17 (12)               –               –      19/20 (10)
+budget: school                           26/29 (14)*     28/31 (14)*               –               –     25/27 (12)*
+report: reach                             15/17 (11)      15/16 (11)               –               –       13/16 (9)
+report: learner reports                   21/23 (14)      14/15 (15)               –               –      20/22 (12)
+training events                            22/23 (7)       21/23 (7)       12/13 (6)       10/11 (5)       16/17 (5)
+training event                            25/26 (13)      19/20 (13)      15/16 (10)               –       21/21 (9)
+training participants                    39/41 (14)*     32/34 (14)*       11/12 (8)               –       19/21 (7)
+dissemination events                       24/27 (9)       24/26 (9)       10/11 (3)       10/11 (3)       21/22 (7)
+dissemination activities                   25/27 (9)       24/26 (9)         8/9 (3)         9/9 (3)       24/25 (7)
+dissemination event                        13/14 (8)       14/15 (8)               –               –       11/12 (6)
+API mobilities                           33/36 (14)*     33/36 (14)*     34/36 (13)*     29/34 (13)*      25/28 (12)
+API mobilities, page 200                 41/43 (15)*     46/50 (15)*     30/37 (14)*      22/25 (13)     26/28 (13)*
+API mobility                              13/15 (12)      13/15 (12)      12/13 (11)      13/15 (12)      10/12 (10)
+API learners                             36/38 (12)*     27/29 (12)*     30/33 (11)*     33/37 (11)*      12/14 (10)
+API learners, page 100                   44/49 (13)*     36/41 (13)*     39/44 (12)*     26/30 (11)*      13/15 (11)
+API mobilities, by cursor                33/36 (14)*     34/37 (14)*               –               –     26/29 (12)*
+API learners, by cursor                  35/38 (12)*     32/37 (12)*               –               –      13/15 (10)
+API partnerships                          11/12 (13)      11/13 (13)         7/8 (9)         7/8 (9)        8/9 (11)
+API organisations                          9/10 (12)      10/12 (12)       8/10 (11)        8/9 (11)        7/7 (10)
+API training events                       16/18 (13)      16/19 (13)      11/12 (12)       9/11 (11)      13/15 (11)
+API documents                            32/34 (18)*     32/34 (17)*      25/27 (14)      23/24 (12)      22/24 (16)
+admin index                                        –               –               –               –       17/19 (3)
+admin mobilities                                   –               –               –               –      51/53 (9)*
 
-SUMMARY: 214 pages measured; p95 ≥ 150 ms: 0; p50 > 15× /healthz: 58; > 20 queries: 0; queries not flat: 0; not
-200: 0; worker RSS 191 and 199 MB (ok); 'mobilities: outgoing' 1 client 18.7 req/s (p95 58 ms), 8 clients 32.2
-req/s (p95 501 ms): ×1.73 (ok); exit status 1 (the ratio). The first run of the day, before this round of fixes: 58
-pages over p95 150 ms, 104 over the ratio, 5 over 20 queries, "waiting for me" 1.8 s.
+SUMMARY: 214 pages measured; p95 ≥ 150 ms: 0; p50 > 15× /healthz: 55; > 20 queries: 0; queries not flat: 0; not
+200: 0; worker RSS 186 and 213 MB (ok); 'mobilities: outgoing' 1 client 42.7 req/s (p95 25 ms), 8 clients 77.8
+req/s (p95 182 ms): ×1.82 (ok); exit status 1 (the ratio). The evening run before this round: /healthz p50 2.0 ms,
+58 pairs over the ratio, the mobility lists 41–63 ms, their 200th pages 56–95 ms, 1 client 18.7 req/s.
 """
 
 from __future__ import annotations

@@ -155,3 +155,37 @@ def test_a_rolled_back_erasure_keeps_the_files(world, mob, sealed, settings, dja
             raise RuntimeError("the erasure fails after the PDFs were withdrawn")
     assert media_files(settings.MEDIA_ROOT) == before
     assert set(RenderedDocument.objects.values_list("status", flat=True)) == {S.READY}
+
+
+def test_the_erasure_deletes_the_files_from_s3_too(
+    world, mob, settings, monkeypatch, canned_pdf, django_capture_on_commit_callbacks
+):
+    # The production storage when several machines share files (STORAGE_BACKEND=s3): an S3 bucket, here moto's.
+    boto3 = pytest.importorskip("boto3")
+    moto = pytest.importorskip("moto")
+    for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"):
+        monkeypatch.setenv(name, "testing")
+    monkeypatch.setenv("AWS_DEFAULT_REGION", "eu-central-1")
+    with moto.mock_aws():
+        s3 = boto3.client("s3", region_name="eu-central-1")
+        s3.create_bucket(Bucket="vision-files", CreateBucketConfiguration={"LocationConstraint": "eu-central-1"})
+        settings.STORAGES = {
+            **settings.STORAGES,
+            "default": {
+                "BACKEND": "storages.backends.s3.S3Storage",
+                "OPTIONS": {"bucket_name": "vision-files", "default_acl": "private", "region_name": "eu-central-1"},
+            },
+        }
+        from .support import make_ready
+
+        rows = [
+            make_ready(approved_europass(world, mob), canned_pdf),
+            make_ready(approved_transcript(world, mob), canned_pdf),
+        ]
+        keys = {o["Key"] for o in s3.list_objects_v2(Bucket="vision-files").get("Contents", [])}
+        assert keys == {row.file.name for row in rows}
+
+        erase(world, mob, django_capture_on_commit_callbacks)
+
+        assert s3.list_objects_v2(Bucket="vision-files").get("KeyCount") == 0
+        assert {r.status for r in RenderedDocument.objects.filter(pk__in=[r.pk for r in rows])} == {S.WITHDRAWN}
