@@ -20,7 +20,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
 
-from documents.naming import ascii_slug
 from documents.signing import SigningNotConfigured
 from mobility.access import sees_personal_details
 from mobility.models import Mobility
@@ -63,7 +62,8 @@ def _sealed_download(request, *, build, document, mobility, template, context, f
         organisation=mobility.sending_organisation,
         details={"format": audit_format, "credential": credential["id"], "sigT": credential["issued"]},
     )
-    name = get_valid_filename(f"{file_stem}-{ascii_slug(mobility.learner.last_name)}.json")
+    # Codes, never names (issue 17): the file name is copied into downloads folders and mail.
+    name = get_valid_filename(f"{file_stem}-{str(document.code)[:8]}.json")
     response = HttpResponse(jades.serialize(signed), content_type="application/json; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return no_store(response)
