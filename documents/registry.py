@@ -37,6 +37,11 @@ class Renderable:
         """The document was withdrawn (e.g. a terminated memorandum): its PDF no longer stands."""
         return False
 
+    def names_erased_person(self, document) -> bool:
+        """The person the document names had their data erased: its PDFs were withdrawn and no new one is made
+        (documents.gdpr, docs/decisions.md)."""
+        return False
+
     def is_superseded(self, document) -> bool:
         """A newer version replaced this one (the verification page says so)."""
         return False

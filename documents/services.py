@@ -89,6 +89,10 @@ class NotFinal(Exception):
     """Only documents approved by every party are sealed."""
 
 
+class PersonErased(NotFinal):
+    """The person the document names was erased: their PDFs are withdrawn and no new one is made."""
+
+
 def rows_for(document):
     return RenderedDocument.objects.filter(
         content_type=ContentType.objects.get_for_model(type(document)), object_id=document.pk
@@ -108,6 +112,8 @@ def request_pdf(document, *, by=None, request=None) -> RenderedDocument:
     spec = renderable_for(document)
     if not spec.is_final(document):
         raise NotFinal(_("Only a document approved by every party can be sealed as a PDF."))
+    if spec.names_erased_person(document):
+        raise PersonErased(_("The learner's data was erased at their request: no sealed PDF is made of it any more."))
     sha = spec.content_sha256(document)
     ct = ContentType.objects.get_for_model(type(document))
     try:

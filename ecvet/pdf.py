@@ -61,6 +61,10 @@ class EcvetRenderable(Renderable):
     def partnership(self, document):
         return document_mobility(document).partnership
 
+    def names_erased_person(self, document):
+        mobility = document_mobility(document)
+        return bool(mobility and mobility.learner.anonymised_at)
+
     def mobility_id(self, document):
         mobility = document_mobility(document)
         return mobility.pk if mobility else None

@@ -190,7 +190,10 @@ def decide(
 def _seal(document) -> None:
     """Every fully approved document gets its sealed PDF (rendered by the worker after the commit)."""
     from documents.registry import is_renderable
-    from documents.services import request_pdf
+    from documents.services import PersonErased, request_pdf
 
     if is_renderable(document) and settings.VISION_PDF_ON_APPROVAL:
-        request_pdf(document)
+        try:
+            request_pdf(document)
+        except PersonErased:
+            pass  # the approval stands; an erased learner's documents are no longer sealed

@@ -189,3 +189,54 @@ def test_the_erasure_deletes_the_files_from_s3_too(
 
         assert s3.list_objects_v2(Bucket="vision-files").get("KeyCount") == 0
         assert {r.status for r in RenderedDocument.objects.filter(pk__in=[r.pk for r in rows])} == {S.WITHDRAWN}
+
+
+def test_after_the_erasure_the_document_page_says_withdrawn_and_no_pdf_can_be_made(
+    world, mob, sealed, client_for, django_capture_on_commit_callbacks
+):
+    from documents import services
+
+    transcript = next(r for r in sealed if r.content_type.model == "transcript").document
+    client = client_for(world.pc_a)
+    before = client.get(transcript.get_absolute_url()).content.decode()
+    assert "Download the sealed PDF" in before and 'data-testid="sealed-pdf-withdrawn"' not in before
+
+    erase(world, mob, django_capture_on_commit_callbacks)
+
+    page = client.get(transcript.get_absolute_url()).content.decode()
+    assert 'data-testid="sealed-pdf-withdrawn"' in page
+    assert "Download the sealed PDF" not in page and "Prepare the sealed PDF" not in page
+    transcript.refresh_from_db()
+    with pytest.raises(services.PersonErased):
+        services.request_pdf(transcript, by=world.pc_a)
+    response = client.post(
+        reverse("documents:request", kwargs={"slug": "transcript", "code": transcript.code}), follow=True
+    )
+    assert "no sealed PDF is made of it any more" in response.content.decode()
+    assert RenderedDocument.objects.exclude(status=S.WITHDRAWN).count() == 0
+
+
+def test_a_document_approved_after_the_erasure_stands_without_a_pdf(
+    world, mob, settings, django_capture_on_commit_callbacks
+):
+    from ecvet.models import Transcript
+    from ecvet.services import transcripts as transcript_service
+    from mobility.models import AssessmentResult, Mobility
+    from tests.ecvet.support_memoranda import beauty_qualification
+    from tests.ecvet.test_transcripts import make_approved_agreement, make_assessment
+
+    from .support import decide_all
+
+    settings.VISION_PDF_ON_APPROVAL = True
+    mobility = mob.m_b_to_a
+    Mobility.objects.filter(pk=mobility.pk).update(status=Mobility.Status.COMPLETED)
+    make_approved_agreement(mobility, beauty_qualification(world.org_b))
+    make_assessment(mobility, mob.mentor_a, [("FAC", AssessmentResult.Result.ACHIEVED)])
+    transcript = transcript_service.build_transcript(Mobility.objects.get(pk=mobility.pk), by=world.pc_a)
+    transcript_service.send_for_approval(transcript, by=world.pc_a)
+    erase(world, mob, django_capture_on_commit_callbacks)
+
+    # The host approves what was sent before the erasure: the approval is recorded, no PDF is made.
+    approved = decide_all(Transcript.objects.get(pk=transcript.pk), [(world.pc_a, "receiving")])
+    assert approved.status == Transcript.Status.APPROVED
+    assert not RenderedDocument.objects.exists()
