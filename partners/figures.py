@@ -128,6 +128,8 @@ def filter_form(name: str, request, form) -> str:
     from crispy_forms.templatetags.crispy_forms_filters import as_crispy_form
     from django.utils.safestring import mark_safe
 
-    query = hashlib.sha256(request.GET.urlencode().encode()).hexdigest()[:32]
+    values = request.GET.copy()
+    values.pop("page", None)  # the same form on every page of the list
+    query = hashlib.sha256(values.urlencode().encode()).hexdigest()[:32]
     html = cached(f"filter-form:{name}:{query}", 0, request.user, lambda: str(as_crispy_form(form)))
     return mark_safe(html)  # noqa: S308 — the `|crispy` filter's own output, escaped when it was rendered

@@ -186,6 +186,10 @@ def test_a_lists_filter_form_is_kept_per_query_and_offers_a_new_mentor_at_once(
         again = client.get(url)
     assert filter_section(again) == filter_section(first)
     assert not any('"partners_user"' in q["sql"] and "mentor_id" in q["sql"] for q in cached.captured_queries)
+    # Another page of the list is the same form.
+    with CaptureQueriesContext(connection) as paged:
+        client.get(url, {"page": 2})
+    assert not any('"partners_user"' in q["sql"] and "mentor_id" in q["sql"] for q in paged.captured_queries)
     # Another query string is another form (its values are filled in).
     filtered = client.get(url, {"q": "Ona"})
     assert 'value="Ona"' in filtered.content.decode() and 'value="Ona"' not in first.content.decode()
