@@ -151,26 +151,24 @@ class Scrubber:
 
     def audit_json(self, value: Any) -> Any:
         """`json()` for audit details, erasing whole every value that mentions the person."""
-        if isinstance(value, dict):
-            return {self.audit_text(str(k)): self.audit_json(v) for k, v in self.json(value).items()}
-        if isinstance(value, list | tuple):
-            return [self.audit_json(v) for v in value]
-        if isinstance(value, str):
-            return self.audit_text(value)
-        return value
+        return self.json(value, audit=True)
 
-    def json(self, value: Any, personal: bool = False) -> Any:
+    def json(self, value: Any, personal: bool = False, *, audit: bool = False) -> Any:
         """Scrub identifiers everywhere; erase whole every text under a key that names personal data
-        or free text (e.g. {"first_name": {"from": "Zeph", "to": ...}})."""
+        or free text (e.g. {"first_name": {"from": "Zeph", "to": ...}}), and with `audit` every text that still
+        mentions the person (`audit_text`)."""
+        words = self.audit_text if audit else self.text
         if isinstance(value, dict):
             return {
-                self.text(str(k)): self.json(v, personal or any(p in str(k).lower() for p in PERSONAL_KEY_PARTS))
+                words(str(k)): self.json(
+                    v, personal or any(p in str(k).lower() for p in PERSONAL_KEY_PARTS), audit=audit
+                )
                 for k, v in value.items()
             }
         if isinstance(value, list | tuple):
-            return [self.json(v, personal) for v in value]
+            return [self.json(v, personal, audit=audit) for v in value]
         if isinstance(value, str):
-            return ERASED if value and personal else self.text(value)
+            return ERASED if value and personal else words(value)
         return value
 
 
