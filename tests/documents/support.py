@@ -125,14 +125,18 @@ def amend_memorandum(world, memorandum):
 
 def approved_transcript(world, mob):
     """The transcript of m_b_to_a (completed; assessment of FAC and MAN), approved by the host A."""
+    return decide_all(sent_transcript(world, mob), [(world.pc_a, "receiving")])
+
+
+def sent_transcript(world, mob):
+    """The transcript of m_b_to_a (completed; assessment of FAC and MAN), sent to the host A for approval."""
     mobility = mob.m_b_to_a
     Mobility.objects.filter(pk=mobility.pk).update(status=Mobility.Status.COMPLETED)
     if not LearningAgreement.objects.filter(mobility=mobility).exists():
         make_approved_agreement(mobility, beauty_qualification(world.org_b))  # approved directly: no PDF row
     make_assessment(mobility, mob.mentor_a, [("FAC", R.ACHIEVED), ("FAC", R.ACHIEVED), ("MAN", R.NOT_ACHIEVED)])
     transcript = transcript_service.build_transcript(Mobility.objects.get(pk=mobility.pk), by=world.pc_a)
-    transcript = transcript_service.send_for_approval(transcript, by=world.pc_a)
-    return decide_all(transcript, [(world.pc_a, "receiving")])
+    return transcript_service.send_for_approval(transcript, by=world.pc_a)
 
 
 def sent_europass(world, mob, mobility=None, *, sender=None, host=None):

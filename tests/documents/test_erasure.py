@@ -5,22 +5,18 @@ names a learner (Learning Agreement, personal transcript, Europass Mobility, gra
 from __future__ import annotations
 
 from datetime import date
-from decimal import Decimal
 from pathlib import Path
 
 import pytest
 from django.urls import reverse
 
 from documents.models import RenderedDocument
-from ecvet.models import Approval, GrantAgreement
-from ecvet.services import approvals
-from ecvet.services import grants as grant_service
 from mobility.models import Learner
 from mobility.services import gdpr
 from partners.models import AuditEntry
 from tests.mobility.test_gdpr import database_text
 
-from .support import approve_la, approved_europass, approved_transcript, pdf_text
+from .support import approve_la, approved_europass, approved_grant, approved_transcript, pdf_text
 
 pytestmark = pytest.mark.django_db
 
@@ -28,24 +24,6 @@ S = RenderedDocument.Status
 EMAIL = "lina.bakker@example.org"
 BIRTH = date(2004, 5, 17)
 NEEDLES = ["Bakker", "Lina Bakker", EMAIL, "2004-05-17", "17.05.2004", "17/05/2004"]
-
-
-def approved_grant(world, mob) -> GrantAgreement:
-    for org, (lat, lon) in ((world.org_a, ("54.8985", "23.9036")), (world.org_b, ("52.3874", "4.6462"))):
-        org.latitude, org.longitude = Decimal(lat), Decimal(lon)
-        org.save(update_fields=["latitude", "longitude"])
-    agreement = grant_service.start_grant_agreement(mob.m_b_to_a, by=world.partner_b)
-    agreement = grant_service.send_for_approval(agreement, by=world.partner_b)
-    for party, user in (("learner", world.learner_b), ("sending", world.partner_b)):
-        agreement = GrantAgreement.objects.get(pk=agreement.pk)
-        approvals.decide(
-            agreement,
-            party_key=party,
-            by=user,
-            expected_sha256=approvals.current_sha256(agreement),
-            decision=Approval.Decision.APPROVED,
-        )
-    return GrantAgreement.objects.get(pk=agreement.pk)
 
 
 def media_files(root) -> list[Path]:
@@ -220,20 +198,11 @@ def test_a_document_approved_after_the_erasure_stands_without_a_pdf(
     world, mob, settings, django_capture_on_commit_callbacks
 ):
     from ecvet.models import Transcript
-    from ecvet.services import transcripts as transcript_service
-    from mobility.models import AssessmentResult, Mobility
-    from tests.ecvet.support_memoranda import beauty_qualification
-    from tests.ecvet.test_transcripts import make_approved_agreement, make_assessment
 
-    from .support import decide_all
+    from .support import decide_all, sent_transcript
 
     settings.VISION_PDF_ON_APPROVAL = True
-    mobility = mob.m_b_to_a
-    Mobility.objects.filter(pk=mobility.pk).update(status=Mobility.Status.COMPLETED)
-    make_approved_agreement(mobility, beauty_qualification(world.org_b))
-    make_assessment(mobility, mob.mentor_a, [("FAC", AssessmentResult.Result.ACHIEVED)])
-    transcript = transcript_service.build_transcript(Mobility.objects.get(pk=mobility.pk), by=world.pc_a)
-    transcript_service.send_for_approval(transcript, by=world.pc_a)
+    transcript = sent_transcript(world, mob)
     erase(world, mob, django_capture_on_commit_callbacks)
 
     # The host approves what was sent before the erasure: the approval is recorded, no PDF is made.
