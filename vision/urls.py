@@ -26,5 +26,7 @@ urlpatterns = [
     path("training/", include("training_events.urls")),
     path("", include("dissemination.urls")),
     path("", include("reporting.urls")),
+    path("placements/", include("placements.urls")),
+    path("calls/", include("selection.urls")),
     path("api/", include("api.urls")),
 ]

@@ -250,6 +250,10 @@ def test_results_are_hidden_with_two_responses(te, world, client_for):
 
 
 def test_results_are_shown_from_three_responses_with_hand_counted_figures(te, world, client_for):
+    # Names no other person of the page can have: the fixture's are random, and the reader's own name is
+    # in the page's header (a random "Johnson" for both once made this test fail).
+    te.p_staff_b.first_name, te.p_staff_b.last_name = "Sannetje", "Visserbroekhuis"
+    te.p_staff_b.save(update_fields=["first_name", "last_name"])
     participants = [
         te.p_staff_b,
         add_participant(world, te.ev_a, first_name="Ruudolfus", last_name="Smitherson"),

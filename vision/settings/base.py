@@ -55,6 +55,8 @@ INSTALLED_APPS = [
     "training_events",
     "dissemination",
     "reporting",
+    "placements",
+    "selection",
     "api",
 ]
 

@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class SelectionConfig(AppConfig):
+    """Calls for applications, applications, and the panel's selection of learners."""
+
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "selection"
+    verbose_name = _("Calls and selection")
