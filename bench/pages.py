@@ -468,6 +468,9 @@ class Run:
             "ALLOWED_HOSTS": "127.0.0.1,localhost",
             "VISION_MFA_REQUIRED_ROLES": "",  # the demo accounts have no TOTP device
             "DATABASE_URL": self.database,
+            # A broker as in production (README): /healthz checks it, and tasks a page queues go to Redis (no worker
+            # runs here; the queue is emptied at the end).
+            "CELERY_BROKER_URL": args.broker,
         }
 
     def log(self, message: str) -> None:
@@ -541,6 +544,11 @@ class Run:
             time.sleep(0.2)
         else:
             raise RuntimeError("gunicorn did not answer /healthz within a minute")
+        broker = probe.get("/healthz").json().get("broker")
+        if broker != "ok":
+            raise RuntimeError(
+                f"/healthz says the broker is {broker!r}: start Redis ({self.args.broker}) or name one with --broker"
+            )
         self.log(f"gunicorn on {base}: {self.args.workers} workers × {self.args.threads} threads, production settings")
         return base
 
@@ -553,12 +561,29 @@ class Run:
                 print(f"gunicorn's log ends with:\n{log[-3000:]}", file=sys.stderr)
         for process in list(CHILDREN):
             stop(process)
+        if self.server is not None:
+            self.empty_broker()
         for name in reversed(self.created):
             try:
                 server_sql(self.url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
             except Exception as error:  # noqa: BLE001 - report it and go on with the rest of the cleanup
                 print(f"could not drop the database {name}: {error}", file=sys.stderr)
         shutil.rmtree(self.work, ignore_errors=True)
+
+
+    def empty_broker(self) -> None:
+        """Report and drop what the pages queued: nothing should be waiting once the run is over."""
+        try:
+            import redis
+
+            connection = redis.Redis.from_url(self.args.broker)
+            queued = connection.llen("celery")
+            connection.flushdb()
+        except Exception as error:  # noqa: BLE001 - report it and go on with the rest of the cleanup
+            print(f"could not empty the broker {self.args.broker}: {error}", file=sys.stderr)
+            return
+        if queued:
+            self.log(f"{queued} tasks were queued by the pages (no worker runs here); dropped")
 
 
 def time_pages(base: str, counted: dict, repeat: int, log) -> tuple[list[dict], list[float]]:
@@ -664,6 +689,11 @@ def main() -> int:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--threads", type=int, default=4)
     parser.add_argument("--seconds", type=float, default=10.0, help="duration of each throughput measurement")
+    parser.add_argument(
+        "--broker",
+        default=os.environ.get("BENCH_BROKER_URL", "redis://127.0.0.1:6379/14"),
+        help="the Redis the served portal uses as its broker, as in production (emptied at the end)",
+    )
     parser.add_argument("--no-fail", action="store_true", help="exit 0 even when a goal is missed")
     parser.add_argument("--count-queries", metavar="JSON", help=argparse.SUPPRESS)  # internal: step 2, in Django
     parser.add_argument("--pages", metavar="JSON", help=argparse.SUPPRESS)  # internal: the pages to count

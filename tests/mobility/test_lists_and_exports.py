@@ -72,6 +72,11 @@ def test_search_finds_learners_by_name_and_host_companies(world, mob, client_for
     assert listed(get(client, "all_mobilities", q="Bakker")) == pks(mob.m_b_to_a)
     assert listed(get(client, "all_mobilities", q="noord")) == pks(mob.m_a_to_b2)
     assert listed(get(client, "all_mobilities", q="Laine")) == set()  # learner of P2
+    # Each word in the learner's name or in the host company: a name and a host word find the stay that has both.
+    learner_a2 = mob.m_a_to_b2.learner
+    assert listed(get(client, "all_mobilities", q=f"{learner_a2.last_name[1:-1]} noord")) == pks(mob.m_a_to_b2)
+    assert listed(get(client, "all_mobilities", q="kairyte noord")) == set()  # both words, not either
+    assert listed(get(client, "all_mobilities", q="kairyte", status="draft")) <= pks(mob.m_a_to_b)
 
 
 def test_filter_choices_come_from_what_the_user_can_see(world, mob, client_for):
