@@ -570,7 +570,6 @@ class Run:
                 print(f"could not drop the database {name}: {error}", file=sys.stderr)
         shutil.rmtree(self.work, ignore_errors=True)
 
-
     def empty_broker(self) -> None:
         """Report and drop what the pages queued: nothing should be waiting once the run is over."""
         try:
