@@ -13,7 +13,9 @@
 3. Serves the big database with gunicorn and `vision.settings.production` (`--workers 2 --threads 4` by default,
    static files collected into a temporary STATIC_ROOT and served by WhiteNoise), on 127.0.0.1 and a free port. The
    production settings are used unchanged except for what the environment gives them: SECRET_KEY, ALLOWED_HOSTS,
-   no broker (tasks eager) and VISION_MFA_REQUIRED_ROLES empty (the demo accounts have no TOTP). HTTPS is what
+   the broker (`--broker`, a Redis database of its own, emptied at the end: production has one, and `/healthz`
+   checks it as a load balancer's probe does there) and VISION_MFA_REQUIRED_ROLES empty (the demo accounts have no
+   TOTP). No Celery worker runs: the pages queue no task (the end of the run reports any that were). HTTPS is what
    README's TLS proxy gives it: every request carries `X-Forwarded-Proto: https` (SECURE_PROXY_SSL_HEADER), so
    there is no redirect, and the client sends the Secure cookies itself; the login is the allauth form with its
    CSRF token, Origin and Referer.
@@ -733,7 +735,8 @@ def main() -> int:
 
     lines, misses = table(rows, healthz, small)
     speedup, worst = eight[0] / one[0], max(rss, default=0.0)
-    print(f"\n{args.mobilities:,} mobilities, {args.workers} workers × {args.threads} threads; /healthz p50 "
+    print(f"\n{args.mobilities:,} mobilities, {args.workers} workers × {args.threads} threads, broker {args.broker}; "
+          f"/healthz p50 "
           f"{statistics.median(healthz):.1f} ms, p95 {percentile(healthz, 0.95):.1f} ms ({len(healthz)} requests); "
           f"{args.repeat} requests per page; queries at {args.small:,} / {args.mobilities:,} mobilities")  # fmt: skip
     print("\n".join(lines))
