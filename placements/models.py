@@ -167,7 +167,7 @@ class Placement(WorkflowModel, TimeStampedModel):
         null=True,
         blank=True,
         validators=EQF_VALIDATORS,
-        help_text=_("The level of the work offered; the learner must be taking at least the host's minimum."),
+        help_text=_("The EQF level the learner's qualification must reach here (the host's minimum applies as well)."),
     )
     start_date = models.DateField(_("first day"))
     end_date = models.DateField(_("last day"))
