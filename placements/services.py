@@ -16,22 +16,15 @@ from mobility.services.mobilities import create_mobility
 from partners import audit, workflow
 from partners.models import AuditEntry, Organisation, User
 
-from .models import HostCompany, Placement, mentor_errors
+from .models import HostCompany, Placement
 
 
 @transaction.atomic
 def save_host(host: HostCompany, *, mentors, by: User, changed=(), request=None) -> HostCompany:
     """Create or update a host company with its mentors (each a mentor of the keeping organisation)."""
     mentors = list(mentors)
-    errors: dict[str, list] = {}
-    try:
-        host.full_clean(exclude=["mentors"])
-    except ValidationError as error:
-        errors = error.update_error_dict(errors)
-    for message in mentor_errors(host.organisation_id, mentors):
-        errors.setdefault("mentors", []).append(message)
-    if errors:
-        raise ValidationError(errors)
+    host.pending_mentors = mentors
+    host.full_clean()  # HostCompany.clean checks the pending mentors
     created = host.pk is None
     host.save()
     before = set(host.mentors.values_list("pk", flat=True)) if not created else set()
