@@ -8,3 +8,7 @@ class PlacementsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "placements"
     verbose_name = _("Host placements")
+
+    def ready(self):
+        # The access rules publish themselves to `rules` (templates ask them).
+        from . import access  # noqa: F401

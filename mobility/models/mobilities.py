@@ -126,6 +126,18 @@ class Mobility(WorkflowModel, TimeStampedModel):
     )
     virtual_activities = models.TextField(_("virtual activities"), blank=True)
 
+    # The catalogue placement the learner was placed on (placements.services.place), if any. PROTECT: a placement
+    # with learners is withdrawn, never deleted, so that its host keeps the feedback of its past learners.
+    placement = models.ForeignKey(
+        "placements.Placement",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="mobilities",
+        verbose_name=_("placement"),
+        help_text=_("The host placement from the partnership's catalogue this learner was placed on."),
+    )
+
     planned_activities = models.TextField(
         _("planned learning activities"),
         blank=True,
