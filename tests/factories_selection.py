@@ -29,6 +29,7 @@ class CallFactory(factory.django.DjangoModelFactory):
     text = "Three weeks in a salon or spa of a partner country."
     title_local = factory.Sequence(lambda n: f"Praktika užsienyje {n}")
     text_local = "Trys savaitės grožio salone."
+    destinations = "Beauty salons in Italy and Finland"
     places = 3
     qualification_title = ""
     eqf_min = 3

@@ -33,8 +33,10 @@ from ecvet.models import (
 from mobility.models import Learner, Mobility
 from partners.models import Indicator, InternationalisationStrategy, Membership, Organisation, Partnership, User
 from reporting.models import Cost
+from selection.models import Call
 from tests.demo_support import complete_lottes_stay
 from tests.factories import OrganisationFactory
+from tests.factories_selection import CallFactory
 from training_events.models import EvaluationQuestion, EvaluationResponse, Session, TrainingEvent
 
 from .accounts import ADMIN, PROJECT_COORDINATOR
@@ -417,6 +419,28 @@ CASES += [
     Case("dissemination:reach_targets", PC, lambda c: reverse("dissemination:reach_targets", args=[vision().slug])),
     Case("dissemination:public_settings", PC, lambda c: reverse("dissemination:public_settings", args=[vision().slug])),
     Case("reporting:allocations", PC, lambda c: reverse("reporting:allocations", args=[vision().slug])),
+]
+
+
+def kmpmc_call() -> Call:
+    """A published call of KMPMC for the VISION Mobility project."""
+    return CallFactory(organisation=org("kmpmc"), partnership=vision_mobility(), status=Call.Status.PUBLISHED)
+
+
+def next_month() -> str:
+    return (timezone.localtime() + timedelta(days=30)).strftime("%Y-%m-%dT%H:%M")
+
+
+# selection
+CASES += [
+    Case(
+        "selection:call_create",
+        PC,
+        lambda c: f"{url('selection:call_create')}?partnership={vision_mobility().slug}",
+        choose=lambda: {"destinations": "Italy", "deadline": next_month()},
+    ),
+    Case("selection:call_edit", PC, lambda c: url("selection:call_edit", kmpmc_call())),
+    Case("selection:application_create", PC, lambda c: url("selection:application_create", kmpmc_call())),
 ]
 
 
