@@ -8,3 +8,7 @@ class SelectionConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "selection"
     verbose_name = _("Calls and selection")
+
+    def ready(self):
+        # The access rules publish themselves to `rules` (templates ask them).
+        from . import access  # noqa: F401

@@ -34,8 +34,10 @@ from mobility.models import Learner, Mobility
 from partners.models import Indicator, InternationalisationStrategy, Membership, Organisation, Partnership, User
 from placements.models import HostCompany, Placement
 from reporting.models import Cost
+from selection.models import Call
 from tests.demo_support import complete_lottes_stay
 from tests.factories import OrganisationFactory
+from tests.factories_selection import CallFactory
 from training_events.models import EvaluationQuestion, EvaluationResponse, Session, TrainingEvent
 
 from .accounts import ADMIN, PROJECT_COORDINATOR
@@ -456,6 +458,28 @@ CASES += [
         lambda c: url("placements:place_learner", open_placement_at("nova")),
         choose=lambda: adult_learner_of("kmpmc"),
     ),
+]
+
+
+def kmpmc_call() -> Call:
+    """A published call of KMPMC for the VISION Mobility project."""
+    return CallFactory(organisation=org("kmpmc"), partnership=vision_mobility(), status=Call.Status.PUBLISHED)
+
+
+def next_month() -> str:
+    return (timezone.localtime() + timedelta(days=30)).strftime("%Y-%m-%dT%H:%M")
+
+
+# selection
+CASES += [
+    Case(
+        "selection:call_create",
+        PC,
+        lambda c: f"{url('selection:call_create')}?partnership={vision_mobility().slug}",
+        choose=lambda: {"destinations": "Italy", "deadline": next_month()},
+    ),
+    Case("selection:call_edit", PC, lambda c: url("selection:call_edit", kmpmc_call())),
+    Case("selection:application_create", PC, lambda c: url("selection:application_create", kmpmc_call())),
 ]
 
 
