@@ -127,12 +127,16 @@ class HostCompany(TimeStampedModel):
         return reverse("placements:host_detail", kwargs={"code": self.code})
 
     def clean(self):
-        # The mentors are saved after the row (many-to-many): a saved host's mentors are checked again here,
-        # e.g. when it moves to another keeping organisation; a new host's are checked by its form.
-        if self.pk and self.organisation_id:
-            errors = mentor_errors(self.organisation_id, list(self.mentors.all()))
-            if errors:
-                raise ValidationError({"mentors": errors})
+        # The mentors are saved after the row (many-to-many): the form and the service hand the ones about to be
+        # saved as `pending_mentors`; otherwise a saved host's current mentors are checked.
+        if not self.organisation_id:
+            return
+        mentors = getattr(self, "pending_mentors", None)
+        if mentors is None:
+            mentors = list(self.mentors.all()) if self.pk else []
+        errors = mentor_errors(self.organisation_id, mentors)
+        if errors:
+            raise ValidationError({"mentors": errors})
 
     @property
     def address(self) -> str:
@@ -167,7 +171,7 @@ class Placement(WorkflowModel, TimeStampedModel):
         null=True,
         blank=True,
         validators=EQF_VALIDATORS,
-        help_text=_("The level of the work offered; the learner must be taking at least the host's minimum."),
+        help_text=_("The EQF level the learner's qualification must reach here (the host's minimum applies as well)."),
     )
     start_date = models.DateField(_("first day"))
     end_date = models.DateField(_("last day"))

@@ -19,7 +19,17 @@ from django.urls.converters import IntConverter
 from django.urls.exceptions import Resolver404
 
 ROOT = Path(__file__).resolve().parent.parent
-PROJECT_APPS = ("partners", "mobility", "ecvet", "documents", "training_events", "dissemination", "reporting", "api")
+PROJECT_APPS = (
+    "partners",
+    "mobility",
+    "ecvet",
+    "documents",
+    "training_events",
+    "dissemination",
+    "reporting",
+    "api",
+    "placements",
+)
 PROJECT_MODULES = (*PROJECT_APPS, "vision")
 
 # Whole families of URLs that belong to a library and are guarded by it.

@@ -60,7 +60,7 @@ class Migration(migrations.Migration):
                 ('code', models.UUIDField(default=partners.models.base.new_code, editable=False, unique=True, verbose_name='code')),
                 ('title', models.CharField(max_length=200, verbose_name='title')),
                 ('occupation', models.CharField(help_text='E.g. “Beautician”, “Hairdresser”.', max_length=200, verbose_name='occupation')),
-                ('eqf_level', models.PositiveSmallIntegerField(blank=True, help_text="The level of the work offered; the learner must be taking at least the host's minimum.", null=True, validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(8)], verbose_name='EQF level')),
+                ('eqf_level', models.PositiveSmallIntegerField(blank=True, help_text="The EQF level the learner's qualification must reach here (the host's minimum applies as well).", null=True, validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(8)], verbose_name='EQF level')),
                 ('start_date', models.DateField(verbose_name='first day')),
                 ('end_date', models.DateField(verbose_name='last day')),
                 ('places', models.PositiveSmallIntegerField(default=1, help_text='How many learners the host takes in this period.', validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(100)], verbose_name='places')),
