@@ -12,3 +12,6 @@ class SelectionConfig(AppConfig):
     def ready(self):
         # The access rules publish themselves to `rules` (templates ask them).
         from . import access  # noqa: F401
+        # The panel's parts (docs/selection-panel.md): the selection report's renderable, the GDPR receivers, the
+        # reserve list's promotion, the outcome e-mails and the retention task.
+        from . import panel_gdpr, panel_pdf, panel_signals, panel_tasks  # noqa: F401
