@@ -188,6 +188,9 @@ ACCOUNT_RATE_LIMITS = {
     "reauthenticate": "10/m/user",
     "change_password": "5/m/user",
     "manage_email": "10/m/user",
+    # The public application form of a call (selection.views.public.apply): a school's computer room shares
+    # one address, so a class may apply from it within the hour.
+    "selection_apply": "30/h/ip",
 }
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[VISION] "
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
