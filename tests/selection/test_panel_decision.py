@@ -71,17 +71,24 @@ def test_outcome_emails_in_each_applicants_language_with_the_status_link(world, 
     assert deliver_outcome(scored.apps["Ada"].pk) == "already sent"
 
 
-def test_outcome_email_uses_the_applicants_language(world, django_capture_on_commit_callbacks, no_pdf, settings):
+def test_each_outcome_email_is_written_in_the_applicants_language(
+    world, django_capture_on_commit_callbacks, no_pdf, monkeypatch
+):
     from django.utils import translation
 
+    from selection import panel_tasks
+
+    seen = {}
+    real = panel_tasks.render_to_string
+
+    def spy(template, context):
+        seen[context["application"].first_name] = translation.get_language()
+        return real(template, context)
+
+    monkeypatch.setattr(panel_tasks, "render_to_string", spy)
     scored = scored_call(world)
     decide(scored, world.partner_b, django_capture_on_commit_callbacks)
-    ada = next(m for m in mail.outbox if m.to == [scored.apps["Ada"].email])
-    with translation.override("lt"):
-        from django.utils.translation import gettext
-
-        expected = gettext("You were selected")
-    assert expected in ada.subject
+    assert seen == {"Bea": "nl", "Ada": "lt", "Cas": "en", "Dan": "fi", "Gus": "nl", "Eva": "nl", "Fay": "nl"}
 
 
 def test_the_decision_waits_for_every_declaration_and_score(world, django_capture_on_commit_callbacks, no_pdf):
