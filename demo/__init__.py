@@ -2,8 +2,8 @@
 
 Each module seeds one app's part, idempotently, from the data the earlier steps made; the order
 below is the order of the apps' dependencies (partners, then mobility, the ECVET chain, training
-events, dissemination and reporting). Production never loads this package: `seed_demo` refuses to
-run with DEBUG off and is the only importer.
+events, dissemination and reporting, then the host placements). Production never loads this package:
+`seed_demo` refuses to run with DEBUG off and is the only importer.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ def steps() -> list[Callable]:
         ecvet_europass,
         ecvet_grants,
         mobility,
+        placements,
         reporting,
         training_events,
     )
@@ -34,6 +35,7 @@ def steps() -> list[Callable]:
         training_events.seed_training_events_demo,
         dissemination.seed_dissemination_demo,
         reporting.seed_reporting_demo,
+        placements.seed_placements_demo,
     ]
 
 

@@ -77,6 +77,7 @@ class HostCompanyForm(forms.ModelForm):
             "occupations": forms.Textarea(attrs={"rows": 2}),
             "accessibility": forms.Textarea(attrs={"rows": 3}),
             "insurance_notes": forms.Textarea(attrs={"rows": 3}),
+            "mentors": forms.CheckboxSelectMultiple(),
         }
         field_classes = {"mentors": PersonChoice}
 
@@ -84,7 +85,6 @@ class HostCompanyForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.instance.organisation = organisation
         self.fields["mentors"].queryset = mentor_candidates([organisation.pk])
-        self.fields["mentors"].widget = forms.CheckboxSelectMultiple()
         self.fields["mentors"].help_text = _(
             "People with a mentor account at %(organisation)s. Invite a company mentor to the organisation as a "
             "mentor first."

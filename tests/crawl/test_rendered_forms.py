@@ -32,6 +32,7 @@ from ecvet.models import (
 )
 from mobility.models import Learner, Mobility
 from partners.models import Indicator, InternationalisationStrategy, Membership, Organisation, Partnership, User
+from placements.models import HostCompany, Placement
 from reporting.models import Cost
 from tests.demo_support import complete_lottes_stay
 from tests.factories import OrganisationFactory
@@ -417,6 +418,44 @@ CASES += [
     Case("dissemination:reach_targets", PC, lambda c: reverse("dissemination:reach_targets", args=[vision().slug])),
     Case("dissemination:public_settings", PC, lambda c: reverse("dissemination:public_settings", args=[vision().slug])),
     Case("reporting:allocations", PC, lambda c: reverse("reporting:allocations", args=[vision().slug])),
+]
+
+
+def kmpmc_host() -> HostCompany:
+    return HostCompany.objects.filter(organisation__slug="kmpmc").order_by("name").first()
+
+
+def open_placement_at(slug: str) -> Placement:
+    return Placement.objects.filter(host__organisation__slug=slug).order_by("start_date", "title").first()
+
+
+def adult_learner_of(slug: str) -> dict:
+    """A learner of `slug` who may take any demo placement: adult, EQF level 4 or more, not yet placed."""
+    learner = (
+        Learner.objects.filter(home_organisation__slug=slug, eqf_level__gte=4, date_of_birth__lte=date(2008, 1, 1))
+        .order_by("last_name", "pk")
+        .first()
+    )
+    return {"learner": learner.pk}
+
+
+CASES += [
+    Case("placements:host_create", PC, lambda c: f"{url('placements:host_create')}?organisation=kmpmc"),
+    Case("placements:host_edit", PC, lambda c: url("placements:host_edit", kmpmc_host())),
+    Case(
+        "placements:placement_create",
+        PC,
+        lambda c: url("placements:placement_create", kmpmc_host()),
+        day=in_vision_mobility,
+        choose=lambda: {"partnership": vision_mobility().pk},
+    ),
+    Case("placements:placement_edit", PC, lambda c: url("placements:placement_edit", open_placement_at("kmpmc"))),
+    Case(
+        "placements:place_learner",
+        PC,
+        lambda c: url("placements:place_learner", open_placement_at("nova")),
+        choose=lambda: adult_learner_of("kmpmc"),
+    ),
 ]
 
 
