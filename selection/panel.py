@@ -303,37 +303,48 @@ class Proposal:
 
 def propose(call: Call, rows: list[Ranked], reserve_size: int) -> list[Proposal]:
     proposals = []
-    count = len(rows)
     for row in rows:
         if row.rank <= call.places:
             outcome, reserve_rank = A.SELECTED, None
-            reason = _("Ranked %(rank)s of %(count)s with %(total)s points: within the %(places)s places.")
         elif row.rank <= call.places + reserve_size:
             outcome, reserve_rank = A.RESERVE, row.rank - call.places
-            reason = _("Ranked %(rank)s of %(count)s with %(total)s points: place %(reserve)s on the reserve list.")
         else:
             outcome, reserve_rank = A.NOT_SELECTED, None
-            reason = _("Ranked %(rank)s of %(count)s with %(total)s points: below the places and the reserve list.")
-        text = reason % {
-            "rank": row.rank,
-            "count": count,
-            "total": row.total,
-            "places": call.places,
-            "reserve": reserve_rank,
-        }
-        proposals.append(Proposal(row, outcome, reserve_rank, text))
+        proposal = Proposal(row, outcome, reserve_rank, "")
+        proposal.reason = reason_text(call, proposal, len(rows))
+        proposals.append(proposal)
     return proposals
+
+
+def reason_text(call: Call, proposal: Proposal, count: int) -> str:
+    """The reason the ranking gives, in the active language."""
+    if proposal.outcome == A.SELECTED:
+        reason = _("Ranked %(rank)s of %(count)s with %(total)s points: within the %(places)s places.")
+    elif proposal.outcome == A.RESERVE:
+        reason = _("Ranked %(rank)s of %(count)s with %(total)s points: place %(reserve)s on the reserve list.")
+    else:
+        reason = _("Ranked %(rank)s of %(count)s with %(total)s points: below the places and the reserve list.")
+    return reason % {
+        "rank": proposal.ranked.rank,
+        "count": count,
+        "total": proposal.ranked.total,
+        "places": call.places,
+        "reserve": proposal.reserve_rank,
+    }
 
 
 MOVE_FOR = {A.SELECTED: "select", A.RESERVE: "reserve", A.NOT_SELECTED: "not_select"}
 
 
 @transaction.atomic
-def record_decision(call: Call, *, reserve_size: int, reasons: dict[str, str] | None = None, by, request=None):
+def record_decision(
+    call: Call, *, reserve_size: int, reasons: dict[str, str] | None = None, by, request=None, notify: bool = True
+):
     """Decide the whole call from its ranking: the first `places` selected (each becomes a learner of the
     sending organisation), the next `reserve_size` on the reserve list in order, the rest not selected; each
     with its reason (the proposed one unless `reasons` gives another, by application code). Then the call moves
-    to decided, the selection report is sealed and everyone receives the outcome, after the commit."""
+    to decided, the selection report is sealed and everyone receives the outcome, after the commit (`notify`
+    False: no e-mail, for the demo's fictional applicants)."""
     call = Call.objects.select_for_update().select_related("organisation", "partnership").get(pk=call.pk)
     _require(rules.may_record_decision(by, call))
     problems = missing_for_decision(call)
@@ -345,7 +356,12 @@ def record_decision(call: Call, *, reserve_size: int, reasons: dict[str, str] | 
     proposals = propose(call, ranking(call), reserve_size)
     for proposal in proposals:
         application = proposal.ranked.application
-        application.decision_reason = (reasons.get(str(application.code)) or proposal.reason).strip()
+        given = (reasons.get(str(application.code)) or "").strip()
+        if not given:
+            # The proposed reason in the applicant's language: it is what their outcome e-mail quotes.
+            with translation.override(application.language or None):
+                given = reason_text(call, proposal, len(proposals))
+        application.decision_reason = given
         kwargs = {"rank": proposal.reserve_rank} if proposal.outcome == A.RESERVE else {}
         move(
             application,
@@ -360,7 +376,7 @@ def record_decision(call: Call, *, reserve_size: int, reasons: dict[str, str] | 
         if proposal.outcome == A.SELECTED:
             make_learner(application, by=by, request=request)
     move(call, "decide", by=by, request=request)
-    after_decision(call, [p.ranked.application.pk for p in proposals])
+    after_decision(call, [p.ranked.application.pk for p in proposals] if notify else [])
     return proposals
 
 
