@@ -63,8 +63,8 @@ def unmet_conditions(call, applicant, document_kinds: Iterable[str]) -> list[str
         out.append(_("The motivation letter is missing."))
     if call.requires_cv and ApplicationDocument.Kind.CV not in kinds:
         out.append(_("The CV is missing."))
-    if call.requires_guardian_consent and age is not None and age < 18:
-        if ApplicationDocument.Kind.GUARDIAN_CONSENT not in kinds:
+    if age is not None and age < 18:
+        if call.requires_guardian_consent and ApplicationDocument.Kind.GUARDIAN_CONSENT not in kinds:
             out.append(_("The applicant is under 18 at the deadline: the parent's or guardian's consent is missing."))
         if not (applicant.guardian_name and applicant.guardian_email):
             out.append(

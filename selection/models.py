@@ -17,6 +17,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from partners.models import Organisation, Partnership
@@ -49,14 +50,17 @@ def add_months(moment, months: int):
 
 
 def call_ready(call: Call):
-    """What a call needs before it is published: criteria, places, a deadline after it opens and in the future."""
+    """What a call needs before it is published: criteria, and a deadline in the future, after it opens."""
     url = reverse("selection:call_edit", kwargs={"code": call.code})
     if not call.criteria.exists():
-        yield Missing(_("The call has no selection criteria."), url, _("Add criteria"), key="criteria")
+        criteria_url = reverse("selection:call_criteria", kwargs={"code": call.code})
+        yield Missing(
+            gettext("The call has no selection criteria."), criteria_url, gettext("Add criteria"), key="criteria"
+        )
     if call.deadline and call.deadline <= timezone.now():
-        yield Missing(_("The deadline has passed."), url, _("Edit the call"), key="deadline")
+        yield Missing(gettext("The deadline has passed."), url, gettext("Edit the call"), key="deadline")
     if call.opens_at and call.deadline and call.opens_at >= call.deadline:
-        yield Missing(_("The call opens after its deadline."), url, _("Edit the call"), key="opens_at")
+        yield Missing(gettext("The call opens after its deadline."), url, gettext("Edit the call"), key="opens_at")
 
 
 class Call(WorkflowModel, TimeStampedModel):

@@ -76,11 +76,7 @@ def offerable_placements(partnership, keep: Call | None = None):
     offered = Q(partnership=partnership, status=Placement.Status.PUBLISHED)
     if keep is not None:
         offered |= Q(pk__in=keep.placements.values("pk"))
-    return (
-        Placement.objects.filter(offered)
-        .select_related("host")
-        .order_by("start_date", "title", "pk")
-    )
+    return Placement.objects.filter(offered).select_related("host").order_by("start_date", "title", "pk")
 
 
 # --- the list --------------------------------------------------------------------------------------------------
