@@ -72,6 +72,11 @@ def reads_applications(user, call) -> bool:
     return has_declared(user, call) or may_decide(user, call)
 
 
+def sees_panel_page(user, call) -> bool:
+    """The call's panel page: its members (to declare) and those who read the applications."""
+    return seat_of(user, call) is not None or reads_applications(user, call)
+
+
 def may_read_application(user, application) -> bool:
     """One application on the panel's pages: eligible (or decided from eligible) and read as above."""
     return application.status in PANEL_STATES and reads_applications(user, application.call)
@@ -134,6 +139,7 @@ PANEL_RULES = (
     may_name_panel,
     may_declare,
     reads_applications,
+    sees_panel_page,
     may_read_application,
     may_score,
     sees_scores,

@@ -80,7 +80,7 @@ def panel_home(request, code):
     user = request.user
     seats = sorted(call._panel_seats.values(), key=lambda s: (s.user.last_name, s.user.first_name, s.pk))
     reads = rules.reads_applications(user, call)
-    _require(reads or rules.seat_of(user, call) is not None)
+    _require(rules.sees_panel_page(user, call))
     page = None
     criteria = call.criteria.count()
     if reads:
