@@ -28,6 +28,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
+from documents.naming import ascii_slug
 from partners.models import Organisation, Partnership, User
 
 from . import panel
@@ -129,7 +130,7 @@ def _seed(partnership, kmpmc, coordinator, mentor) -> int:
             call=call,
             first_name=first,
             last_name=last,
-            email=f"{first.lower()}.{index + 1}@applicants.kmpmc.example",
+            email=f"{ascii_slug(first)}.{index + 1}@applicants.kmpmc.example",
             date_of_birth=born,
             qualification_title="Kosmetikas (Beautician)" if index % 3 else "Kirpėjas (Hairdresser)",
             eqf_level=4,
