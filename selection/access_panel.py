@@ -1,5 +1,5 @@
 """The panel's rules: naming the panel, declaring no conflict, scoring, the ranking and the decision
-(issue 18, point 4; docs/selection-panel.md). Imported at the end of `selection.access`, which publishes the
+(issue 18, point 4; docs/selection.md). Imported at the end of `selection.access`, which publishes the
 one- and two-argument ones as rules (`selection.<name>`).
 
 Scope stays `visible_to(user)` (querysets.py): the sending organisation's staff and the call's panel. Within it:

@@ -10,7 +10,7 @@ KMPMC, waiting for the coordinator to offer each a placement), 3 on the reserve 
 
 Why decided and not still open: the issue asks for an open call *with* scores, a ranking and a reserve list; a
 reserve list exists only once the decision is recorded, and the panel scores only a closed call. So the demo
-shows the call after its cycle (docs/selection-panel.md, docs/decisions.md); its public page still answers,
+shows the call after its cycle (docs/selection.md, docs/decisions.md); its public page still answers,
 saying the call is closed.
 
 The call, its criteria and the applications (with their PDFs) are written directly, as they stood when the call
@@ -40,7 +40,12 @@ COORDINATOR, MENTOR = "coordinator@kmpmc.example", "mentor@kmpmc.example"
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 CRITERIA = [
-    ("Motivation and learning goals", "2", 10, "The motivation letter: why this placement, what the learner wants to learn."),
+    (
+        "Motivation and learning goals",
+        "2",
+        10,
+        "The motivation letter: why this placement, what the learner wants to learn.",
+    ),
     ("Professional skills", "1.5", 10, "Results in the vocational modules and the teachers' view."),
     ("Language and readiness", "1", 5, "Working language level, independence, readiness to live abroad."),
 ]

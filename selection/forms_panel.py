@@ -1,4 +1,4 @@
-"""Forms of the panel's pages (docs/selection-panel.md). Parse only; the services decide (selection.panel)."""
+"""Forms of the panel's pages (docs/selection.md). Parse only; the services decide (selection.panel)."""
 
 from __future__ import annotations
 
@@ -23,7 +23,10 @@ class PanelForm(forms.Form):
         label=_("Panel members"),
         queryset=None,
         widget=forms.CheckboxSelectMultiple,
-        help_text=_("Staff and mentors of the sending organisation. Each declares no conflict of interest before reading the applications."),
+        help_text=_(
+            "Staff and mentors of the sending organisation. Each declares no conflict of interest before "
+            "reading the applications."
+        ),
     )
 
     def __init__(self, *args, candidates, **kwargs):
@@ -56,7 +59,8 @@ class ScoreForm(forms.Form):
         for criterion in self.criteria:
             given = scores.get(criterion.pk)
             self.fields[f"points_{criterion.pk}"] = forms.DecimalField(
-                label=_("%(criterion)s: points (0–%(max)s)") % {"criterion": criterion.name, "max": criterion.max_points},
+                label=_("%(criterion)s: points (0–%(max)s)")
+                % {"criterion": criterion.name, "max": criterion.max_points},
                 min_value=Decimal("0"),
                 max_value=Decimal(criterion.max_points),
                 max_digits=6,
@@ -100,7 +104,9 @@ class ReserveSizeForm(forms.Form):
 class DecisionForm(forms.Form):
     """Each application's reason (proposed from the ranking, editable), for the reserve list's length shown."""
 
-    reserve_size = forms.IntegerField(label=_("Places on the reserve list"), min_value=0, max_value=500, widget=forms.HiddenInput)
+    reserve_size = forms.IntegerField(
+        label=_("Places on the reserve list"), min_value=0, max_value=500, widget=forms.HiddenInput
+    )
 
     def __init__(self, *args, proposals, **kwargs):
         super().__init__(*args, **kwargs)

@@ -1,4 +1,4 @@
-"""The panel's work and the decision (issue 18, point 4; docs/selection-panel.md).
+"""The panel's work and the decision (issue 18, point 4; docs/selection.md).
 
 Every change is one transaction that re-checks its rule (`selection.access_panel`) and writes its audit row;
 application and call statuses move only through `partners.workflow.move`; e-mails and the selection report's
@@ -70,7 +70,9 @@ def set_panel(call: Call, users, *, by, request=None) -> dict[str, int]:
     wanted = {user.pk: user for user in users}
     allowed = set(rules.panel_candidates(call).filter(pk__in=wanted).values_list("pk", flat=True))
     if set(wanted) - allowed:
-        raise ValidationError({"members": _("Only active staff or mentors of the sending organisation can sit on the panel.")})
+        raise ValidationError(
+            {"members": _("Only active staff or mentors of the sending organisation can sit on the panel.")}
+        )
     if not wanted:
         raise ValidationError({"members": _("Name at least one panel member.")})
     current = {seat.user_id: seat for seat in call.panel.all()}
@@ -511,7 +513,7 @@ def promote_reserve(call: Call, *, by=None, request=None, freed: Application | N
 
 
 def on_application_withdrawn(application: Application, *, by=None, request=None) -> Application | None:
-    """A selected applicant of a decided call withdrew: the reserve list moves up (docs/selection-panel.md)."""
+    """A selected applicant of a decided call withdrew: the reserve list moves up (docs/selection.md)."""
     call = Call.objects.get(pk=application.call_id)
     if call.status != Call.Status.DECIDED:
         return None

@@ -34,9 +34,9 @@ def report_content(call: Call) -> dict:
     seats = list(call.panel.select_related("user").order_by("user__last_name", "user__first_name", "pk"))
     rows = ranking(call, criteria=criteria)
     points: dict[int, list] = {}
-    for score in Score.objects.filter(application__call=call, application__status__in=access_panel.PANEL_STATES).order_by(
-        "criterion__order", "criterion_id", "assessor__last_name", "assessor_id"
-    ):
+    for score in Score.objects.filter(
+        application__call=call, application__status__in=access_panel.PANEL_STATES
+    ).order_by("criterion__order", "criterion_id", "assessor__last_name", "assessor_id"):
         points.setdefault(score.application_id, []).append(
             {"criterion": score.criterion_id, "assessor": score.assessor_id, "points": score.points}
         )
@@ -110,11 +110,10 @@ class SelectionReportPdf(Renderable):
         return call.status == Call.Status.DECIDED
 
     def names_erased_person(self, call):
-        return Application.objects.filter(call=call, status=A.SELECTED).filter(
-            erased_at__isnull=False
-        ).exists() or Application.objects.filter(
-            call=call, status=A.SELECTED, learner__anonymised_at__isnull=False
-        ).exists()
+        return (
+            Application.objects.filter(call=call, status=A.SELECTED).filter(erased_at__isnull=False).exists()
+            or Application.objects.filter(call=call, status=A.SELECTED, learner__anonymised_at__isnull=False).exists()
+        )
 
     def may_download(self, user, call):
         return access_panel.sees_ranking(user, call)
@@ -128,7 +127,11 @@ class SelectionReportPdf(Renderable):
         assessors = {p["id"]: p["name"] for p in content["panel"]}
         for row in content["ranking"]:
             row["points_named"] = [
-                {"criterion": names.get(p["criterion"], ""), "assessor": assessors.get(p["assessor"], ""), "points": p["points"]}
+                {
+                    "criterion": names.get(p["criterion"], ""),
+                    "assessor": assessors.get(p["assessor"], ""),
+                    "points": p["points"],
+                }
                 for p in row["points"]
             ]
         return {

@@ -1,4 +1,4 @@
-"""The reserve list moves up by itself (docs/selection-panel.md): when a selected applicant of a decided call
+"""The reserve list moves up by itself (docs/selection.md): when a selected applicant of a decided call
 withdraws — their application withdrawn (through their status link or by a coordinator), or the draft mobility
 made for them cancelled — the first reserve is selected in the same transaction (`selection.panel`).
 

@@ -1,4 +1,4 @@
-"""The panel's background work (docs/selection-panel.md):
+"""The panel's background work (docs/selection.md):
 
 - `send_outcome_mail(application_id)`: the decision's outcome (selected / reserve with its place / not
   selected, with the reason) in the applicant's language, with the link to their status page; enqueued after
@@ -47,7 +47,9 @@ def build_outcome_mail(application: Application) -> EmailMultiAlternatives:
         context = {
             "application": application,
             "call": call,
-            "title": call.title_local if application.language == call.local_language and call.title_local else call.title,
+            "title": call.title_local
+            if application.language == call.local_language and call.title_local
+            else call.title,
             "organisation": call.organisation,
             "status_link": status_link(application),
         }
@@ -60,9 +62,7 @@ def build_outcome_mail(application: Application) -> EmailMultiAlternatives:
 
 
 def deliver_outcome(application_id: int) -> str:
-    application = (
-        Application.objects.select_related("call__organisation").filter(pk=application_id).first()
-    )
+    application = Application.objects.select_related("call__organisation").filter(pk=application_id).first()
     if application is None or application.erased_at is not None or not application.email:
         return "skipped"
     if application.status not in OUTCOMES:

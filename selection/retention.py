@@ -1,4 +1,4 @@
-"""Erasing applications (issue 18, point 5; docs/selection-panel.md).
+"""Erasing applications (issue 18, point 5; docs/selection.md).
 
 Unsuccessful applications — not selected, not eligible, withdrawn, never confirmed, and reserve ones never
 moved up — are erased `call.retention_months` after the call closed (its deadline when it was never closed),

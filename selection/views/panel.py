@@ -1,4 +1,4 @@
-"""The panel's pages (issue 18, point 4; docs/selection-panel.md): the panel of a call, the declaration of no
+"""The panel's pages (issue 18, point 4; docs/selection.md): the panel of a call, the declaration of no
 conflict, the eligible applications and their documents, scoring, the ranking, the decision and the offer of
 a placement.
 
@@ -26,7 +26,7 @@ from partners.pagination import paginate
 
 from .. import access_panel as rules
 from .. import panel as services
-from ..forms_panel import DeclarationForm, DecisionForm, PanelForm, PlacementOfferForm, ReserveSizeForm, ScoreForm
+from ..forms_panel import DecisionForm, DeclarationForm, PanelForm, PlacementOfferForm, ReserveSizeForm, ScoreForm
 from ..models import Application, ApplicationDocument, Call, PanelMember, Score
 
 RANKING_PAGE = 50
@@ -171,9 +171,9 @@ def application(request, code):
     scores = None
     if rules.sees_scores(user, call):
         scores = list(
-            Score.objects.filter(application=found).select_related("criterion", "assessor").order_by(
-                "criterion__order", "criterion_id", "assessor__last_name", "assessor_id"
-            )
+            Score.objects.filter(application=found)
+            .select_related("criterion", "assessor")
+            .order_by("criterion__order", "criterion_id", "assessor__last_name", "assessor_id")
         )
     audit.record(
         actor=user,
@@ -261,7 +261,11 @@ def decision(request, code):
     if request.method == "POST" and form.is_valid() and not missing:
         try:
             services.record_decision(
-                call, reserve_size=form.cleaned_data["reserve_size"], reasons=form.reasons(), by=request.user, request=request
+                call,
+                reserve_size=form.cleaned_data["reserve_size"],
+                reasons=form.reasons(),
+                by=request.user,
+                request=request,
             )
         except ValidationError as error:
             _fail(form, error)
@@ -290,6 +294,4 @@ def offer_placement(request, code):
         else:
             messages.success(request, _("The placement was offered: a draft mobility was made."))
             return redirect(mobility)
-    return render(
-        request, "selection/panel/offer.html", {"call": found.call, "application": found, "form": form}
-    )
+    return render(request, "selection/panel/offer.html", {"call": found.call, "application": found, "form": form})

@@ -98,7 +98,9 @@ def test_a_panel_member_of_another_school_sees_only_their_own_call(world, cast, 
     client = client_for(world.partner_c)
     assert client.get(reverse("selection:panel", kwargs={"code": cast.other.code})).status_code == 200
     assert client.get(reverse("selection:panel", kwargs={"code": cast.call.code})).status_code == 404
-    assert client_for(world.mentor_b).get(reverse("selection:panel", kwargs={"code": cast.other.code})).status_code == 404
+    assert (
+        client_for(world.mentor_b).get(reverse("selection:panel", kwargs={"code": cast.other.code})).status_code == 404
+    )
 
 
 def test_before_declaring_a_member_sees_the_declaration_not_the_applicants(world, cast, client_for):
@@ -138,7 +140,9 @@ def test_scoring_gives_field_errors_for_bad_points_and_saves_good_ones(world, ca
     score = Score.objects.get(application=application, assessor=world.mentor_b, criterion=skills)
     assert (score.points, score.comment) == (Decimal("4"), "Good nails.")
     # The undeclared member may not score, even by posting.
-    assert client_for(cast.y).post(page, {f"points_{motivation.pk}": "1", f"points_{skills.pk}": "1"}).status_code == 403
+    assert (
+        client_for(cast.y).post(page, {f"points_{motivation.pk}": "1", f"points_{skills.pk}": "1"}).status_code == 403
+    )
 
 
 def test_the_coordinator_names_the_panel_from_the_sending_organisations_people(world, cast, client_for):

@@ -56,7 +56,9 @@ def test_the_decision_selects_reserves_and_refuses_in_ranking_order(world, djang
     assert Learner.objects.filter(applications__call=scored.call).count() == 2
 
 
-def test_outcome_emails_in_each_applicants_language_with_the_status_link(world, django_capture_on_commit_callbacks, no_pdf):
+def test_outcome_emails_in_each_applicants_language_with_the_status_link(
+    world, django_capture_on_commit_callbacks, no_pdf
+):
     scored = scored_call(world)
     decide(scored, world.partner_b, django_capture_on_commit_callbacks)
     by_address = {message.to[0]: message for message in mail.outbox}
@@ -113,7 +115,9 @@ def placement_at_a(world, places=2):
     return PlacementFactory(host=host, partnership=world.p1, mentor=mentor, places=places)
 
 
-def test_a_selected_applicant_gets_a_draft_mobility_from_the_placement(world, django_capture_on_commit_callbacks, no_pdf):
+def test_a_selected_applicant_gets_a_draft_mobility_from_the_placement(
+    world, django_capture_on_commit_callbacks, no_pdf
+):
     scored = scored_call(world)
     placement = placement_at_a(world)
     scored.call.placements.add(placement)
@@ -134,7 +138,9 @@ def test_a_selected_applicant_gets_a_draft_mobility_from_the_placement(world, dj
         panel.offer_placement(fresh(scored.apps["Bea"]), other, by=world.partner_b)
 
 
-def test_the_first_reserve_moves_up_when_a_selected_applicant_withdraws(world, django_capture_on_commit_callbacks, no_pdf):
+def test_the_first_reserve_moves_up_when_a_selected_applicant_withdraws(
+    world, django_capture_on_commit_callbacks, no_pdf
+):
     scored = scored_call(world)
     decide(scored, world.partner_b, django_capture_on_commit_callbacks)
     mail.outbox.clear()

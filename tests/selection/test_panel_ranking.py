@@ -50,9 +50,9 @@ def test_weighted_ranking_with_the_tie_break(world):
 def test_a_single_total_is_not_a_tie_and_the_code_breaks_the_last_tie(world):
     scored = scored_call(world)
     # Ada scores one more point on Skills from X: 2×7 + 6.5 = 20.50, alone at the top.
-    Score.objects.filter(application=scored.apps["Ada"], assessor=scored.x, criterion__name="Professional skills").update(
-        points=Decimal("7")
-    )
+    Score.objects.filter(
+        application=scored.apps["Ada"], assessor=scored.x, criterion__name="Professional skills"
+    ).update(points=Decimal("7"))
     # Fay submitted at the same moment as Eva: the application code decides.
     fay = scored.apps["Fay"]
     type(fay).objects.filter(pk=fay.pk).update(submitted_at=scored.apps["Eva"].submitted_at)

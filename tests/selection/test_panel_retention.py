@@ -14,7 +14,6 @@ from mobility.services.gdpr import ERASED, collect, erase_learner
 from partners.models import AuditEntry
 from selection import panel, panel_tasks, retention
 from selection.models import Application, ApplicationDocument, Call, Score
-
 from tests.factories_selection import ApplicationDocumentFactory
 
 from .panel_support import A, scored_call
@@ -52,9 +51,10 @@ def test_unsuccessful_applications_are_erased_after_the_retention_period(
         erased = panel_tasks.erase_expired_applications.delay()
     erased_apps = Application.objects.filter(erased_at__isnull=False)
     # Not selected (Gus, Eva, Fay), reserve never moved up (Cas, Dan), not eligible (Hal), withdrawn (Ivy).
-    assert {a.code for a in erased_apps} == {
-        decided.apps[n].code for n in ("Cas", "Dan", "Gus", "Eva", "Fay")
-    } | {decided.hal.code, decided.ivy.code}
+    assert {a.code for a in erased_apps} == {decided.apps[n].code for n in ("Cas", "Dan", "Gus", "Eva", "Fay")} | {
+        decided.hal.code,
+        decided.ivy.code,
+    }
     assert erased is not None
     gus = Application.objects.get(pk=decided.apps["Gus"].pk)
     assert gus.first_name == ERASED and "Gus" not in gus.full_name
