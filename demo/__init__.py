@@ -12,6 +12,8 @@ from collections.abc import Callable
 
 
 def steps() -> list[Callable]:
+    from selection import demo as selection_demo
+
     from . import (
         dissemination,
         ecvet_agreements,
@@ -36,6 +38,7 @@ def steps() -> list[Callable]:
         dissemination.seed_dissemination_demo,
         reporting.seed_reporting_demo,
         placements.seed_placements_demo,
+        selection_demo.seed_selection_demo,
     ]
 
 

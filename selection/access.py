@@ -89,3 +89,10 @@ register(
     may_download_document,
     may_create_call,
 )
+
+
+# --- the panel, the ranking and the decision (issue 18, point 4): selection/access_panel.py -------------------
+
+from .access_panel import PANEL_RULES  # noqa: E402
+
+register("selection", *PANEL_RULES)

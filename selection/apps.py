@@ -10,5 +10,7 @@ class SelectionConfig(AppConfig):
     verbose_name = _("Calls and selection")
 
     def ready(self):
-        # The access rules publish themselves to `rules` (templates ask them).
-        from . import access  # noqa: F401
+        # The access rules publish themselves to `rules` (templates ask them). The panel's parts
+        # (docs/selection.md): the selection report's renderable, the GDPR receivers, the reserve list's
+        # promotion, the outcome e-mails and the retention task.
+        from . import access, panel_gdpr, panel_pdf, panel_signals, panel_tasks  # noqa: F401

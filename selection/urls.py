@@ -2,6 +2,7 @@
 
 from django.urls import path
 
+from .urlconf import panel as panel_urls
 from .views import manage, public
 
 app_name = "selection"
@@ -31,3 +32,4 @@ urlpatterns = [
         name="document_download",
     ),
 ]
+urlpatterns += panel_urls.urlpatterns  # the panel, ranking and decision (selection/urlconf/panel.py)

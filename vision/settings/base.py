@@ -295,6 +295,11 @@ CELERY_BEAT_SCHEDULE = {
     "relay-queued-pdfs": {"task": "documents.tasks.relay_queued", "schedule": 15.0},
     # The "what waits for you" e-mail, every morning at 06:00 in CELERY_TIMEZONE (Europe/Brussels).
     "daily-digest": {"task": "partners.tasks.send_daily_digests", "schedule": crontab(hour=6, minute=0)},
+    # Unsuccessful applications past their call's retention period are erased, every night at 03:30.
+    "erase-expired-applications": {
+        "task": "selection.panel_tasks.erase_expired_applications",
+        "schedule": crontab(hour=3, minute=30),
+    },
 }
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_IGNORE_RESULT = True
