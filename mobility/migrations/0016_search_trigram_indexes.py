@@ -29,6 +29,6 @@ def drop(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("mobility", "0014_portal_defaults_as_keys")]
+    dependencies = [("mobility", "0015_mobility_placement")]
 
     operations = [migrations.RunPython(create, drop)]
