@@ -119,6 +119,8 @@ class PlacementForm(forms.ModelForm):
             "end_date": date_input(),
             "conditions": forms.Textarea(attrs={"rows": 3}),
         }
+        # The portal's existing labels, already translated (the model's lower-case names are new msgids).
+        labels = {"mentor": gettext_lazy("Mentor"), "places": gettext_lazy("Places")}
 
     def __init__(self, *args, host: HostCompany, partnerships, **kwargs):
         super().__init__(*args, **kwargs)

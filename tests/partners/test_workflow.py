@@ -24,6 +24,7 @@ STATUS_FIELDS = {
     "ecvet.GrantAgreement",
     "documents.RenderedDocument",
     "training_events.Participant",
+    "placements.Placement",
 }
 
 
