@@ -56,12 +56,18 @@ def may_decide(user, call) -> bool:
 
 
 def sees_applicants(user, call) -> bool:
-    """Applicants' personal data and documents: the sending organisation's coordinators and the call's panel."""
-    return is_call_staff(user, call) or is_panel_member(user, call)
+    """Applicants' personal data and documents: the sending organisation's coordinators, and the call's panel
+    members once they declared no conflict of interest (then on the panel's pages, eligible applications only:
+    `access_panel.may_read_application`)."""
+    from .access_panel import has_declared
+
+    return is_call_staff(user, call) or has_declared(user, call)
 
 
 def may_download_document(user, document) -> bool:
-    return sees_applicants(user, document.application.call)
+    """A document through the coordinators' pages; the panel downloads through its own (`panel_document`), which
+    asks `access_panel.may_read_application`."""
+    return is_call_staff(user, document.application.call)
 
 
 def call_organisations(user):

@@ -24,7 +24,7 @@ from partners.pagination import paginate
 from partners.workflow import Refused, available_moves, blocked_moves
 from placements.models import Placement
 
-from .. import access, services
+from .. import access, access_panel, services
 from ..eligibility import unmet_conditions
 from ..forms import ApplicationFilterForm, CallForm, CriterionFormSet, PaperApplicationForm, ReasonForm
 from ..models import Application, ApplicationDocument, Call
@@ -209,6 +209,10 @@ def call_move(request, code, name):
 def call_detail(request, code):
     call = scoped_call(request, code)
     user = request.user
+    if not access.is_call_staff(user, call):
+        # A panel member from outside the coordinators reads the call on the panel's pages: after declaring no
+        # conflict of interest, and only the eligible applications.
+        return redirect("selection:panel", code=call.code)
     filter_form = ApplicationFilterForm(request.GET or None)
     applications = call.applications.filter(erased_at__isnull=True)
     if filter_form.is_valid() and filter_form.cleaned_data["status"]:
@@ -275,6 +279,9 @@ def application_detail(request, code):
     application = _application(request, code)
     call = application.call
     user = request.user
+    if not access.is_call_staff(user, call):
+        require(access_panel.may_read_application(user, application))
+        return redirect("selection:panel_application", code=application.code)
     documents = list(application.documents.all())
     may_manage = access.may_manage_applications(user, call)
     moves = []

@@ -11,6 +11,7 @@ organisation of the partnership (pc_a does not see B's call), nor by the panel o
 import pytest
 from django.urls import reverse
 
+from partners.models import Role
 from selection import links
 from selection.models import Application, ApplicationDocument, Call
 from tests.conftest import build_world
@@ -55,11 +56,21 @@ def token_of(attr, purpose):
 
 
 NOBODY_ELSE = {"partner_b": 404, "partner_c": 404, "mentor_b": 404, "learner_b": 404, "outsider": 404}
-# A's call: A's coordinator and admin; its panel reads (403 on changes); every other 404.
-READ_A = expect(panel_c=404, **NOBODY_ELSE)
+# A's call: A's coordinator and admin; every other 404.
 MANAGE_A = expect(panel_a=403, panel_c=404, **NOBODY_ELSE)
 # The draft has no panel yet.
 MANAGE_DRAFT_A = expect(panel_a=404, panel_c=404, **NOBODY_ELSE)
+# The coordinators' pages of A's call: its panel reads on the panel's pages (the call page sends them there; an
+# application or a document answers 403 here: declared members read eligible ones there).
+CALL_PAGE_A = expect(panel_a=302, panel_c=404, **NOBODY_ELSE)
+APPLICANTS_A = expect(panel_a=302, panel_c=404, **NOBODY_ELSE)
+DOCUMENTS_A = expect(panel_a=403, panel_c=404, **NOBODY_ELSE)
+CALL_PAGE_C = expect(
+    pc_a=404, panel_a=404, panel_c=302, partner_c=200, **{k: v for k, v in NOBODY_ELSE.items() if k != "partner_c"}
+)
+APPLICANTS_C = expect(
+    pc_a=404, panel_a=404, panel_c=403, partner_c=200, **{k: v for k, v in NOBODY_ELSE.items() if k != "partner_c"}
+)
 READ_C = expect(pc_a=404, panel_a=404, partner_c=200, **{k: v for k, v in NOBODY_ELSE.items() if k != "partner_c"})
 # B's call in P1: B's coordinator only (and admin), not A's project coordinator.
 READ_B = expect(
@@ -101,9 +112,9 @@ MATRIX = [
         "get",
         expect(pc_a=404, partner_b=404, mentor_b=404, learner_b=404, outsider=404, panel_a=404, panel_c=404),
     ),
-    ("call of A", url("call_detail", code=code_of("call_a")), "get", READ_A),
+    ("call of A", url("call_detail", code=code_of("call_a")), "get", CALL_PAGE_A),
     ("call of B", url("call_detail", code=code_of("call_b")), "get", READ_B),
-    ("call of C", url("call_detail", code=code_of("call_c")), "get", READ_C),
+    ("call of C", url("call_detail", code=code_of("call_c")), "get", CALL_PAGE_C),
     ("edit call of A", url("call_edit", code=code_of("call_a")), "get", MANAGE_A),
     ("post an empty edit of call of A", url("call_edit", code=code_of("call_a")), "post", MANAGE_A),
     ("criteria of draft of A", url("call_criteria", code=code_of("draft_a")), "get", MANAGE_DRAFT_A),
@@ -122,8 +133,8 @@ MATRIX = [
     ),
     ("enter an application to A", url("application_create", code=code_of("call_a")), "get", MANAGE_A),
     ("post an empty application to A", url("application_create", code=code_of("call_a")), "post", MANAGE_A),
-    ("application to A", url("application_detail", code=code_of("app_a")), "get", READ_A),
-    ("application to C", url("application_detail", code=code_of("app_c")), "get", READ_C),
+    ("application to A", url("application_detail", code=code_of("app_a")), "get", APPLICANTS_A),
+    ("application to C", url("application_detail", code=code_of("app_c")), "get", APPLICANTS_C),
     (
         "mark application to A not eligible",
         url("application_move", code=code_of("app_a"), name=lambda t: "mark_ineligible"),
@@ -140,7 +151,7 @@ MATRIX = [
         "document of application to A",
         url("document_download", code=code_of("app_a"), document=code_of("doc_a")),
         "get",
-        READ_A,
+        DOCUMENTS_A,
     ),
     # Public pages.
     ("open calls", url("open_calls"), "get", PUBLIC),
@@ -206,3 +217,24 @@ def test_access_matrix(world, sel, client_for, actor, label, build, method, expe
         assert response["Location"].startswith(reverse("account_login"))
     if method == "post" and expected[actor] in (403, 404) or (actor == "anonymous" and "manage" in target):
         assert db_state() == before, f"{actor} on {label} changed data"
+
+
+def test_the_panel_reads_eligible_applications_on_its_own_pages_and_only_once_declared(world, sel, client_for):
+    from tests.factories import MembershipFactory
+    from tests.factories_selection import PanelMemberFactory
+
+    application = reverse("selection:application_detail", kwargs={"code": sel.app_a.code})
+    call_page = reverse("selection:call_detail", kwargs={"code": sel.call_a.code})
+    declared = client_for(sel.panel_a)
+    response = declared.get(application)
+    assert response.status_code == 302
+    assert response["Location"] == reverse("selection:panel_application", kwargs={"code": sel.app_a.code})
+    assert declared.get(call_page)["Location"] == reverse("selection:panel", kwargs={"code": sel.call_a.code})
+    # A member who has not declared no conflict of interest: the call's panel page (to declare), no application.
+    undeclared = MembershipFactory(organisation=world.org_a, role=Role.MENTOR).user
+    PanelMemberFactory(call=sel.call_a, user=undeclared, declared=False)
+    assert client_for(undeclared).get(application).status_code == 403
+    assert client_for(undeclared).get(call_page).status_code == 302
+    # An application that is not eligible is not the panel's.
+    Application.objects.filter(pk=sel.app_a.pk).update(status=Application.Status.INELIGIBLE)
+    assert declared.get(application).status_code == 403
