@@ -25,6 +25,7 @@ APPS = [
     "training_events",
     "dissemination",
     "placements",
+    "selection",
     "reporting",
     "api",
     "vision",

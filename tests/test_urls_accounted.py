@@ -29,6 +29,7 @@ PROJECT_APPS = (
     "reporting",
     "api",
     "placements",
+    "selection",
 )
 PROJECT_MODULES = (*PROJECT_APPS, "vision")
 
