@@ -25,6 +25,8 @@ STATUS_FIELDS = {
     "documents.RenderedDocument",
     "training_events.Participant",
     "placements.Placement",
+    "selection.Application",
+    "selection.Call",
 }
 
 

@@ -6,6 +6,8 @@ from __future__ import annotations
 import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import translation
+from django.utils.translation import gettext
 
 from mobility.models import Learner, Mobility
 from partners.models import AuditEntry, StatusChange
@@ -42,7 +44,10 @@ def test_the_decision_selects_reserves_and_refuses_in_ranking_order(world, djang
     assert [(apps[n].status, apps[n].reserve_rank) for n in ("Cas", "Dan")] == [(A.RESERVE, 1), (A.RESERVE, 2)]
     assert {apps[n].status for n in ("Gus", "Eva", "Fay")} == {A.NOT_SELECTED}
     assert apps["Fay"].decision_reason == "Late."
-    assert apps["Gus"].decision_reason.startswith("Ranked 5 of 7 with 17.00 points")
+    # The default reason, in Gus's language (the e-mail and his status page show it as stored).
+    with translation.override(apps["Gus"].language):
+        expected = gettext("Ranked %(rank)s of %(count)s with %(total)s points: below the places and the reserve list.")
+    assert apps["Gus"].decision_reason == expected % {"rank": 5, "count": 7, "total": "17.00"}
     assert fresh(scored.call).status == Call.Status.DECIDED
     assert fresh(scored.hal).status == A.INELIGIBLE  # not ranked, not moved
     # Through the workflow: history with the reason, and audit rows by the coordinator.
