@@ -210,12 +210,14 @@ def test_the_application_page_lists_unmet_conditions_and_documents(world, sel, c
 
 def test_documents_download_as_attachments_and_are_audited(world, sel, client_for):
     url = reverse("selection:document_download", kwargs={"code": sel.app_a.code, "document": sel.doc_a.code})
-    response = client_for(sel.panel_a).get(url)
+    response = client_for(world.pc_a).get(url)
     assert response.status_code == 200
     assert response["Content-Disposition"].startswith("attachment")
     assert response["Cache-Control"] == "no-store, private"
     assert b"".join(response.streaming_content) == PDF_BYTES
-    assert AuditEntry.objects.filter(object_code=str(sel.app_a.code), verb="downloaded", actor=sel.panel_a).exists()
+    assert AuditEntry.objects.filter(object_code=str(sel.app_a.code), verb="downloaded", actor=world.pc_a).exists()
+    # The panel downloads through its own pages (selection:panel_document), not the coordinators'.
+    assert client_for(sel.panel_a).get(url).status_code == 403
     # Another application's document under this application's address: 404.
     other = ApplicationFactory(call=sel.call_a, documents=True)
     wrong = reverse(
@@ -245,9 +247,12 @@ def test_the_call_page_filters_applications_by_status(world, sel, client_for):
     assert "Withdrawnova" in body and "Petrauskaitė" in body
 
 
-def test_the_panel_reads_the_call_but_is_offered_no_change(world, sel, client_for):
-    body = client_for(sel.panel_a).get(sel.call_a.get_absolute_url()).content.decode()
-    assert "Petrauskaitė" in body
+def test_the_panel_reads_the_call_on_its_own_page_and_is_offered_no_change(world, sel, client_for):
+    client = client_for(sel.panel_a)
+    response = client.get(sel.call_a.get_absolute_url())
+    assert response.status_code == 302
+    assert response["Location"] == reverse("selection:panel", kwargs={"code": sel.call_a.code})
+    body = client.get(response["Location"]).content.decode()
     assert reverse("selection:call_edit", kwargs={"code": sel.call_a.code}) not in body
     assert reverse("selection:application_create", kwargs={"code": sel.call_a.code}) not in body
 
