@@ -1,10 +1,11 @@
 """Filters of the learner and mobility lists. Every choice offered comes from what the user may see."""
 
 import django_filters
-from django.db.models import BooleanField, F, Func, Q, Subquery
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from partners.models import Organisation, Partnership, User
+from partners.querysets import InSubquery
 from partners.widgets import FastSelect
 
 from .models import Learner, Mobility
@@ -27,27 +28,6 @@ def words_q(value: str, fields: list[str]) -> Q:
 
 def search_words(value: str) -> list[str]:
     return value.split()[:5]
-
-
-class InSubquery(Func):
-    """`column = ANY(ARRAY(subquery))` on PostgreSQL, `column IN (subquery)` elsewhere.
-
-    Inside an OR, PostgreSQL runs `IN (subquery)` as a hashed subplan tested on every row of the outer table (25,000
-    mobilities for a one-name search); with an array it looks each value up in the column's index and ORs the
-    bitmaps (mobility 0015 adds the trigram indexes the subquery's ILIKE uses)."""
-
-    output_field = BooleanField()
-
-    def __init__(self, column: str, queryset):
-        super().__init__(F(column), Subquery(queryset))
-
-    def as_sql(self, compiler, connection, **extra_context):
-        column, subquery = self.get_source_expressions()
-        column_sql, column_params = compiler.compile(column)
-        subquery_sql, subquery_params = compiler.compile(subquery)
-        if connection.vendor == "postgresql":
-            return f"{column_sql} = ANY(ARRAY{subquery_sql})", (*column_params, *subquery_params)
-        return f"{column_sql} IN {subquery_sql}", (*column_params, *subquery_params)
 
 
 def mobility_search_q(value: str) -> Q:

@@ -12,7 +12,7 @@ from django.apps import apps
 from django.db import models
 
 from partners.access import Scope, get_scope
-from partners.querysets import ScopedQuerySet
+from partners.querysets import InSubquery, ScopedQuerySet
 
 
 def own_learners(user_id):
@@ -23,14 +23,14 @@ def own_learners(user_id):
 
 def mobility_branches(scope: Scope, prefix: str = "") -> dict[str, models.Q]:
     """One condition per way of seeing a mobility, each on the mobility's own columns so that PostgreSQL can use
-    their indexes: the learner branch is a subquery on the user's own learner rows, not a join over every
-    learner (issue 15). Branches that cannot match (no staff organisation, no coordinated partnership) are
-    left out."""
+    their indexes: the learner branch is an array of the user's own learner rows (zero or one), not a join over
+    every learner nor a subplan tested on every mobility (issue 15). Branches that cannot match (no staff
+    organisation, no coordinated partnership) are left out."""
     p = prefix
     branches = {
         "mentor": models.Q(**{f"{p}mentor_id": scope.user_id}),
         "tutor": models.Q(**{f"{p}tutor_id": scope.user_id}),
-        "learner": models.Q(**{f"{p}learner_id__in": own_learners(scope.user_id)}),
+        "learner": models.Q(InSubquery(f"{p}learner_id", own_learners(scope.user_id))),
     }
     if scope.staff_org_ids:
         branches["sending"] = models.Q(**{f"{p}sending_organisation_id__in": scope.staff_org_ids})
@@ -80,8 +80,16 @@ class MobilityQuerySet(ScopedQuerySet):
 
 class LearnerQuerySet(ScopedQuerySet):
     def scope_filter(self, scope):
+        """Yourself, the learners of the mobilities you see, and (staff) your organisations' learners.
+
+        Mentors and learners see through their own branches only (a few hundred mobilities at most): their
+        learners are an array looked up in the primary key's index (0.6 ms at 25,000 mobilities instead of 15 ms
+        for a subplan tested on every learner). Staff see whole organisations and partnerships: PostgreSQL reads
+        every learner anyway, and a hashed subplan beats testing each row against an array (issue 15)."""
         mobility = apps.get_model("mobility", "Mobility")
         via_mobility = mobility.objects.filter(mobility_q(scope)).values("learner_id")
+        if not (scope.staff_org_ids or scope.coordinated_partnership_ids):
+            return models.Q(user_id=scope.user_id) | models.Q(InSubquery("pk", via_mobility))
         return (
             models.Q(home_organisation_id__in=scope.staff_org_ids)
             | models.Q(user_id=scope.user_id)

@@ -8,8 +8,32 @@ from __future__ import annotations
 
 from django.apps import apps
 from django.db import models
+from django.db.models import BooleanField, F, Func, Subquery
 
 from .access import Scope, get_scope
+
+
+class InSubquery(Func):
+    """`column = ANY(ARRAY(subquery))` on PostgreSQL, `column IN (subquery)` elsewhere.
+
+    Inside an OR, PostgreSQL runs `IN (subquery)` as a hashed subplan tested on every row of the outer table (25,000
+    mobilities for a one-name search, 15 ms); with an array it looks each value up in the column's index and ORs the
+    bitmaps (0.6 ms). For subqueries that return a few hundred values at most: a mentor's mobilities, a learner's
+    own rows, a name search (mobility 0016 adds the trigram indexes its ILIKE uses); a coordinator's whole
+    partnership is better tested as a hashed subplan."""
+
+    output_field = BooleanField()
+
+    def __init__(self, column: str, queryset):
+        super().__init__(F(column), Subquery(queryset.order_by()))
+
+    def as_sql(self, compiler, connection, **extra_context):
+        column, subquery = self.get_source_expressions()
+        column_sql, column_params = compiler.compile(column)
+        subquery_sql, subquery_params = compiler.compile(subquery)
+        if connection.vendor == "postgresql":
+            return f"{column_sql} = ANY(ARRAY{subquery_sql})", (*column_params, *subquery_params)
+        return f"{column_sql} IN {subquery_sql}", (*column_params, *subquery_params)
 
 
 class ScopedQuerySet(models.QuerySet):
