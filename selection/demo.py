@@ -8,15 +8,22 @@ deadline) with her mother's signed consent — and closed ten days before the de
 every application on its three criteria; the coordinator recorded the decision: 4 selected (now learners of
 KMPMC, waiting for the coordinator to offer each a placement), 3 on the reserve list in order, 5 not selected.
 
-Why decided and not still open: the issue asks for an open call *with* scores, a ranking and a reserve list; a
-reserve list exists only once the decision is recorded, and the panel scores only a closed call. So the demo
-shows the call after its cycle (docs/selection.md, docs/decisions.md); its public page still answers,
-saying the call is closed.
+Beside it, KMPMC's next call is open: "Hairdressing placements abroad, autumn 2027" (3 places, deadline four
+weeks after the demo's moment), published through the workflow, with the same panel named (nobody has declared
+yet: the panel reads applications once the call closes). It has taken four applications so far: two confirmed
+and eligible, one confirmed but ineligible (a first-year learner: the call is for the second and third years)
+and one waiting for the applicant to confirm the e-mail address. Its public page and application form are the
+ones an applicant uses.
+
+Why two calls: the issue asks for an open call *with* scores, a ranking and a reserve list; a reserve list exists
+only once the decision is recorded, and the panel scores only a closed call. So the demo shows one call after its
+cycle and one still taking applications (docs/selection.md, docs/decisions.md).
 
 The call, its criteria and the applications (with their PDFs) are written directly, as they stood when the call
 closed; the panel, declarations, scores and the decision go through selection.panel (audit rows, status
 history, learners, the selection report's sealed PDF). No e-mail is sent (fictional applicants), no user is
-created. Idempotent: nothing is done when KMPMC already has a call with this title in the project.
+created. The open call and its applications go through selection.services and the workflow (status history,
+audit rows), except the e-mails. Idempotent: nothing is done for a call KMPMC already has in the project.
 """
 
 from __future__ import annotations
@@ -30,8 +37,9 @@ from django.utils import timezone
 
 from documents.naming import ascii_slug
 from partners.models import Organisation, Partnership, User
+from partners.workflow import move
 
-from . import panel
+from . import panel, services
 from .models import Application, ApplicationDocument, Call, Criterion
 
 CURRENT_PROJECT_NUMBER = "2025-1-LT01-KA122-VET-000123"
@@ -67,6 +75,15 @@ APPLICANTS = [
 ]
 GUARDIAN = ("Rasa Balčiūnienė", "rasa.balciuniene@example.lt")
 
+OPEN_TITLE = "Hairdressing placements abroad, autumn 2027"
+# first name, last name, born, year, fewer opportunities, language, confirmed the e-mail address
+OPEN_APPLICANTS = [
+    ("Viltė", "Kairytė", date(2007, 3, 14), 2, False, "lt", True),
+    ("Nojus", "Sabaliauskas", date(2006, 9, 2), 3, True, "lt", True),
+    ("Aistė", "Rimkutė", date(2008, 1, 23), 1, False, "lt", True),  # first year: not eligible
+    ("Tadas", "Butkus", date(2006, 12, 5), 2, False, "en", False),  # has not confirmed yet
+]
+
 
 def seed_selection_demo(stdout=None) -> None:
     created = seed()
@@ -80,10 +97,14 @@ def seed() -> int:
     users = {u.email: u for u in User.objects.filter(email__in=[COORDINATOR, MENTOR])}
     if partnership is None or kmpmc is None or len(users) < 2:
         return 0  # the partners or mobility demo data is missing
-    if Call.objects.filter(organisation=kmpmc, partnership=partnership, title=TITLE).exists():
-        return 0
+    created = 0
+    calls = set(Call.objects.filter(organisation=kmpmc, partnership=partnership).values_list("title", flat=True))
     with transaction.atomic():
-        return _seed(partnership, kmpmc, users[COORDINATOR], users[MENTOR])
+        if TITLE not in calls:
+            created += _seed(partnership, kmpmc, users[COORDINATOR], users[MENTOR])
+        if OPEN_TITLE not in calls:
+            created += _seed_open(partnership, kmpmc, users[COORDINATOR], users[MENTOR])
+    return created
 
 
 def _seed(partnership, kmpmc, coordinator, mentor) -> int:
@@ -175,3 +196,66 @@ def _seed(partnership, kmpmc, coordinator, mentor) -> int:
             created += len(criteria)
     panel.record_decision(call, reserve_size=3, by=coordinator, notify=False)
     return created + 4  # the selected applicants' learner records
+
+
+def _seed_open(partnership, kmpmc, coordinator, mentor) -> int:
+    now = timezone.now()
+    call = Call(
+        organisation=kmpmc,
+        partnership=partnership,
+        title=OPEN_TITLE,
+        text="Four weeks in a hairdresser's or a beauty salon at one of our partner schools' host companies in "
+        "autumn 2027. For learners of the hairdresser and beautician programmes in their second or third year. "
+        "Send your motivation letter and your CV (a Europass CV is welcome); learners under 18 also send their "
+        "parent's or guardian's signed consent. Travel, accommodation and insurance are covered by the Erasmus+ "
+        "grant.",
+        title_local="Praktika užsienyje kirpyklose, 2027 m. ruduo",
+        text_local="Keturios savaitės kirpykloje ar grožio salone partnerių mokyklų įmonėse 2027 m. rudenį. Antro "
+        "ir trečio kurso kirpėjų ir kosmetikų programų mokiniams. Atsiųskite motyvacinį laišką ir gyvenimo "
+        "aprašymą (tinka Europass CV); jaunesni nei 18 metų – ir tėvų ar globėjų pasirašytą sutikimą.",
+        local_language="lt",
+        places=3,
+        eqf_min=3,
+        eqf_max=4,
+        age_min=16,
+        study_years=[2, 3],
+        opens_at=now - timedelta(days=7),
+        deadline=now + timedelta(days=28),
+        fewer_opportunities_points=Decimal("3"),
+        retention_months=12,
+    )
+    placements = list(partnership.placements.filter(status="published").exclude(host__organisation=kmpmc))
+    services.save_call(call, placements=placements, by=coordinator)
+    for order, (name, weight, max_points, text) in enumerate(CRITERIA):
+        Criterion.objects.create(
+            call=call, name=name, weight=Decimal(weight), max_points=max_points, order=order, description=text
+        )
+    services.move_call(call, "publish", by=coordinator)
+    panel.set_panel(call, [coordinator, mentor], by=coordinator)
+    created = 1 + len(CRITERIA) + 2
+    for index, (first, last, born, year, fewer, language, confirmed) in enumerate(OPEN_APPLICANTS):
+        application = Application(
+            call=call,
+            first_name=first,
+            last_name=last,
+            email=f"{ascii_slug(first)}.{index + 1}@applicants.kmpmc.example",
+            date_of_birth=born,
+            qualification_title="Kirpėjas (Hairdresser)" if index % 2 == 0 else "Kosmetikas (Beautician)",
+            eqf_level=4,
+            study_year=year,
+            fewer_opportunities=fewer,
+            fewer_opportunities_note="Lives in a rural area far from the school." if fewer else "",
+            language=language,
+            consent_at=now - timedelta(days=5 - index),
+            privacy_notice_version=services.PRIVACY_NOTICE_VERSION,
+        )
+        application.save()
+        for kind in (ApplicationDocument.Kind.MOTIVATION, ApplicationDocument.Kind.CV):
+            ApplicationDocument.objects.create(
+                application=application, kind=kind, file=ContentFile(PDF, name=f"{kind}.pdf"), size=len(PDF)
+            )
+        created += 3
+        if confirmed:
+            move(application, "verify", system=True, reason="E-mail address confirmed.")
+            services.check_eligibility(application)
+    return created

@@ -1,6 +1,7 @@
-"""The selection demo (selection/demo.py, a step of seed_demo): KMPMC's call in the current project with 12
+"""The selection demo (selection/demo.py, a step of seed_demo): KMPMC's decided call in the current project with 12
 applications (three with fewer opportunities, one minor with her guardian's consent), a panel of two who
-declared, every score, the decision with a reserve list; idempotent, no account created."""
+declared, every score, the decision with a reserve list; beside it an open call taking applications through the
+public form; idempotent, no account created."""
 
 from collections import Counter
 
@@ -9,6 +10,7 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from partners.models import User
+from selection import demo as selection_demo
 from selection import panel
 from selection.models import Application, ApplicationDocument, Call, Score
 
@@ -18,7 +20,16 @@ A = Application.Status
 
 @pytest.fixture
 def call(demo):
-    return Call.objects.get(organisation__slug="kmpmc", partnership__project_number="2025-1-LT01-KA122-VET-000123")
+    return Call.objects.get(
+        organisation__slug="kmpmc",
+        partnership__project_number="2025-1-LT01-KA122-VET-000123",
+        title=selection_demo.TITLE,
+    )
+
+
+@pytest.fixture
+def open_call(demo):
+    return Call.objects.get(organisation__slug="kmpmc", title=selection_demo.OPEN_TITLE)
 
 
 def test_the_demo_call_is_decided_with_a_ranking_and_a_reserve_list(call):
@@ -51,3 +62,27 @@ def test_seeding_again_changes_nothing(call):
     before = (Application.objects.count(), Score.objects.count(), User.objects.count())
     call_command("seed_demo", verbosity=0)
     assert (Application.objects.count(), Score.objects.count(), User.objects.count()) == before
+
+
+def test_the_open_demo_call_takes_applications_through_the_public_form(open_call, client):
+    assert open_call.status == Call.Status.PUBLISHED and open_call.is_open
+    assert open_call.partnership.project_number == selection_demo.CURRENT_PROJECT_NUMBER
+    assert list(open_call.state_history().values_list("to_state", flat=True)) == [Call.Status.PUBLISHED]
+    statuses = {a.first_name: a.status for a in open_call.applications.all()}
+    assert statuses == {"Viltė": A.ELIGIBLE, "Nojus": A.ELIGIBLE, "Aistė": A.INELIGIBLE, "Tadas": A.UNVERIFIED}
+    ineligible = open_call.applications.get(first_name="Aistė")
+    assert list(ineligible.state_history().order_by("pk").values_list("to_state", flat=True)) == [
+        A.SUBMITTED,
+        A.INELIGIBLE,
+    ]
+    # Named, but nobody reads applications before declaring (and the call closing).
+    seats = list(open_call.panel.all())
+    assert len(seats) == 2 and not any(seat.has_declared for seat in seats)
+    listing = client.get(reverse("selection:open_calls")).content.decode()
+    assert selection_demo.OPEN_TITLE in listing and selection_demo.TITLE not in listing
+    page = client.get(open_call.get_public_url()).content.decode()
+    apply_url = reverse("selection:apply", kwargs={"code": open_call.code})
+    assert apply_url in page
+    assert "Viltė" not in page and "Kairytė" not in page  # no personal data on the public page
+    form = client.get(apply_url)
+    assert form.status_code == 200 and 'name="first_name"' in form.content.decode()

@@ -67,3 +67,29 @@ def test_a_promotion_makes_a_new_report_and_the_content_is_language_independent(
     with django_capture_on_commit_callbacks(execute=True):
         move(type(scored.apps["Ada"]).objects.get(pk=scored.apps["Ada"].pk), "withdraw", by=world.partner_b)
     assert RenderedDocument.objects.filter(object_id=scored.call.pk).count() == 2
+
+
+def test_the_selection_report_is_in_the_sending_schools_partnership_archive_only(
+    world, django_capture_on_commit_callbacks, client_for
+):
+    import io
+    import zipfile
+
+    scored = scored_call(world)
+    with django_capture_on_commit_callbacks(execute=True):
+        panel.record_decision(scored.call, reserve_size=2, by=world.partner_b)
+    row = RenderedDocument.objects.get(status=S.READY)
+    name = f"documents/{documents_access.filename(row)}"
+
+    def archive_of(user):
+        response = client_for(user).get(reverse("reporting:archive", kwargs={"slug": world.p1.slug}))
+        assert response.status_code == 200
+        with zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content))) as archive:
+            return {member: archive.read(member) for member in archive.namelist()}
+
+    own = archive_of(world.partner_b)
+    with row.file.open("rb") as f:
+        assert own[name] == f.read()
+    assert name in own["README.txt"].decode("utf-8")
+    # The project coordinator's archive leaves another school's applicants out.
+    assert name not in archive_of(world.pc_a)
