@@ -43,10 +43,11 @@ class DeclarationForm(forms.Form):
         error_messages={"required": _("Confirm the declaration to read and score the applications.")},
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, action: str = "", **kwargs):
         super().__init__(*args, **kwargs)
         self.declaration = DECLARATION
         self.helper = _helper(_("Declare no conflict of interest"))
+        self.helper.form_action = action  # the panel's home posts to the declaration page
 
 
 class ScoreForm(forms.Form):

@@ -16,6 +16,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
@@ -99,7 +100,11 @@ def panel_home(request, code):
             "seat": rules.seat_of(user, call),
             "page": page,
             "criteria_count": criteria,
-            "declaration_form": DeclarationForm() if rules.may_declare(user, call) else None,
+            "declaration_form": (
+                DeclarationForm(action=reverse("selection:panel_declare", kwargs={"code": call.code}))
+                if rules.may_declare(user, call)
+                else None
+            ),
             "may_name_panel": rules.may_name_panel(user, call),
             "sees_ranking": rules.sees_ranking(user, call),
             "may_record_decision": rules.may_record_decision(user, call),

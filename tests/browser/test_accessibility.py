@@ -88,3 +88,52 @@ def test_reporting_api_and_credential_pages_pass_axe(page, live_server, demo_dat
         for url in urls:
             found += violations(page, live_server.url + url)
     assert found == []
+
+
+def selection_and_placement_pages():
+    """The demo's two KMPMC calls (selection/demo.py): the open one for the public side, the decided one for the
+    coordinator's and the panel's; a placement with its host."""
+    from placements.models import Placement
+    from selection import demo as selection_demo
+    from selection.models import Application, Call
+
+    open_call = Call.objects.get(title=selection_demo.OPEN_TITLE)
+    decided = Call.objects.get(title=selection_demo.TITLE)
+    selected = Application.objects.filter(call=decided, status=Application.Status.SELECTED).order_by("pk").first()
+    placement = Placement.objects.filter(status="published").order_by("pk").first()
+    code = {"code": decided.code}
+    public = [
+        reverse("selection:open_calls"),
+        open_call.get_public_url(),
+        reverse("selection:apply", kwargs={"code": open_call.code}),
+        reverse("selection:privacy"),
+    ]
+    coordinator = [
+        reverse("selection:call_list"),
+        open_call.get_absolute_url(),
+        reverse("selection:call_edit", kwargs={"code": open_call.code}),
+        decided.get_absolute_url(),
+        reverse("selection:application_detail", kwargs={"code": selected.code}),
+        reverse("selection:panel_ranking", kwargs=code),
+        reverse("selection:panel_application", kwargs={"code": selected.code}),
+        reverse("placements:catalogue", kwargs={"slug": placement.partnership.slug}),
+        reverse("placements:host_list"),
+        placement.get_absolute_url(),
+        placement.host.get_absolute_url(),
+    ]
+    return public, coordinator
+
+
+def test_selection_and_placement_pages_pass_axe(page, live_server, demo_data):
+    if not AXE.exists():
+        skip_or_fail(f"axe-core is not installed at {AXE} (make setup installs it with npm)")
+    page.add_init_script(path=str(AXE))
+    public, coordinator = selection_and_placement_pages()
+    found = []
+    for url in public:  # an applicant has no account
+        found += violations(page, live_server.url + url)
+    sign_in(page, live_server.url, "coordinator@kmpmc.example")
+    page.wait_for_url(f"{live_server.url}/")
+    for url in coordinator:
+        found += violations(page, live_server.url + url)
+    assert found == []

@@ -13,6 +13,7 @@ import pytest
 from django.urls import reverse
 
 from selection.models import PanelMember, Score
+from tests.crawl.pages import parse
 from tests.factories_selection import CallFactory
 
 from .panel_support import scored_call
@@ -108,7 +109,13 @@ def test_before_declaring_a_member_sees_the_declaration_not_the_applicants(world
     url = reverse("selection:panel", kwargs={"code": cast.call.code})
     body = client.get(url).content.decode()
     assert "Declaration of no conflict of interest" in body and "Ada Tester" not in body
-    response = client.post(reverse("selection:panel_declare", kwargs={"code": cast.call.code}), {"confirm": "on"})
+    # One form (crispy's own, not nested in another), posting to the declaration: the browser sends what it shows.
+    layout = {reverse("set_language"), reverse("account_logout")}
+    forms = [f for f in parse(body).forms if f.method == "post" and f.action not in layout]
+    declare = reverse("selection:panel_declare", kwargs={"code": cast.call.code})
+    assert [f.action for f in forms] == [declare]
+    assert "confirm" in {field.name for field in forms[0].fields}
+    response = client.post(declare, {"confirm": "on"})
     assert response.status_code == 302
     seat = PanelMember.objects.get(call=cast.call, user=cast.y)
     assert seat.declared_no_conflict_at is not None and "conflict of interest" in seat.declaration
