@@ -105,8 +105,13 @@ class Learner(TimeStampedModel):
         indexes = [
             # Learner lists are per home organisation, sorted by name.
             models.Index(fields=["home_organisation", "last_name"], name="learner_org_name"),
-            # Every learner the reader sees, by name (a project coordinator's list, the API's cursor pages).
-            models.Index(fields=["last_name", "first_name", "id"], name="learner_name"),
+            # Every learner the reader sees, by name (a project coordinator's list, the API's pages): the scope's own
+            # columns are included, so PostgreSQL walks the index alone (API page 100: 15 -> 6 ms; issue 15).
+            models.Index(
+                fields=["last_name", "first_name", "id"],
+                include=["home_organisation", "user"],
+                name="learner_name_scope",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -50,7 +50,13 @@ class Mobility(WorkflowModel, TimeStampedModel):
     AGREED_OR_LATER = (Status.AGREED, Status.IN_MOBILITY, Status.COMPLETED, Status.RECOGNISED)
 
     code = code_field()
-    learner = models.ForeignKey(Learner, on_delete=models.PROTECT, related_name="mobilities", verbose_name=_("learner"))
+    learner = models.ForeignKey(
+        Learner,
+        on_delete=models.PROTECT,
+        related_name="mobilities",
+        verbose_name=_("learner"),
+        db_index=False,  # mobility_learner_scope below
+    )
     partnership = models.ForeignKey(
         Partnership, on_delete=models.PROTECT, related_name="mobilities", verbose_name=_("partnership")
     )
@@ -255,6 +261,13 @@ class Mobility(WorkflowModel, TimeStampedModel):
             models.Index(fields=["sending_organisation", "mentor"], name="mobility_sending_mentor"),
             models.Index(fields=["receiving_organisation", "mentor"], name="mobility_receiving_mentor"),
             models.Index(fields=["partnership", "mentor"], name="mobility_partnership_mentor"),
+            # A mobility's learner, with the columns of every scope branch: the learners a coordinator sees are read
+            # from this index alone, not from the table (issue 15). It is also the learner foreign key's index.
+            models.Index(
+                fields=["learner"],
+                include=["mentor", "tutor", "sending_organisation", "receiving_organisation", "partnership"],
+                name="mobility_learner_scope",
+            ),
         ]
 
     def __str__(self) -> str:
