@@ -30,75 +30,77 @@
 Goals (issue 15, point 2): p95 < 150 ms; p50 ≤ 15 × /healthz p50; ≤ 20 queries, the same at 500 and 25,000
 mobilities; worker RSS < 250 MB; 8 clients ≥ 1.6 × the throughput of one.
 
-Measured 2026-12-06 (night) on the 2-core machine, otherwise idle (PostgreSQL 15 on the same machine), the command
-above: 25,000 mobilities generated in 38 s (then vacuumed, as autovacuum would); whole run 248 s. gunicorn 2 workers
-× 4 threads; /healthz p50 1.7 ms, p95 2.2 ms over 4,280 requests, so p50 ≤ 15 × /healthz means ≤ 25.5 ms. Each cell:
-p50/p95 ms (queries — the same at 500 and at 25,000 mobilities on every page); * misses a goal (here only the ratio
-to /healthz); – the role does not reach the page. Pages marked "cached" in docs/performance.md are timed after one
-warm-up request, so from the figures' cache (partners/figures.py); docs/performance.md gives their cold times.
+Measured 2026-12-07 (night) on the 2-core machine, otherwise idle (PostgreSQL 15 on the same machine), the command
+above: 25,000 mobilities generated in 37 s (then vacuumed, as autovacuum would); whole run 246 s. gunicorn 2 workers
+× 4 threads, with the broker (Redis db 14, as production has one); /healthz p50 3.6 ms, p95 5.9 ms over 4,280
+requests, so p50 ≤ 15 × /healthz means ≤ 54 ms. Each cell: p50/p95 ms (queries — the same at 500 and at 25,000
+mobilities on every page); * would mark a missed goal (none here); – the role does not reach the page. Pages marked
+"cached" in docs/performance.md are timed after one warm-up request, so from the figures' cache
+(partners/figures.py); docs/performance.md gives their cold times.
 
-page                                  project coord.         partner          mentor         learner           admin
-home                                     26/27 (16)*      23/25 (15)      31/33 (7)*      29/30 (8)*       18/20 (8)
-waiting for me                             9/10 (10)       9/11 (10)         8/9 (7)         6/6 (8)         5/5 (6)
-reports index                                7/8 (6)         8/8 (6)         6/7 (3)         6/6 (3)         6/7 (4)
-reports dashboard (vision-mobility)      27/27 (19)*     26/28 (19)*               –               –     27/28 (17)*
-reports dashboard (vision)               33/33 (19)*     31/33 (19)*               –               –     33/37 (17)*
-mobilities: all                           20/22 (10)               –               –               –       21/23 (8)
-mobilities: all, filtered                 25/28 (11)               –               –               –      28/30 (9)*
-mobilities: all, search                  77/80 (10)*               –               –               –      75/78 (8)*
-mobilities: all, page 200                 23/25 (11)               –               –               –       21/23 (9)
-mobilities: outgoing                      20/25 (11)      22/24 (11)               –               –       20/22 (9)
-mobilities: outgoing, filtered            22/24 (11)      24/26 (11)               –               –       22/25 (9)
-mobilities: outgoing, page 200            24/25 (12)      25/28 (12)               –               –      21/23 (10)
-mobilities: incoming                      20/22 (10)      20/22 (10)               –               –       19/21 (8)
-mobilities: my learners                     9/11 (7)       10/11 (7)       21/23 (8)        9/10 (5)        8/10 (5)
-my mobility                                  9/9 (5)        9/10 (5)         7/8 (4)               –         7/7 (3)
-learners                                   20/22 (8)       20/22 (8)               –               –       16/17 (6)
-learners, filtered                         20/23 (8)       21/25 (8)               –               –       18/19 (6)
-learners, page 200                        27/29 (9)*      26/29 (9)*               –               –       17/18 (7)
-organisations                              11/11 (7)       12/13 (7)        9/10 (6)       10/11 (6)       10/10 (5)
-organisation                               10/10 (7)       10/11 (7)         7/8 (5)         8/8 (5)         8/8 (5)
-organisation people                        15/16 (7)       15/17 (7)               –               –       13/14 (5)
-partnerships                               11/12 (8)       10/12 (8)         6/6 (3)         6/6 (3)        9/10 (6)
-partnership                                10/11 (7)       10/11 (7)               –               –         9/9 (5)
-partnership audit                         31/32 (7)*               –               –               –       24/25 (5)
-mobility                                 31/33 (14)*     33/34 (15)*     27/27 (12)*     30/31 (15)*      22/23 (12)
-mobility checklist                        22/22 (10)      21/23 (10)       18/19 (9)       18/18 (9)       20/21 (8)
-mobility assessment                       15/16 (10)      16/17 (10)       15/16 (9)       12/13 (8)       13/14 (8)
-learner                                    24/25 (8)       16/17 (8)       20/25 (7)       12/13 (7)       12/13 (6)
-Learning Agreement                        25/26 (12)     26/29 (12)*     26/27 (11)*      22/23 (10)      24/26 (10)
-Learning Agreement version                23/24 (11)      24/25 (11)      22/23 (11)      24/26 (14)       20/21 (9)
-Personal Transcript                       21/22 (10)      22/24 (10)       22/24 (9)               –       21/22 (8)
-grant agreement                           24/25 (13)     25/27 (13)*               –     28/29 (12)*      24/25 (11)
-budget: partnership                      30/32 (12)*     33/34 (13)*               –               –     32/33 (10)*
-budget: project (reports)                 20/21 (12)      15/17 (12)               –               –      19/20 (10)
-budget: school                           26/29 (14)*     28/31 (14)*               –               –     25/27 (12)*
-report: reach                             15/17 (11)      15/16 (11)               –               –       13/16 (9)
-report: learner reports                   21/23 (14)      14/15 (15)               –               –      20/22 (12)
-training events                            22/23 (7)       21/23 (7)       12/13 (6)       10/11 (5)       16/17 (5)
-training event                            25/26 (13)      19/20 (13)      15/16 (10)               –       21/21 (9)
-training participants                    39/41 (14)*     32/34 (14)*       11/12 (8)               –       19/21 (7)
-dissemination events                       24/27 (9)       24/26 (9)       10/11 (3)       10/11 (3)       21/22 (7)
-dissemination activities                   25/27 (9)       24/26 (9)         8/9 (3)         9/9 (3)       24/25 (7)
-dissemination event                        13/14 (8)       14/15 (8)               –               –       11/12 (6)
-API mobilities                           33/36 (14)*     33/36 (14)*     34/36 (13)*     29/34 (13)*      25/28 (12)
-API mobilities, page 200                 41/43 (15)*     46/50 (15)*     30/37 (14)*      22/25 (13)     26/28 (13)*
-API mobility                              13/15 (12)      13/15 (12)      12/13 (11)      13/15 (12)      10/12 (10)
-API learners                             36/38 (12)*     27/29 (12)*     30/33 (11)*     33/37 (11)*      12/14 (10)
-API learners, page 100                   44/49 (13)*     36/41 (13)*     39/44 (12)*     26/30 (11)*      13/15 (11)
-API mobilities, by cursor                33/36 (14)*     34/37 (14)*               –               –     26/29 (12)*
-API learners, by cursor                  35/38 (12)*     32/37 (12)*               –               –      13/15 (10)
-API partnerships                          11/12 (13)      11/13 (13)         7/8 (9)         7/8 (9)        8/9 (11)
-API organisations                          9/10 (12)      10/12 (12)       8/10 (11)        8/9 (11)        7/7 (10)
-API training events                       16/18 (13)      16/19 (13)      11/12 (12)       9/11 (11)      13/15 (11)
-API documents                            32/34 (18)*     32/34 (17)*      25/27 (14)      23/24 (12)      22/24 (16)
-admin index                                        –               –               –               –       17/19 (3)
-admin mobilities                                   –               –               –               –      51/53 (9)*
+page                            project coord.         partner          mentor         learner           admin
+home                                24/25 (16)      22/26 (15)       31/37 (7)       27/29 (8)       21/24 (8)
+waiting for me                       9/10 (10)       8/10 (10)         7/7 (7)         5/6 (8)         5/6 (6)
+reports index                          7/8 (6)         7/7 (6)         5/5 (3)         5/5 (3)         6/6 (4)
+reports dashboard (vision)          28/29 (19)      26/29 (19)               –               –      33/37 (17)
+mobilities: all                     17/18 (10)               –               –               –       21/27 (8)
+mobilities: all, filtered           24/28 (11)               –               –               –       34/44 (9)
+mobilities: all, search             21/25 (10)               –               –               –       29/37 (8)
+mobilities: all, page 200           21/24 (11)               –               –               –       28/34 (9)
+mobilities: outgoing                17/19 (11)      18/22 (11)               –               –       20/23 (9)
+mobilities: outgoing, filtered      19/22 (11)      19/21 (11)               –               –       23/30 (9)
+mobilities: outgoing, page 200      19/21 (12)      20/21 (12)               –               –      22/25 (10)
+mobilities: incoming                17/21 (10)      17/21 (10)               –               –       21/25 (8)
+mobilities: my learners                8/9 (7)        9/10 (7)       16/18 (8)        9/10 (5)        9/12 (5)
+my mobility                            8/8 (5)         8/9 (5)         7/7 (4)               –         8/9 (3)
+learners                             16/18 (8)       17/19 (8)               –               –       18/24 (6)
+learners, filtered                   18/21 (8)       17/21 (8)               –               –       23/26 (6)
+learners, page 200                   27/32 (9)       23/27 (9)               –               –       18/20 (7)
+organisations                        10/11 (7)       10/11 (7)        8/11 (6)       10/12 (6)       10/12 (5)
+organisation                           9/9 (7)         8/9 (7)         6/7 (5)         7/9 (5)        9/10 (5)
+organisation people                  15/20 (7)       13/13 (7)               –               –       15/17 (5)
+partnerships                         10/11 (8)         9/9 (8)         5/6 (3)         6/7 (3)       10/11 (6)
+partnership                            9/9 (7)         8/9 (7)               –               –       10/10 (5)
+partnership audit                    38/47 (7)               –               –               –       23/26 (5)
+mobility                            29/31 (14)      28/31 (15)      27/30 (12)      31/38 (15)      22/26 (12)
+mobility checklist                  21/28 (10)      17/17 (10)       16/20 (9)       17/19 (9)       20/22 (8)
+mobility assessment                 16/18 (10)      13/13 (10)       14/15 (9)       12/13 (8)       15/19 (8)
+learner                              18/22 (8)       12/13 (8)       13/15 (7)       14/16 (7)       14/15 (6)
+Learning Agreement                  20/22 (12)      21/24 (12)      25/30 (11)      21/22 (10)      21/23 (10)
+Learning Agreement version          19/20 (11)      19/21 (11)      22/24 (11)      22/24 (14)       19/20 (9)
+Personal Transcript                 18/20 (10)      24/29 (10)       20/22 (9)               –       19/20 (8)
+grant agreement                     19/20 (13)      21/23 (13)               –      25/34 (12)      21/22 (11)
+budget: partnership                 29/33 (12)      27/28 (13)               –               –      33/35 (10)
+budget: project (reports)           19/21 (12)      13/15 (12)               –               –      18/19 (10)
+budget: school                      27/29 (14)      24/30 (14)               –               –      25/26 (12)
+report: reach                       14/15 (11)      13/15 (11)               –               –       13/16 (9)
+report: learner reports             19/24 (14)      11/12 (15)               –               –      19/22 (12)
+training events                      19/23 (7)       17/19 (7)       12/15 (6)       10/12 (5)       16/19 (5)
+training event                      23/25 (13)      17/18 (13)      15/19 (10)               –       26/31 (9)
+training participants               36/41 (14)      27/29 (14)       13/17 (8)               –       24/32 (7)
+dissemination events                 21/23 (9)       20/23 (9)       10/13 (3)       10/14 (3)       24/32 (7)
+dissemination activities             23/25 (9)       19/22 (9)        9/11 (3)       10/14 (3)       26/36 (7)
+dissemination event                  11/12 (8)        9/10 (8)               –               –       14/19 (6)
+API mobilities                      23/25 (14)      23/33 (14)      35/41 (13)      17/20 (13)      28/36 (12)
+API mobilities, page 200            32/36 (15)      32/39 (15)      19/23 (14)      23/28 (13)      28/32 (13)
+API mobility                        11/13 (12)      11/13 (12)      10/12 (11)      16/21 (12)      14/18 (10)
+API learners                        30/33 (12)      26/30 (12)      12/16 (11)      11/16 (11)      18/21 (10)
+API learners, page 100              33/40 (13)      25/28 (13)      13/16 (12)      14/17 (11)      16/20 (11)
+API mobilities, by cursor           25/28 (14)      28/31 (14)               –               –      29/35 (12)
+API learners, by cursor             25/30 (12)      25/30 (12)               –               –      14/16 (10)
+API partnerships                     9/10 (13)       9/10 (13)         6/7 (9)        9/11 (9)       9/10 (11)
+API organisations                     7/9 (12)        8/8 (12)       7/10 (11)       8/13 (11)       8/10 (10)
+API training events                 14/16 (13)      14/16 (13)      10/11 (12)      12/17 (11)      15/18 (11)
+API documents                       31/32 (19)      28/33 (17)      25/34 (14)      32/39 (12)      23/25 (16)
+admin index                                  –               –               –               –       18/20 (3)
+admin mobilities                             –               –               –               –       42/44 (8)
 
-SUMMARY: 214 pages measured; p95 ≥ 150 ms: 0; p50 > 15× /healthz: 55; > 20 queries: 0; queries not flat: 0; not
-200: 0; worker RSS 186 and 213 MB (ok); 'mobilities: outgoing' 1 client 42.7 req/s (p95 25 ms), 8 clients 77.8
-req/s (p95 182 ms): ×1.82 (ok); exit status 1 (the ratio). The evening run before this round: /healthz p50 2.0 ms,
-58 pairs over the ratio, the mobility lists 41–63 ms, their 200th pages 56–95 ms, 1 client 18.7 req/s.
+SUMMARY: 214 pages measured; p95 ≥ 150 ms: 0; p50 > 15× /healthz: 0 (the highest: admin mobilities 11.8×, the
+partnership audit 10.6×); > 20 queries: 0; queries not flat: 0; not 200: 0; worker RSS 210 and 210 MB (ok);
+'mobilities: outgoing' 1 client 43.4 req/s (p95 26 ms), 8 clients 80.2 req/s (p95 164 ms): ×1.85 (ok); exit
+status 0. Two runs earlier the same evening, before the learner scope's two changes (docs/performance.md): one
+pair over the ratio each time, API learners page 100 (the mentor's 50 ms = 15.8×, then the project coordinator's
+57 ms = 17.6×).
 """
 
 from __future__ import annotations
