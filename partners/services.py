@@ -56,7 +56,12 @@ def create_invitation(
     first_name: str = "",
     last_name: str = "",
     request=None,
+    send: bool = True,
 ) -> Invitation:
+    """A new invitation (any pending one for the same person and organisation revoked), e-mailed after the commit.
+    `send` False: the caller writes its own e-mail (a selected applicant's outcome, selection.panel_tasks) with
+    the link from `invitation.token`, the secret this call made (kept on the instance, never stored). `by` None:
+    the portal invites on the organisation's behalf."""
     email = email.strip().lower()
     if Membership.objects.filter(user__email__iexact=email, organisation=organisation).exists():
         raise ValidationError(_("%(email)s is already a member of %(org)s.") % {"email": email, "org": organisation})
@@ -75,6 +80,7 @@ def create_invitation(
     )
     token = invitation.new_token()
     invitation.save()
+    invitation.token = token
     audit.record(
         actor=by,
         verb=AuditEntry.Verb.INVITED,
@@ -83,7 +89,8 @@ def create_invitation(
         organisation=organisation,
         details={"email": email, "role": role, "rights": invitation.rights},
     )
-    transaction.on_commit(lambda: _send_invitation_email(invitation, token, request))
+    if send:
+        transaction.on_commit(lambda: _send_invitation_email(invitation, token, request))
     return invitation
 
 

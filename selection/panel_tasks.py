@@ -4,6 +4,8 @@
   selected, with the reason) in the applicant's language, with the link to their status page; enqueued after
   the decision commits. Idempotent: a mark in the (database) cache per application and outcome, so a
   redelivered task sends nothing twice; nothing is sent to an erased application or one whose status moved on.
+  A selected applicant's e-mail also carries their invitation to the portal (`portal_invitation`): the account
+  comes with selection, never before.
 - `erase_expired_applications()`: daily (CELERY_BEAT_SCHEDULE): erases the unsuccessful applications whose
   call's retention period is over (`selection.retention`).
 """
@@ -16,8 +18,9 @@ from celery import shared_task
 from django.conf import settings
 from django.core.cache import cache
 from django.core.mail import EmailMultiAlternatives
-from django.db import DatabaseError
+from django.db import DatabaseError, transaction
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
@@ -36,7 +39,35 @@ def status_link(application: Application) -> str:
     return links.status_url(application)
 
 
-def build_outcome_mail(application: Application) -> EmailMultiAlternatives:
+def portal_invitation(application: Application) -> str:
+    """The selected applicant's invitation to the portal, as a learner of the sending organisation (the link for
+    their outcome e-mail): accepting it links the account to the learner record made at selection
+    (mobility.receivers), where they follow their mobility. Empty when there is no learner record, it already has
+    an account, or the address is already a member of the organisation. Each call makes a new link and revokes
+    the previous one (a retried e-mail carries a working link)."""
+    from partners.models import Membership, Role
+    from partners.services import create_invitation
+
+    learner = application.learner
+    organisation = application.call.organisation
+    if learner is None or learner.user_id or learner.anonymised_at or not application.email:
+        return ""
+    if Membership.objects.filter(user__email__iexact=application.email, organisation=organisation).exists():
+        return ""
+    invitation = create_invitation(
+        by=None,
+        organisation=organisation,
+        email=application.email,
+        role=Role.LEARNER,
+        rights={},
+        first_name=application.first_name,
+        last_name=application.last_name,
+        send=False,
+    )
+    return settings.VISION_BASE_URL + reverse("partners:invitation_accept", kwargs={"token": invitation.token})
+
+
+def build_outcome_mail(application: Application, invitation_link: str = "") -> EmailMultiAlternatives:
     call = application.call
     with translation.override(application.language or settings.LANGUAGE_CODE):
         subjects = {
@@ -52,6 +83,8 @@ def build_outcome_mail(application: Application) -> EmailMultiAlternatives:
             else call.title,
             "organisation": call.organisation,
             "status_link": status_link(application),
+            "invitation_link": invitation_link,
+            "invitation_days": settings.VISION_INVITATION_DAYS,
         }
         return EmailMultiAlternatives(
             subject=settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + subjects[application.status],
@@ -62,7 +95,7 @@ def build_outcome_mail(application: Application) -> EmailMultiAlternatives:
 
 
 def deliver_outcome(application_id: int) -> str:
-    application = Application.objects.select_related("call__organisation").filter(pk=application_id).first()
+    application = Application.objects.select_related("call__organisation", "learner").filter(pk=application_id).first()
     if application is None or application.erased_at is not None or not application.email:
         return "skipped"
     if application.status not in OUTCOMES:
@@ -70,7 +103,11 @@ def deliver_outcome(application_id: int) -> str:
     mark = f"selection:outcome:{application.pk}:{application.status}:{application.reserve_rank}"
     if cache.get(mark):
         return "already sent"
-    build_outcome_mail(application).send(fail_silently=False)
+    invitation_link = ""
+    if application.status == Application.Status.SELECTED:
+        with transaction.atomic():
+            invitation_link = portal_invitation(application)
+    build_outcome_mail(application, invitation_link).send(fail_silently=False)
     cache.set(mark, True, SENT_MARK_SECONDS)
     return "sent"
 

@@ -6,10 +6,12 @@ from __future__ import annotations
 import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext
 
 from mobility.models import Learner, Mobility
+from partners import services as partner_services
 from partners.models import AuditEntry, StatusChange
 from partners.workflow import move
 from selection import panel
@@ -183,3 +185,46 @@ def test_an_empty_reserve_list_promotes_nobody(world, django_capture_on_commit_c
     assert sorted(a.status for a in map(fresh, scored.apps.values())) == sorted(
         [A.SELECTED, A.WITHDRAWN] + [A.NOT_SELECTED] * 5
     )
+
+
+def test_a_selected_applicant_is_invited_to_the_portal_with_the_outcome(
+    world, django_capture_on_commit_callbacks, no_pdf, client
+):
+    import re
+
+    from partners.models import Invitation, Role
+
+    accept = re.compile(
+        re.escape(reverse("partners:invitation_accept", kwargs={"token": "TOKEN"})).replace("TOKEN", r"([\w-]+)")
+    )
+    scored = scored_call(world)
+    decide(scored, world.partner_b, django_capture_on_commit_callbacks)
+    by_address = {message.to[0]: message for message in mail.outbox}
+    assert len(mail.outbox) == 7  # one e-mail each: the invitation is in the outcome, not a second message
+    invited = {i.email: i for i in Invitation.objects.filter(organisation=world.org_b, role=Role.LEARNER)}
+    assert set(invited) == {scored.apps["Ada"].email.lower(), scored.apps["Bea"].email.lower()}
+    assert all(i.invited_by is None and not i.rights for i in invited.values())
+    for name in ("Cas", "Gus"):  # the reserve list and the not selected get no account
+        assert not accept.search(by_address[scored.apps[name].email].body)
+    token = accept.search(by_address[scored.apps["Ada"].email].body).group(1)
+    # Accepting it gives Ada her account, linked to the learner record the decision made.
+    user = partner_services.accept_invitation(token=token, password="a-long-test-password-42")
+    assert fresh(scored.apps["Ada"]).learner.user == user
+    assert user.memberships.get().role == Role.LEARNER
+
+
+def test_no_invitation_for_an_applicant_already_in_the_portal(world, django_capture_on_commit_callbacks, no_pdf):
+    from partners.models import Invitation
+    from selection.panel_tasks import portal_invitation
+
+    scored = scored_call(world)
+    decide(scored, world.partner_b, django_capture_on_commit_callbacks)
+    ada = fresh(scored.apps["Ada"])
+    Learner.objects.filter(pk=ada.learner_id).update(user=world.outsider)
+    before = Invitation.objects.count()
+    assert portal_invitation(fresh(scored.apps["Ada"])) == ""
+    # An address that is already a member of the sending school is not invited again either.
+    bea = fresh(scored.apps["Bea"])
+    bea.email = world.mentor_b.email
+    assert portal_invitation(bea) == ""
+    assert Invitation.objects.count() == before
