@@ -17,6 +17,7 @@ import logging
 from celery import shared_task
 from django.conf import settings
 from django.core.cache import cache
+from django.core.exceptions import ValidationError
 from django.core.mail import EmailMultiAlternatives
 from django.db import DatabaseError, transaction
 from django.template.loader import render_to_string
@@ -45,25 +46,25 @@ def portal_invitation(application: Application) -> str:
     (mobility.receivers), where they follow their mobility. Empty when there is no learner record, it already has
     an account, or the address is already a member of the organisation. Each call makes a new link and revokes
     the previous one (a retried e-mail carries a working link)."""
-    from partners.models import Membership, Role
+    from partners.models import Role
     from partners.services import create_invitation
 
     learner = application.learner
-    organisation = application.call.organisation
     if learner is None or learner.user_id or learner.anonymised_at or not application.email:
         return ""
-    if Membership.objects.filter(user__email__iexact=application.email, organisation=organisation).exists():
+    try:
+        invitation = create_invitation(
+            by=None,
+            organisation=application.call.organisation,
+            email=application.email,
+            role=Role.LEARNER,
+            rights={},
+            first_name=application.first_name,
+            last_name=application.last_name,
+            send=False,
+        )
+    except ValidationError:  # already a member of the school: they sign in as they do
         return ""
-    invitation = create_invitation(
-        by=None,
-        organisation=organisation,
-        email=application.email,
-        role=Role.LEARNER,
-        rights={},
-        first_name=application.first_name,
-        last_name=application.last_name,
-        send=False,
-    )
     return settings.VISION_BASE_URL + reverse("partners:invitation_accept", kwargs={"token": invitation.token})
 
 
