@@ -10,7 +10,7 @@ KMPMC, waiting for the coordinator to offer each a placement), 3 on the reserve 
 
 Beside it, KMPMC's next call is open: "Hairdressing placements abroad, autumn 2027" (3 places, deadline four
 weeks after the demo's moment), published through the workflow, with the same panel named (nobody has declared
-yet: the panel reads applications once the call closes). It has taken four applications so far: two confirmed
+yet: a member reads applications only after declaring, and scores once the call closes). It has taken four applications so far: two confirmed
 and eligible, one confirmed but ineligible (a first-year learner: the call is for the second and third years)
 and one waiting for the applicant to confirm the e-mail address. Its public page and application form are the
 ones an applicant uses.

@@ -75,7 +75,7 @@ def test_the_open_demo_call_takes_applications_through_the_public_form(open_call
         A.SUBMITTED,
         A.INELIGIBLE,
     ]
-    # Named, but nobody reads applications before declaring (and the call closing).
+    # Named, but nobody has declared yet, so nobody reads the applications.
     seats = list(open_call.panel.all())
     assert len(seats) == 2 and not any(seat.has_declared for seat in seats)
     listing = client.get(reverse("selection:open_calls")).content.decode()
