@@ -10,10 +10,10 @@ KMPMC, waiting for the coordinator to offer each a placement), 3 on the reserve 
 
 Beside it, KMPMC's next call is open: "Hairdressing placements abroad, autumn 2027" (3 places, deadline four
 weeks after the demo's moment), published through the workflow, with the same panel named (nobody has declared
-yet: a member reads applications only after declaring, and scores once the call closes). It has taken four applications so far: two confirmed
-and eligible, one confirmed but ineligible (a first-year learner: the call is for the second and third years)
-and one waiting for the applicant to confirm the e-mail address. Its public page and application form are the
-ones an applicant uses.
+yet: a member reads applications only after declaring, and scores once the call closes). It has taken four
+applications so far: two confirmed and eligible, one confirmed but ineligible (a first-year learner: the call is
+for the second and third years) and one waiting for the applicant to confirm the e-mail address. Its public page
+and application form are the ones an applicant uses.
 
 Why two calls: the issue asks for an open call *with* scores, a ranking and a reserve list; a reserve list exists
 only once the decision is recorded, and the panel scores only a closed call. So the demo shows one call after its
