@@ -85,6 +85,24 @@ OPEN_APPLICANTS = [
 ]
 
 
+def add_criteria(call: Call) -> list[Criterion]:
+    """The demo calls' three criteria (CRITERIA), in order."""
+    return [
+        Criterion.objects.create(
+            call=call, name=name, weight=Decimal(weight), max_points=max_points, order=order, description=text
+        )
+        for order, (name, weight, max_points, text) in enumerate(CRITERIA)
+    ]
+
+
+def attach(application: Application, kinds) -> None:
+    """A placeholder PDF for each kind of document the applicant sent."""
+    for kind in kinds:
+        ApplicationDocument.objects.create(
+            application=application, kind=kind, file=ContentFile(PDF, name=f"{kind}.pdf"), size=len(PDF)
+        )
+
+
 def seed_selection_demo(stdout=None) -> None:
     created = seed()
     if stdout is not None:
@@ -141,12 +159,7 @@ def _seed(partnership, kmpmc, coordinator, mentor) -> int:
     created = 1
     placements = list(partnership.placements.filter(status="published").exclude(host__organisation=kmpmc))
     call.placements.set(placements)
-    criteria = [
-        Criterion.objects.create(
-            call=call, name=name, weight=Decimal(weight), max_points=max_points, order=order, description=text
-        )
-        for order, (name, weight, max_points, text) in enumerate(CRITERIA)
-    ]
+    criteria = add_criteria(call)
     created += len(criteria)
     applications = []
     for index, (first, last, born, year, fewer, language, _r, _t) in enumerate(APPLICANTS):
@@ -176,10 +189,7 @@ def _seed(partnership, kmpmc, coordinator, mentor) -> int:
         kinds = [ApplicationDocument.Kind.MOTIVATION, ApplicationDocument.Kind.CV]
         if minor:
             kinds.append(ApplicationDocument.Kind.GUARDIAN_CONSENT)
-        for kind in kinds:
-            ApplicationDocument.objects.create(
-                application=application, kind=kind, file=ContentFile(PDF, name=f"{kind}.pdf"), size=len(PDF)
-            )
+        attach(application, kinds)
         created += 1 + len(kinds)
         applications.append(application)
     panel.set_panel(call, [coordinator, mentor], by=coordinator)
@@ -226,10 +236,7 @@ def _seed_open(partnership, kmpmc, coordinator, mentor) -> int:
     )
     placements = list(partnership.placements.filter(status="published").exclude(host__organisation=kmpmc))
     services.save_call(call, placements=placements, by=coordinator)
-    for order, (name, weight, max_points, text) in enumerate(CRITERIA):
-        Criterion.objects.create(
-            call=call, name=name, weight=Decimal(weight), max_points=max_points, order=order, description=text
-        )
+    add_criteria(call)
     services.move_call(call, "publish", by=coordinator)
     panel.set_panel(call, [coordinator, mentor], by=coordinator)
     created = 1 + len(CRITERIA) + 2
@@ -250,10 +257,7 @@ def _seed_open(partnership, kmpmc, coordinator, mentor) -> int:
             privacy_notice_version=services.PRIVACY_NOTICE_VERSION,
         )
         application.save()
-        for kind in (ApplicationDocument.Kind.MOTIVATION, ApplicationDocument.Kind.CV):
-            ApplicationDocument.objects.create(
-                application=application, kind=kind, file=ContentFile(PDF, name=f"{kind}.pdf"), size=len(PDF)
-            )
+        attach(application, [ApplicationDocument.Kind.MOTIVATION, ApplicationDocument.Kind.CV])
         created += 3
         if confirmed:
             move(application, "verify", system=True, reason="E-mail address confirmed.")
