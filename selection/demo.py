@@ -95,6 +95,28 @@ def add_criteria(call: Call) -> list[Criterion]:
     ]
 
 
+def applicant(call: Call, index: int, person: tuple, *, hairdresser: bool, consent_at, **extra) -> Application:
+    """A demo application (not saved) of `person` = (first name, last name, born, study year, fewer
+    opportunities, language), with the privacy notice of today's form; `extra` sets the rest."""
+    first, last, born, year, fewer, language = person
+    return Application(
+        call=call,
+        first_name=first,
+        last_name=last,
+        email=f"{ascii_slug(first)}.{index + 1}@applicants.kmpmc.example",
+        date_of_birth=born,
+        qualification_title="Kirpėjas (Hairdresser)" if hairdresser else "Kosmetikas (Beautician)",
+        eqf_level=4,
+        study_year=year,
+        fewer_opportunities=fewer,
+        fewer_opportunities_note="Lives in a rural area far from the school." if fewer else "",
+        language=language,
+        consent_at=consent_at,
+        privacy_notice_version=services.PRIVACY_NOTICE_VERSION,
+        **extra,
+    )
+
+
 def attach(application: Application, kinds) -> None:
     """A placeholder PDF for each kind of document the applicant sent."""
     for kind in kinds:
@@ -165,23 +187,15 @@ def _seed(partnership, kmpmc, coordinator, mentor) -> int:
     for index, (first, last, born, year, fewer, language, _r, _t) in enumerate(APPLICANTS):
         submitted = deadline - timedelta(days=30 - 2 * index, hours=index)
         minor = call.is_minor(born)
-        application = Application(
-            call=call,
-            first_name=first,
-            last_name=last,
-            email=f"{ascii_slug(first)}.{index + 1}@applicants.kmpmc.example",
-            date_of_birth=born,
-            qualification_title="Kosmetikas (Beautician)" if index % 3 else "Kirpėjas (Hairdresser)",
-            eqf_level=4,
-            study_year=year,
-            fewer_opportunities=fewer,
-            fewer_opportunities_note="Lives in a rural area far from the school." if fewer else "",
+        application = applicant(
+            call,
+            index,
+            (first, last, born, year, fewer, language),
+            hairdresser=index % 3 == 0,
+            consent_at=submitted,
             guardian_name=GUARDIAN[0] if minor else "",
             guardian_email=GUARDIAN[1] if minor else "",
-            language=language,
             email_verified_at=submitted,
-            consent_at=submitted,
-            privacy_notice_version="2026-12",
             status=Application.Status.ELIGIBLE,
             submitted_at=submitted,
         )
@@ -241,20 +255,12 @@ def _seed_open(partnership, kmpmc, coordinator, mentor) -> int:
     panel.set_panel(call, [coordinator, mentor], by=coordinator)
     created = 1 + len(CRITERIA) + 2
     for index, (first, last, born, year, fewer, language, confirmed) in enumerate(OPEN_APPLICANTS):
-        application = Application(
-            call=call,
-            first_name=first,
-            last_name=last,
-            email=f"{ascii_slug(first)}.{index + 1}@applicants.kmpmc.example",
-            date_of_birth=born,
-            qualification_title="Kirpėjas (Hairdresser)" if index % 2 == 0 else "Kosmetikas (Beautician)",
-            eqf_level=4,
-            study_year=year,
-            fewer_opportunities=fewer,
-            fewer_opportunities_note="Lives in a rural area far from the school." if fewer else "",
-            language=language,
+        application = applicant(
+            call,
+            index,
+            (first, last, born, year, fewer, language),
+            hairdresser=index % 2 == 0,
             consent_at=now - timedelta(days=5 - index),
-            privacy_notice_version=services.PRIVACY_NOTICE_VERSION,
         )
         application.save()
         attach(application, [ApplicationDocument.Kind.MOTIVATION, ApplicationDocument.Kind.CV])
