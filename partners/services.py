@@ -48,7 +48,7 @@ def _send_invitation_email(invitation: Invitation, token: str, request) -> None:
 @transaction.atomic
 def create_invitation(
     *,
-    by: User,
+    by: User | None,
     organisation: Organisation,
     email: str,
     role: str,
