@@ -105,7 +105,7 @@ bench-pdf: setup ## Sealed-PDF throughput, time per document and worker memory (
 	DATABASE_URL=$${BENCH_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/postgres} \
 	  $(PY) bench/pdf_pipeline.py --documents $${DOCUMENTS:-500} --concurrency 2
 
-api-check: setup ## schemathesis against a live server (fresh SQLite + demo data, a free port): no 5xx, no schema violation
+api-check: setup ## schemathesis against gunicorn with production settings (own PostgreSQL database + demo data, a free port): no 5xx, no schema violation
 	.ci/schemathesis
 
 bench-pages: setup ## Every page type per demo role at 25,000 mobilities under gunicorn: p50/p95, queries, memory, concurrency
