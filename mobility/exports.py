@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy
 
 from partners.files import spreadsheet_safe as safe
 
+from .access import sees_personal_details
 from .models import Mobility
 
 FORMATS = {
@@ -50,18 +51,22 @@ def _yes_no(value: bool) -> str:
     return _("yes") if value else _("no")
 
 
-def row_for(mobility: Mobility) -> list:
+def row_for(mobility: Mobility, *, personal: bool = True) -> list:
+    """One mobility's row; without the learner's personal details (left empty) unless `personal`."""
     learner = mobility.learner
     sending, receiving = mobility.sending_organisation, mobility.receiving_organisation
-    return [
-        str(mobility.code),
-        learner.first_name,
-        learner.last_name,
+    details = [
         learner.get_gender_display(),
         learner.nationality.code or "",
         learner.date_of_birth.isoformat() if learner.date_of_birth else "",
         _yes_no(learner.fewer_opportunities),
         _yes_no(learner.special_needs),
+    ]
+    return [
+        str(mobility.code),
+        learner.first_name,
+        learner.last_name,
+        *(details if personal else [""] * len(details)),
         sending.legal_name,
         sending.country.code,
         sending.city,
@@ -82,11 +87,14 @@ def row_for(mobility: Mobility) -> list:
     ]
 
 
-def build(mobilities: Iterable[Mobility], fmt: str) -> tuple[bytes, int]:
-    """The file's bytes and the number of rows. `mobilities` should use `with_list_related()`."""
+def build(mobilities: Iterable[Mobility], fmt: str, reader) -> tuple[bytes, int]:
+    """The file's bytes and the number of rows. `mobilities` should use `with_list_related()`. The learner's
+    personal details (gender, nationality, birth date, inclusion needs) are filled in only for the mobilities whose
+    documents `reader` may read them on (`sees_personal_details`): a mentor's list names the learners, no more."""
     dataset = tablib.Dataset(headers=[str(column) for column in COLUMNS], title=_("Mobilities")[:31])
     for mobility in mobilities:
-        dataset.append([safe(value) for value in row_for(mobility)])
+        personal = sees_personal_details(reader, mobility)
+        dataset.append([safe(value) for value in row_for(mobility, personal=personal)])
     content = dataset.export(fmt)
     if isinstance(content, str):
         # A byte-order mark lets spreadsheet programs open the CSV as UTF-8 (names with diacritics).

@@ -158,7 +158,7 @@ def mobility_export(request):
     if name not in LIST_TITLES or fmt not in exports.FORMATS:
         raise Http404
     filterset, mobilities = filtered(request, name)
-    content, rows = exports.build(mobilities.iterator(chunk_size=500), fmt)
+    content, rows = exports.build(mobilities.iterator(chunk_size=500), fmt, request.user)
     scope = get_scope(request.user)
     cleaned = filterset.form.cleaned_data if filterset.is_bound and filterset.is_valid() else {}
     audit.record(

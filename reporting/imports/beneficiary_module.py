@@ -141,7 +141,11 @@ def _csv_rows(data: bytes) -> list[list[str]]:
         raise FileRefused([_("The CSV file is not UTF-8 text.")])
     first = text.splitlines()[0] if text else ""
     delimiter = ";" if first.count(";") >= first.count(",") else ","
-    return list(csv.reader(io.StringIO(text), delimiter=delimiter))
+    try:
+        # newline="": the csv module reads every line end (CR, LF, CRLF), also inside quoted cells.
+        return list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+    except csv.Error as error:
+        raise FileRefused([_("The CSV file could not be read: %(error)s") % {"error": error}]) from None
 
 
 def _xlsx_rows(data: bytes) -> list[list]:

@@ -161,6 +161,7 @@ class Crawl:
             self.seconds[view] += time.monotonic() - started
         status = response.status_code
         self.statuses[f"GET {status}"] += 1
+        self._fetched(url, view, response, body)
         if status in (301, 302, 303, 307, 308):
             target = same_site_path(url, response["Location"])
             if target and urlsplit(target).path.startswith("/accounts/login/"):
@@ -184,6 +185,9 @@ class Crawl:
         self.failures += [Failure(page, text, url, "GET", f"CSP: {p}") for p in policy_problems(response, html)]
         if view != "admin:index":
             self._read(url, html)
+
+    def _fetched(self, url: str, view: str | None, response, body: bytes):
+        """Every answer to a GET, before it is judged (a subclass keeps what it needs: tests/security)."""
 
     def _read(self, url: str, html: str):
         parsed = parse(html)

@@ -161,6 +161,21 @@ def test_export_follows_the_filters_and_the_scope(world, mob, client_for):
     assert [row[0] for row in rows[1:]] == [str(mob.m_a_to_b.code)]
 
 
+PERSONAL_COLUMNS = ["Gender", "Nationality", "Date of birth", "Fewer opportunities", "Special needs"]
+
+
+def test_a_mentors_export_names_the_learners_without_their_personal_details(world, mob, client_for):
+    # mobility.access.sees_personal_details: a mentor reads the learner's name, never the birth date or the
+    # inclusion needs (found by the security replay, tests/security).
+    rows = read_csv(get(client_for(world.mentor_b), "mobility_export", list="mine", format="csv"))
+    record = dict(zip(rows[0], rows[1], strict=True))
+    assert record["Mobility code"] == str(mob.m_a_to_b.code) and record["Learner last name"]
+    assert [record[column] for column in PERSONAL_COLUMNS] == [""] * 5
+    # The host's staff read them, as on the mobility's documents.
+    rows = read_csv(get(client_for(world.partner_b), "mobility_export", list="incoming", format="csv"))
+    assert all(dict(zip(rows[0], row, strict=True))["Date of birth"] == "2001-05-17" for row in rows[1:])
+
+
 def test_xlsx_export_is_a_workbook_with_the_same_rows(world, mob, client_for):
     response = get(client_for(world.pc_a), "mobility_export", list="all", format="xlsx")
     assert response["Content-Type"] == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

@@ -261,6 +261,16 @@ def _without_the_id_column(bm):
     return support.csv_bytes([row[:index] + row[index + 1 :] for row in table]), "activities.csv"
 
 
+def test_a_csv_with_old_mac_line_ends_reads_as_any_csv(bm):
+    # Lines ended by CR alone made the csv module raise: a 500 (found by tests/security).
+    table = bm.table()
+    support.set_cell(table, bm.m1.activity_id, "Mobility activity", "End date", "27-03-2026")
+    content = support.csv_bytes(table).replace(b"\r\n", b"\r")
+    preview = bm.upload(content)
+    assert preview.status_code == 200
+    assert previewed(preview) == {bm.m1.activity_id: [("end_date", date(2026, 3, 29), date(2026, 3, 27))]}
+
+
 def _as_text(bm):
     return support.csv_bytes(bm.table()), "activities.txt"
 
