@@ -612,25 +612,23 @@ IMPORT_STATE = lambda: (  # noqa: E731
     sorted(Mobility.objects.values_list("pk", "start_date", "end_date", "travel_days", "inclusion_support_costs")),
 )
 
+
+def mobility_import(kind: str, make_rows: Callable) -> ImportPoint:
+    """The mobility app's import of `kind` (learners or mobilities) for KMPMC."""
+    return ImportPoint(
+        f"mobility import of {kind}",
+        lambda: reverse("mobility:import"),
+        lambda: {"kind": kind, "organisation": org("kmpmc").pk},
+        IMPORT_MAX_BYTES,
+        lambda client, **changes: make_rows(**changes),
+        IMPORT_STATE,
+        lambda: reverse("mobility:import_confirm"),
+    )
+
+
 IMPORTS = {
-    "learners": ImportPoint(
-        "mobility import of learners",
-        lambda: reverse("mobility:import"),
-        lambda: {"kind": "learners", "organisation": org("kmpmc").pk},
-        IMPORT_MAX_BYTES,
-        lambda client, **changes: learner_rows(**changes),
-        IMPORT_STATE,
-        lambda: reverse("mobility:import_confirm"),
-    ),
-    "mobilities": ImportPoint(
-        "mobility import of mobilities",
-        lambda: reverse("mobility:import"),
-        lambda: {"kind": "mobilities", "organisation": org("kmpmc").pk},
-        IMPORT_MAX_BYTES,
-        lambda client, **changes: mobility_rows(**changes),
-        IMPORT_STATE,
-        lambda: reverse("mobility:import_confirm"),
-    ),
+    "learners": mobility_import("learners", learner_rows),
+    "mobilities": mobility_import("mobilities", mobility_rows),
     "bm": ImportPoint(
         "Beneficiary Module import",
         lambda: reverse("reporting:import_activities", args=[vision_mobility().slug]),
