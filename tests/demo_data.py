@@ -17,8 +17,10 @@ from __future__ import annotations
 
 import hashlib
 import io
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from django.conf import settings as django_settings
@@ -27,6 +29,9 @@ from django.core.management import call_command
 from django.db import connection, transaction
 from django.test.utils import override_settings
 from psycopg import sql
+
+if TYPE_CHECKING:
+    from partners.models import User
 
 from .demo_support import DEMO_MOMENT
 
@@ -223,3 +228,36 @@ def demo(demo_rows):
 
     with time_machine.travel(DEMO_MOMENT, tick=False):
         yield
+
+
+# --- the demo world of the crawl and security tests, once per module --------------------------------------------
+
+
+@dataclass
+class DemoWorld:
+    users: dict[str, User]
+    seconds: float  # how long seeding (about 15 s on two cores, PDFs included) or copying the seeded demo took
+
+    def user(self, email: str) -> User:
+        return self.users[email]
+
+
+@pytest.fixture(scope="module")
+def demo_world(django_db_setup, django_db_blocker, rendered_demo_snapshot):
+    """The full demo data (as `manage.py seed_demo` leaves it, PDFs rendered), rolled back after the module: the
+    world of the crawl and security tests. The demo is copied inside an outer transaction that is rolled back when
+    the module ends, so the other test modules still start from an empty database; each test runs inside it
+    (pytest-django's `db` transaction becomes a savepoint), so what one test changes is gone before the next."""
+    from partners.models import User
+    from tests.crawl.accounts import DEMO_EMAILS
+
+    with django_db_blocker.unblock(), transaction.atomic():
+        started = time.monotonic()
+        if rendered_demo_snapshot is None:
+            seed_demo_now(render_documents=True)
+        else:
+            rendered_demo_snapshot.restore()
+        users = {user.email: user for user in User.objects.filter(email__in=DEMO_EMAILS)}
+        assert set(users) == set(DEMO_EMAILS), "seed_demo did not create every demo account"
+        yield DemoWorld(users=users, seconds=time.monotonic() - started)
+        transaction.set_rollback(True)

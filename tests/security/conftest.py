@@ -13,7 +13,7 @@ import pytest
 
 from partners.models import User
 from partners.models.people import Role
-from tests.crawl.conftest import DemoWorld, demo_world  # noqa: F401 - the fixture, shared with the crawl
+from tests.demo_data import DemoWorld
 
 OUTSIDER = "coordinator@outsider.example"
 
@@ -60,7 +60,7 @@ def build_outsider() -> User:
 
 
 @pytest.fixture(scope="module")
-def security_world(demo_world, django_db_blocker):  # noqa: F811 - the fixture imported above
+def security_world(demo_world, django_db_blocker):
     """The demo and the outsider, inside demo_world's transaction (rolled back when the module ends)."""
     with django_db_blocker.unblock():
         yield SecurityWorld(demo=demo_world, outsider=build_outsider())
