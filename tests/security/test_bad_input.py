@@ -748,14 +748,19 @@ def confirm_if_offered(point: ImportPoint):
     return confirm
 
 
-@pytest.mark.parametrize(("key", "bad"), IMPORT_MATRIX, ids=[f"{IMPORTS[k].name}-{b.case}" for k, b in IMPORT_MATRIX])
-def test_an_import_refuses_a_bad_file(demo_world, db, key, bad):
-    point = IMPORTS[key]
+def import_page(demo_world, point: ImportPoint) -> tuple[Client, str, dict]:
+    """The project coordinator on the import page of `point`, with its form filled as rendered (no file yet)."""
     client = Client()
     client.force_login(demo_world.user(PC))
     page = point.page()
-    form = open_form(client, page, page)
-    data, _filled = fill(form, timezone.localdate(), choose=point.choose())
+    data, _filled = fill(open_form(client, page, page), timezone.localdate(), choose=point.choose())
+    return client, page, data
+
+
+@pytest.mark.parametrize(("key", "bad"), IMPORT_MATRIX, ids=[f"{IMPORTS[k].name}-{b.case}" for k, b in IMPORT_MATRIX])
+def test_an_import_refuses_a_bad_file(demo_world, db, key, bad):
+    point = IMPORTS[key]
+    client, page, data = import_page(demo_world, point)
     data["file"] = [bad.make(point, client)]
     outcome = post_bad(client, page, data, point.state, after_post=confirm_if_offered(point))
     what = f"{point.name}, {bad.case}"
@@ -774,11 +779,7 @@ def test_an_import_refuses_a_bad_file(demo_world, db, key, bad):
 def test_the_valid_import_file_is_taken(demo_world, db, key):
     """The files the cases spoil are good to begin with: uploaded and confirmed, they change the portal."""
     point = IMPORTS[key]
-    client = Client()
-    client.force_login(demo_world.user(PC))
-    page = point.page()
-    form = open_form(client, page, page)
-    data, _filled = fill(form, timezone.localdate(), choose=point.choose())
+    client, page, data = import_page(demo_world, point)
     changes = (
         {
             "End date": lambda value, header, row: (
@@ -802,10 +803,7 @@ FORMULA_TEXTS = ["+cmd|' /C calc'!A0", "@SUM(1+1)*cmd|' /C calc'!A0", "-2+3+cmd|
 @pytest.mark.parametrize("text", FORMULA_TEXTS)
 def test_formula_text_is_neutralised_in_the_exports(demo_world, db, text):
     point = IMPORTS["mobilities"]
-    client = Client()
-    client.force_login(demo_world.user(PC))
-    page = point.page()
-    data, _filled = fill(open_form(client, page, page), timezone.localdate(), choose=point.choose())
+    client, page, data = import_page(demo_world, point)
     data["file"] = [_csv(point, client, host_company=text)]
     response = client.post(page, data)
     confirm_if_offered(point)(client, response, response.content.decode())
